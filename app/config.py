@@ -65,7 +65,9 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         or DEFAULT_HOME_COUNTRY
     ).strip().upper()
     if len(home_country) != 2 or not home_country.isalpha():
-        raise ValueError(f"VIGIA_HOME_COUNTRY must be an ISO 3166-1 alpha-2 code, got {home_country!r}")
+        raise ValueError(
+            f"VIGIA_HOME_COUNTRY must be an ISO 3166-1 alpha-2 code, got {home_country!r}"
+        )
     upload_folder = instance_path / "uploads"
     upload_folder.mkdir(parents=True, exist_ok=True)
     return Settings(

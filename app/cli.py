@@ -1,0 +1,130 @@
+"""The `vigia` console command: thin wrappers over the services."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from app.extensions import vigia
+
+FEED_COMMANDS = {
+    "registry": "registry",
+    "declarations": "declarations",
+    "customs": "customs",
+    "baselines": "baselines",
+    "export-notifications": "export_notifications",
+}
+
+
+def _create_app() -> Flask:
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True,
+             add_version_option=False)
+def main() -> None:
+    """Vigía: precursor-chemical diversion monitoring."""
+
+
+def fail(message: str) -> None:
+    """Print a one-line reason and exit non-zero."""
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def ensure_schema(app: Flask) -> None:
+    """Build the embedded database on first use; refuse to run on an outdated schema."""
+    from app.migrate import current_revision, head_revision, upgrade
+
+    engine = vigia(app).db.engine
+    current = current_revision(engine)
+    if current == head_revision():
+        return
+    if current is None and engine.dialect.name == "sqlite":
+        upgrade(engine)
+        return
+    fail(f"the database is at revision {current or 'none'}, the code needs {head_revision()}: "
+         "run `vigia init`")
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create the database, or upgrade it to the newest schema."""
+    from app.migrate import current_revision, upgrade
+
+    engine = vigia().db.engine
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"database {where} is up to date (revision {after})")
+    else:
+        click.echo(f"database {where} upgraded from {before or 'empty'} to revision {after}")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import files of one feed (CSV or XLSX)."""
+
+
+def _import_command(feed: str) -> click.Command:
+    """Build the `vigia import <feed>` command for one feed."""
+
+    @click.command(FEED_COMMANDS_INV[feed], help=f"Import {feed.replace('_', ' ')} files.")
+    @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+    @click.option("--by", "submitted_by", default=None,
+                  help="Who sent the files (default: the current system user).")
+    @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="Date the registry changes take effect (default: today).")
+    @click.option("--max-errors", default=50, show_default=True,
+                  help="How many rejected rows to print per file (all are stored).")
+    @with_appcontext
+    def command(files: tuple[Path, ...], submitted_by: str | None, as_of, max_errors: int) -> None:
+        from app.intake.cli import run_imports
+
+        ensure_schema(current_app)
+        ok = run_imports(
+            feed=feed, files=list(files), submitted_by=submitted_by or getpass.getuser(),
+            as_of=as_of.date() if as_of else date.today(), max_errors=max_errors,
+        )
+        if not ok:
+            sys.exit(1)
+
+    return command
+
+
+FEED_COMMANDS_INV = {v: k for k, v in FEED_COMMANDS.items()}
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve the web UI with a production WSGI server (waitress)."""
+    from waitress import serve
+
+    app = current_app._get_current_object()
+    ensure_schema(app)
+    click.echo(f"Vigía is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    serve(app, host=host, port=port, threads=threads)
+
+
+def register(app: Flask) -> None:
+    """Attach Vigía's commands to an application's CLI."""
+    for feed in FEED_COMMANDS.values():
+        import_group.add_command(_import_command(feed))
+    app.cli.add_command(init_command)
+    app.cli.add_command(import_group)
+    app.cli.add_command(serve_command)

@@ -1,0 +1,1 @@
+"""Import batches: the original files, who sent them, what was stored and what was rejected."""

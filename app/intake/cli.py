@@ -1,0 +1,85 @@
+"""Console side of intake: run imports file by file, print progress and summaries."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+import click
+
+from app.extensions import vigia
+from app.intake.service import ImportOutcome, import_file
+from importers import ReadContext
+
+log = logging.getLogger(__name__)
+BIG_FILE = 20 * 1024 * 1024
+
+
+def run_imports(
+    *, feed: str, files: list[Path], submitted_by: str, as_of: date, max_errors: int
+) -> bool:
+    """Import each file in its own transaction; return False if any could not be read."""
+    services = vigia()
+    all_read = True
+    for path in files:
+        if not path.is_file():
+            click.secho(f"{path}: no such file", fg="red", err=True)
+            all_read = False
+            continue
+        outcome = _import_one(services, feed=feed, path=path, submitted_by=submitted_by,
+                              as_of=as_of)
+        if outcome is None:
+            all_read = False
+            continue
+        _print_outcome(outcome, max_errors=max_errors)
+        all_read &= outcome.status != "rejected"
+    return all_read
+
+
+def _import_one(services, *, feed: str, path: Path, submitted_by: str,
+                as_of: date) -> ImportOutcome | None:
+    """Import one file in one transaction; report unexpected failures without a traceback."""
+    context = ReadContext(catalogue=services.catalogue,
+                          home_country=services.settings.home_country)
+    bar = _progress_bar(path)
+    try:
+        with services.db.session() as session:
+            return import_file(
+                session=session, feed=feed, source=path, submitted_by=submitted_by,
+                upload_folder=services.settings.upload_folder, context=context, as_of=as_of,
+                progress=bar,
+            )
+    except Exception as exc:  # one bad file must not stop the others; nothing was stored
+        log.exception("import of %s failed", path)
+        click.secho(f"{path.name}: import failed, nothing stored: {exc}", fg="red", err=True)
+        return None
+    finally:
+        if bar is not None:
+            click.echo("", err=True)
+
+
+def _progress_bar(path: Path):
+    """Return a progress callback for large files (rows read so far), or None."""
+    if path.stat().st_size < BIG_FILE:
+        return None
+
+    def report(rows: int) -> None:
+        click.echo(f"\r{path.name}: {rows:,} rows read…", nl=False, err=True)
+
+    return report
+
+
+def _print_outcome(outcome: ImportOutcome, *, max_errors: int) -> None:
+    """Print a file's summary line, its warnings and its first rejected rows."""
+    colour = {"stored": None, "duplicate": "yellow", "rejected": "red"}[outcome.status]
+    click.secho(outcome.summary(), fg=colour)
+    for warning in outcome.warnings:
+        click.secho(f"  warning: {warning}", fg="yellow")
+    for error in outcome.errors[:max_errors]:
+        column = f", column '{error.column}'" if error.column else ""
+        value = f" (value {error.value!r})" if error.value not in (None, "") else ""
+        click.echo(f"  row {error.row}{column}: {error.reason}{value}")
+    hidden = len(outcome.errors) - max_errors
+    if hidden > 0:
+        click.echo(f"  … and {hidden} more rejected cells, stored with batch #{outcome.batch_id}")

@@ -1,0 +1,1 @@
+"""Operators, their licences per substance, quotas and licence history."""

@@ -1,0 +1,1 @@
+"""The web UI's shared pages (home) and layout."""

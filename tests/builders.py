@@ -1,0 +1,62 @@
+"""Shared builders of test data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from app.registry.licensing import LicenceState
+
+
+def registry_row(**overrides: Any) -> dict[str, Any]:
+    """Return one registry record as the registry reader produces it."""
+    row = {
+        "licence_no": "LIC-001",
+        "operator_name": "Química Andina S.A.",
+        "tax_id": "20100000001",
+        "tax_id_key": "20100000001",
+        "activities": ("distributor",),
+        "substance_code": "acetone",
+        "substance_text": "acetona",
+        "annual_quota_kg": 8000.0,
+        "valid_from": date(2024, 1, 1),
+        "valid_to": date(2026, 12, 31),
+        "status": "active",
+        "region": "Lima",
+        "sector": "4669 Venta al por mayor de productos químicos",
+        "source_row": 2,
+        "extra": None,
+    }
+    row.update(overrides)
+    if "tax_id" in overrides and "tax_id_key" not in overrides:
+        row["tax_id_key"] = "".join(ch for ch in str(row["tax_id"]).upper() if ch.isalnum())
+    return row
+
+
+def registry_records(*rows: dict[str, Any]) -> pd.DataFrame:
+    """Return registry records, numbering source rows from 2 as a spreadsheet does."""
+    records = [dict(row) for row in rows]
+    for number, row in enumerate(records, start=2):
+        row.setdefault("source_row", number)
+    return pd.DataFrame.from_records(records)
+
+
+def licence_state(**overrides: Any) -> LicenceState:
+    """Return one licence version for LicenceBook tests."""
+    values = {
+        "licence_id": 1,
+        "licence_no": "LIC-001",
+        "operator_name": "Química Andina S.A.",
+        "substance_code": "acetone",
+        "activities": frozenset({"distributor"}),
+        "annual_quota_kg": 8000.0,
+        "valid_from": date(2024, 1, 1),
+        "valid_to": date(2025, 12, 31),
+        "status": "active",
+        "effective_from": None,
+        "version": 1,
+    }
+    values.update(overrides)
+    return LicenceState(**values)
