@@ -1,6 +1,24 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
+from app.alerts.models import Alert, AlertEvent, DetectionRun, StoredFinding
+from app.baselines.models import Baseline
 from app.intake.models import ImportBatch, RowErrorRecord
+from app.movements.models import CustomsItem, Declaration, DeclarationLine, ExportNotification
 from app.registry.models import Licence, LicenceVersion, Operator
 
-__all__ = ["ImportBatch", "Licence", "LicenceVersion", "Operator", "RowErrorRecord"]
+__all__ = [
+    "Alert",
+    "AlertEvent",
+    "DetectionRun",
+    "StoredFinding",
+    "Baseline",
+    "CustomsItem",
+    "Declaration",
+    "DeclarationLine",
+    "ExportNotification",
+    "ImportBatch",
+    "Licence",
+    "LicenceVersion",
+    "Operator",
+    "RowErrorRecord",
+]

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from app.extensions import vigia
-from app.intake.service import ImportOutcome, import_file
-from importers import ReadContext
+from app.intake.service import ImportOutcome
+from app.pipeline import import_one
 
 log = logging.getLogger(__name__)
 BIG_FILE = 20 * 1024 * 1024
@@ -32,7 +32,7 @@ def run_imports(
         if outcome is None:
             all_read = False
             continue
-        _print_outcome(outcome, max_errors=max_errors)
+        print_outcome(outcome, max_errors=max_errors)
         all_read &= outcome.status != "rejected"
     return all_read
 
@@ -40,16 +40,10 @@ def run_imports(
 def _import_one(services, *, feed: str, path: Path, submitted_by: str,
                 as_of: date) -> ImportOutcome | None:
     """Import one file in one transaction; report unexpected failures without a traceback."""
-    context = ReadContext(catalogue=services.catalogue,
-                          home_country=services.settings.home_country)
     bar = _progress_bar(path)
     try:
-        with services.db.session() as session:
-            return import_file(
-                session=session, feed=feed, source=path, submitted_by=submitted_by,
-                upload_folder=services.settings.upload_folder, context=context, as_of=as_of,
-                progress=bar,
-            )
+        return import_one(services, feed=feed, path=path, submitted_by=submitted_by,
+                          as_of=as_of, progress=bar)
     except Exception as exc:  # one bad file must not stop the others; nothing was stored
         log.exception("import of %s failed", path)
         click.secho(f"{path.name}: import failed, nothing stored: {exc}", fg="red", err=True)
@@ -70,7 +64,7 @@ def _progress_bar(path: Path):
     return report
 
 
-def _print_outcome(outcome: ImportOutcome, *, max_errors: int) -> None:
+def print_outcome(outcome: ImportOutcome, *, max_errors: int) -> None:
     """Print a file's summary line, its warnings and its first rejected rows."""
     colour = {"stored": None, "duplicate": "yellow", "rejected": "red"}[outcome.status]
     click.secho(outcome.summary(), fg=colour)

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.intake.feeds import STORERS, StoreResult
+from app.intake.feeds import StoreResult, storer_for
 from app.intake.models import ImportBatch, RowErrorRecord
 from importers import FileRejected, ReadContext, RowError, iter_file
 
@@ -104,8 +104,7 @@ def import_file(
     progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
     """Import one file as one batch; the caller commits (or rolls back) once afterwards."""
-    if feed not in STORERS:
-        raise ValueError(f"unknown feed {feed!r}; expected one of {', '.join(STORERS)}")
+    store = storer_for(feed)
     filename = filename or source.name
     sha, stored_path, size = keep_original(source=source, upload_folder=upload_folder)
     earlier = stored_batch_for(session=session, feed=feed, sha256=sha)
@@ -121,7 +120,7 @@ def import_file(
     session.flush()
     try:
         chunks = iter_file(feed, stored_path, filename=filename, context=context)
-        result: StoreResult = STORERS[feed](
+        result: StoreResult = store(
             session=session, batch=batch, chunks=_counting(chunks, progress), as_of=as_of,
             context=context,
         )

@@ -1,0 +1,1 @@
+"""Findings turned into alerts: dedup, refresh, reopen, score; and their audit trail."""

@@ -1,0 +1,119 @@
+"""Detection runs, the findings they produced, the alerts officers see, and alert events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, utcnow
+
+# An alert is open until an officer closes it as confirmed (diversion or breach) or dismissed.
+ALERT_STATUSES = ("open", "in_review", "escalated", "confirmed", "dismissed")
+OPEN_STATUSES = ("open", "in_review", "escalated")
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+class DetectionRun(Base):
+    """One run of `vigia detect`: which rules, what it read, what it raised, how long."""
+
+    __tablename__ = "detection_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    seconds: Mapped[float | None] = mapped_column(Float)
+    as_of: Mapped[date] = mapped_column(Date)
+    since: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    message: Mapped[str] = mapped_column(Text, default="")
+    rule_files: Mapped[str] = mapped_column(Text, default="[]")  # JSON: path, sha256, versions
+    rows_read: Mapped[str] = mapped_column(Text, default="{}")  # JSON: table -> rows
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+    alerts_raised: Mapped[int] = mapped_column(Integer, default=0)
+    alerts_refreshed: Mapped[int] = mapped_column(Integer, default=0)
+    alerts_reopened: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Alert(Base):
+    """What an officer triages: one rule, party, substance and window."""
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_status_score", "status", "score"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    rule_id: Mapped[str] = mapped_column(String(120), index=True)
+    rule_version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # 'rule' or 'statistical'
+    detector: Mapped[str] = mapped_column(String(40))  # the rule kind, e.g. 'quota', 'surge'
+    severity: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int] = mapped_column(Integer)
+    licence_no: Mapped[str | None] = mapped_column(String(64), index=True)
+    tax_id: Mapped[str | None] = mapped_column(String(64))
+    substance_code: Mapped[str | None] = mapped_column(String(80))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    summary: Mapped[str] = mapped_column(Text)
+    observed: Mapped[float | None] = mapped_column(Float)
+    expected: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text, default="{}")  # JSON: table -> row ids
+    trace: Mapped[str] = mapped_column(Text, default="[]")
+    measures: Mapped[str] = mapped_column(Text, default="{}")
+    # What the evidence amounted to when the alert was dismissed, to reopen it if it grows.
+    dismissed_observed: Mapped[float | None] = mapped_column(Float)
+    times_seen: Mapped[int] = mapped_column(Integer, default=1)
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    first_raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("detection_run.id"))
+
+    events: Mapped[list[AlertEvent]] = relationship(
+        back_populates="alert", order_by="AlertEvent.id"
+    )
+
+
+class StoredFinding(Base):
+    """A finding of one run, kept for the record whether or not it became an alert."""
+
+    __tablename__ = "finding"
+    __table_args__ = (Index("ix_finding_run_rule", "run_id", "rule_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("detection_run.id"), index=True)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(120))
+    rule_version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(16))
+    licence_no: Mapped[str | None] = mapped_column(String(64))
+    tax_id: Mapped[str | None] = mapped_column(String(64))
+    substance_code: Mapped[str | None] = mapped_column(String(80))
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    observed: Mapped[float | None] = mapped_column(Float)
+    expected: Mapped[float | None] = mapped_column(Float)
+    summary: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text, default="{}")
+    trace: Mapped[str] = mapped_column(Text, default="[]")
+    measures: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class AlertEvent(Base):
+    """An append-only record of what happened to an alert: who, when, from what, to what, why."""
+
+    __tablename__ = "alert_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    alert: Mapped[Alert] = relationship(back_populates="events")

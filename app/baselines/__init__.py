@@ -1,0 +1,1 @@
+"""National legitimate-need baselines per substance and year."""

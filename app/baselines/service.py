@@ -1,0 +1,37 @@
+"""Store and look up national legitimate-need baselines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.baselines.models import Baseline
+from app.intake.feeds import StoreResult
+from app.intake.models import ImportBatch
+from importers import Chunk, ReadContext
+
+BASELINE_COLUMNS = ["substance_code", "year", "quantity_kg", "source"]
+
+
+def store_baselines(
+    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], as_of: date,
+    context: ReadContext,
+) -> StoreResult:
+    """Store baselines; a later figure for the same substance and year replaces the earlier."""
+    from app.movements.service import store_keyed_rows
+
+    return store_keyed_rows(session=session, batch=batch, chunks=chunks, table="baseline",
+                            columns=BASELINE_COLUMNS, keys=["substance_code", "year"],
+                            noun="baselines")
+
+
+def current_baselines(*, session: Session) -> dict[tuple[str, int], float]:
+    """Return the national baseline (kg pure) in force per (substance, year)."""
+    rows = session.execute(
+        select(Baseline.substance_code, Baseline.year, Baseline.quantity_kg)
+        .where(Baseline.is_current.is_(True))
+    )
+    return {(code, year): quantity for code, year, quantity in rows}

@@ -1,0 +1,1 @@
+"""Stored declarations and their lines, customs items and pre-export notifications."""

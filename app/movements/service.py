@@ -1,0 +1,141 @@
+"""Store declarations, customs items and export notifications of one import batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from app.intake.bulk import bulk_insert, to_json_column
+from app.intake.feeds import StoreResult, collect_chunk_facts
+from app.intake.models import ImportBatch
+from app.movements.models import Declaration
+from app.registry.models import Operator
+from importers import Chunk, ReadContext
+
+LINE_COLUMNS = [
+    "licence_no", "movement", "date", "substance_code", "substance_text", "form_code",
+    "quantity", "unit", "concentration_pct", "quantity_kg", "counterparty_licence",
+    "counterparty_name", "counterparty_country", "document_ref", "payment_method", "delivery",
+]
+CUSTOMS_COLUMNS = [
+    "declaration_no", "item_no", "date", "flow", "hs_code", "hs6", "substance_code",
+    "goods_description", "net_mass_kg", "trader_tax_id", "tax_id_key", "trader_name",
+    "partner_country", "customs_office", "statistical_value_usd",
+]
+NOTIFICATION_COLUMNS = [
+    "notification_ref", "date", "exporter_licence", "importer_name", "importing_country",
+    "substance_code", "quantity_kg", "status",
+]
+
+
+def period_start(period: pd.Series) -> pd.Series:
+    """Turn 'YYYY-MM' periods into the first day of the month."""
+    return pd.to_datetime(period + "-01", format="%Y-%m-%d").dt.date
+
+
+def store_declarations(
+    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], as_of: date,
+    context: ReadContext,
+) -> StoreResult:
+    """Store declaration lines; a second declaration of an operator and period amends the first."""
+    operator_ids = dict(session.execute(select(Operator.licence_no, Operator.id)).all())
+    declarations: dict[tuple[str, date], Declaration] = {}
+    line_counts: dict[tuple[str, date], int] = {}
+    facts = collect_chunk_facts()
+    stored = 0
+    for chunk in facts.watch(chunks):
+        records = chunk.records
+        if records.empty:
+            continue
+        periods = period_start(records["period"].astype(str))
+        keys = list(zip(records["licence_no"], periods, strict=True))
+        new = sorted(set(keys) - declarations.keys())
+        for licence_no, period in new:
+            declaration = Declaration(batch_id=batch.id, licence_no=licence_no, period=period,
+                                      operator_id=operator_ids.get(licence_no), lines=0)
+            session.add(declaration)
+            declarations[(licence_no, period)] = declaration
+        session.flush()
+        for key in keys:
+            line_counts[key] = line_counts.get(key, 0) + 1
+        lines = records[LINE_COLUMNS].copy()
+        lines.insert(0, "declaration_id", [declarations[key].id for key in keys])
+        lines.insert(1, "batch_id", batch.id)
+        lines.insert(2, "source_row", records["source_row"].astype("int64"))
+        lines.insert(4, "period", periods)
+        lines["extra"] = to_json_column(records["extra"])
+        stored += bulk_insert(session, "declaration_line", lines)
+    amended = 0
+    for key, declaration in declarations.items():
+        declaration.lines = line_counts[key]
+        amended += session.execute(
+            update(Declaration)
+            .where(Declaration.licence_no == key[0], Declaration.period == key[1],
+                   Declaration.is_current.is_(True), Declaration.id != declaration.id)
+            .values(is_current=False, superseded_by_id=declaration.id)
+        ).rowcount
+    session.flush()
+    message = f"{len(declarations)} declarations"
+    if amended:
+        message += f", {amended} earlier declarations amended (superseded)"
+    return facts.result(rows_stored=stored, message=message)
+
+
+def _supersede(session: Session, table: str, keys: list[str], batch_id: int) -> int:
+    """Mark rows of earlier batches that share a key with this batch's rows as not current."""
+    match = " AND ".join(f"n.{k} = {table}.{k}" for k in keys)
+    result = session.execute(
+        text(
+            f"UPDATE {table} SET is_current = :no WHERE is_current = :yes "
+            f"AND batch_id <> :batch AND EXISTS (SELECT 1 FROM {table} n "
+            f"WHERE n.batch_id = :batch AND {match})"
+        ),
+        {"batch": batch_id, "yes": True, "no": False},
+    )
+    return result.rowcount
+
+
+def store_keyed_rows(
+    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], table: str,
+    columns: list[str], keys: list[str], noun: str,
+) -> StoreResult:
+    """Store rows that replace earlier rows with the same key (the latest file wins)."""
+    facts = collect_chunk_facts()
+    stored = 0
+    for chunk in facts.watch(chunks):
+        records = chunk.records
+        if records.empty:
+            continue
+        rows = records[columns].copy()
+        rows.insert(0, "batch_id", batch.id)
+        rows.insert(1, "source_row", records["source_row"].astype("int64"))
+        rows.insert(2, "is_current", True)
+        rows["extra"] = to_json_column(records["extra"])
+        stored += bulk_insert(session, table, rows)
+    replaced = _supersede(session, table, keys, batch.id) if stored else 0
+    message = f"{replaced} earlier {noun} replaced" if replaced else ""
+    return facts.result(rows_stored=stored, message=message)
+
+
+def store_customs(
+    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], as_of: date,
+    context: ReadContext,
+) -> StoreResult:
+    """Store customs items, controlled or not; a re-sent item replaces the earlier one."""
+    return store_keyed_rows(session=session, batch=batch, chunks=chunks, table="customs_item",
+                            columns=CUSTOMS_COLUMNS, keys=["declaration_no", "item_no"],
+                            noun="customs items")
+
+
+def store_export_notifications(
+    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], as_of: date,
+    context: ReadContext,
+) -> StoreResult:
+    """Store pre-export notifications; a later row for the same reference updates its status."""
+    return store_keyed_rows(session=session, batch=batch, chunks=chunks,
+                            table="export_notification", columns=NOTIFICATION_COLUMNS,
+                            keys=["notification_ref"], noun="notifications")

@@ -1,0 +1,93 @@
+"""The one place that knows the order of the stages: import → store → detect → alert."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.extensions import Vigia
+from app.intake.service import ImportOutcome, import_file
+from app.registry.models import Licence, Operator
+from importers import LicenceInfo, ReadContext
+
+# Reference data before the movements that are checked against it.
+FEED_ORDER = ("registry", "baselines", "declarations", "customs", "export_notifications")
+
+
+@dataclass
+class PipelineReport:
+    """What a pipeline run imported, file by file."""
+
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+
+    @property
+    def rows_stored(self) -> int:
+        """Return the rows stored over all files."""
+        return sum(o.rows_stored for o in self.outcomes)
+
+
+def known_licences(*, session: Session) -> dict[str, LicenceInfo]:
+    """Return what a reader may check of each licence number: tax id, substances, validity."""
+    rows = session.execute(
+        select(Operator.licence_no, Operator.tax_id, Licence.substance_code, Licence.valid_from,
+               Licence.valid_to)
+        .join(Licence, Licence.operator_id == Operator.id, isouter=True)
+    )
+    info: dict[str, LicenceInfo] = {}
+    for licence_no, tax_id, substance, valid_from, valid_to in rows:
+        current = info.get(licence_no)
+        substances = set(current.substances) if current else set()
+        if substance:
+            substances.add(substance)
+        starts = [d for d in (valid_from, current.valid_from if current else None) if d]
+        ends = [d for d in (valid_to, current.valid_to if current else None) if d]
+        info[licence_no] = LicenceInfo(
+            tax_id=tax_id, substances=frozenset(substances),
+            valid_from=min(starts) if starts else None, valid_to=max(ends) if ends else None,
+        )
+    return info
+
+
+def read_context(services: Vigia, *, session: Session, feed: str) -> ReadContext:
+    """Return what the reader of a feed may know beyond the file itself."""
+    licences = (
+        known_licences(session=session)
+        if feed in ("declarations", "export_notifications") else None
+    )
+    return ReadContext(catalogue=services.catalogue, home_country=services.settings.home_country,
+                       known_licences=licences, today=date.today())
+
+
+def import_one(
+    services: Vigia, *, feed: str, path: Path, submitted_by: str, as_of: date,
+    progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """Import one file in its own transaction (a failure stores nothing of that file)."""
+    with services.db.session() as session:
+        return import_file(
+            session=session, feed=feed, source=path, submitted_by=submitted_by,
+            upload_folder=services.settings.upload_folder,
+            context=read_context(services, session=session, feed=feed), as_of=as_of,
+            progress=progress,
+        )
+
+
+def import_in_order(
+    services: Vigia, *, files: dict[str, list[Path]], submitted_by: str, as_of: date,
+    on_outcome: Callable[[ImportOutcome], None] | None = None,
+) -> PipelineReport:
+    """Import the files of several feeds, reference data first."""
+    report = PipelineReport()
+    for feed in FEED_ORDER:
+        for path in files.get(feed, []):
+            outcome = import_one(services, feed=feed, path=path, submitted_by=submitted_by,
+                                 as_of=as_of)
+            report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    return report
