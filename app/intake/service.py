@@ -125,9 +125,9 @@ def import_file(
             context=context,
         )
     except FileRejected as rejected:
-        batch.status, batch.message = "rejected", str(rejected)
+        batch.status, batch.message = "rejected", rejected.reason
         return ImportOutcome(feed=feed, filename=filename, status="rejected",
-                             message=str(rejected), batch_id=batch.id)
+                             message=rejected.reason, batch_id=batch.id)
     errors = sorted(result.errors, key=lambda e: (e.row, e.column or ""))
     session.add_all(
         RowErrorRecord(batch_id=batch.id, row=e.row, column=e.column, value=e.value,

@@ -1,0 +1,32 @@
+"""Feed readers: turn a file (CSV or workbook) into validated records and row errors.
+
+Knows nothing of Flask or the database. Entry points: `read_file` and `iter_file`.
+"""
+
+from importers.context import Catalogue, LicenceInfo, ReadContext, Resolution, Substance
+from importers.feeds import FEEDS, Feed
+from importers.formats import Limits, Sniffed, sniff
+from importers.reader import iter_file, read_file
+from importers.results import Chunk, FileRejected, ReadResult, RowError
+from importers.text import neutralise_formula, normalise_text
+
+__all__ = [
+    "FEEDS",
+    "Catalogue",
+    "Chunk",
+    "Feed",
+    "FileRejected",
+    "LicenceInfo",
+    "Limits",
+    "ReadContext",
+    "ReadResult",
+    "Resolution",
+    "RowError",
+    "Sniffed",
+    "Substance",
+    "iter_file",
+    "neutralise_formula",
+    "normalise_text",
+    "read_file",
+    "sniff",
+]

@@ -1,0 +1,365 @@
+"""The one table of header names: canonical column -> what accountants really write.
+
+Headers are compared after `normalise_header` (case, accents, punctuation, "Nº"/"nro"/
+"número" and connector words like "de" do not matter, nor does word order), so each alias
+is written once the way people type it. The same word may stand for different canonical
+columns in different feeds ("cantidad" is `quantity` in a declaration, `quantity_kg` in a
+baseline file); within one feed an alias must be unambiguous (a test checks this).
+Weak aliases ("producto", "CAS", "cliente") are used only when no column carries a strong
+alias for that canonical name, so a file with both "Sustancia" and "CAS" keeps CAS as extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from importers.text import normalise_text
+
+_NUMBER_WORDS = frozenset({"n", "no", "nro", "nr", "num", "numero", "number", "nbr", "nos"})
+_CONNECTORS = frozenset(
+    {"de", "del", "la", "el", "los", "las", "da", "do", "das", "dos", "of", "the", "en", "em",
+     "y", "e", "and", "por", "per"}
+)
+
+_LICENCE = (
+    "licence_no", "licence no", "licence number", "license no", "license number", "licence",
+    "license", "Nº licencia", "N° de licencia", "licencia", "número de licencia",
+    "nro licencia", "registro", "Nº registro", "número de registro", "número de inscripción",
+    "inscripción", "código de registro", "número de autorización", "autorización",
+    "número de licença", "licença", "registro do operador", "licencia del declarante",
+    "registro del declarante", "registration no", "permit no",
+)
+_TAX_ID = (
+    "tax_id", "tax id", "tax number", "taxpayer id", "vat number", "RUC", "RUT", "NIT", "CUIT",
+    "CUIL", "CNPJ", "RFC", "NIF", "cédula jurídica", "identificación fiscal", "id fiscal",
+    "identificación tributaria", "número de identificación tributaria", "registro tributario",
+)
+_SUBSTANCE = (
+    "substance", "substance name", "chemical", "sustancia", "sustancia química",
+    "sustancia controlada", "nombre de la sustancia", "substância", "substancia",
+    "produto químico", "producto químico", "insumo químico", "insumo químico fiscalizado",
+    "IQBF", "bien fiscalizado", "precursor", "sustancia fiscalizada",
+)
+_SUBSTANCE_WEAK = ("producto", "produto", "product", "CAS", "Nº CAS", "código CAS", "material")
+_COUNTRY = ("país", "pais", "country", "nación")
+_QUANTITY_KG = (
+    "quantity_kg", "quantity kg", "quantity", "cantidad", "cantidad kg", "cantidad en kg",
+    "cantidad (kg)", "quantidade", "quantidade kg", "kg", "kilogramos", "qty", "cant.",
+)
+
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    # registry
+    "licence_no": _LICENCE,
+    "operator_name": (
+        "operator_name", "operator", "operator name", "company", "company name", "razón social",
+        "razão social", "nombre de la empresa", "empresa", "nome empresarial", "nome da empresa",
+        "denominación social", "operador", "titular", "nombre del operador",
+    ),
+    "tax_id": _TAX_ID,
+    "activity": (
+        "activity", "activities", "actividad", "actividades", "atividade", "atividades",
+        "tipo de actividad", "actividad autorizada", "actividades autorizadas",
+        "operaciones autorizadas", "licensed activity",
+    ),
+    "substance": _SUBSTANCE,
+    "annual_quota_kg": (
+        "annual_quota_kg", "annual quota", "annual quota kg", "quota", "quota kg", "cupo",
+        "cupo anual", "cupo kg", "cupo anual kg", "cuota", "cuota anual", "cota", "cota anual",
+        "cantidad autorizada", "cantidad anual autorizada", "límite anual",
+    ),
+    "valid_from": (
+        "valid_from", "valid from", "start date", "issue date", "vigencia desde", "vigente desde",
+        "fecha inicio", "fecha de inicio", "fecha de emisión", "fecha de otorgamiento",
+        "inicio vigencia", "válido desde", "desde", "fecha de inscripción", "data de início",
+        "data início", "data de emissão", "válida desde", "fecha de autorización",
+    ),
+    "valid_to": (
+        "valid_to", "valid to", "valid until", "end date", "expiry", "expiry date",
+        "expiration date", "vigencia hasta", "vigente hasta", "fecha fin", "fecha de fin",
+        "fecha de vencimiento", "vencimiento", "fecha de caducidad", "válido hasta", "hasta",
+        "fin vigencia", "data de validade", "validade", "data fim", "data de vencimento",
+        "vencimento", "válida até", "válida hasta",
+    ),
+    "status": (
+        "status", "estado", "situación", "situação", "estado de la licencia",
+        "estado licencia", "estado de la notificación", "respuesta", "resposta",
+        "status da notificação", "licence status", "notification status",
+    ),
+    "region": (
+        "region", "región", "provincia", "departamento", "UF", "distrito", "localidad",
+        "ubicación", "zona", "state", "province",
+    ),
+    "sector": (
+        "sector", "actividad económica", "CIIU", "ISIC", "CNAE", "giro", "giro del negocio",
+        "rubro", "atividade econômica", "ramo", "ramo de actividad", "economic activity",
+        "industry",
+    ),
+    # declarations
+    "period": (
+        "period", "periodo", "período", "mes", "mês", "mes declarado", "periodo declarado",
+        "periodo tributario", "mes/año", "mes y año", "competencia", "competência",
+        "mes de referencia", "mês de referência", "month", "reporting period",
+    ),
+    "movement": (
+        "movement", "movement type", "movimiento", "tipo de movimiento", "tipo de operación",
+        "operación", "operação", "tipo de operação", "movimentação", "movimento",
+        "transacción", "tipo de transacción", "tipo movimiento", "transaction",
+    ),
+    "date": (
+        "date", "fecha", "data", "fecha de movimiento", "fecha de operación",
+        "fecha del documento", "fecha de emisión", "data do movimento", "data da operação",
+        "fecha de aceptación", "fecha de numeración", "data de registro", "fecha de envío",
+        "fecha de notificación", "data de envio", "acceptance date", "movement date",
+        "fecha de la transacción",
+    ),
+    "quantity": (
+        "quantity", "qty", "cantidad", "cant.", "cant", "quantidade", "qtd", "qtde",
+        "cantidad declarada", "cantidad de producto", "cantidad producto", "volumen",
+        "amount",
+    ),
+    "unit": (
+        "unit", "unidad", "unidade", "unidad de medida", "unidade de medida", "UM", "U.M.",
+        "U/M", "UOM", "unit of measure", "medida", "und", "unid", "unidades",
+    ),
+    "concentration_pct": (
+        "concentration_pct", "concentration", "concentration %", "concentración",
+        "concentración %", "% concentración", "%", "pureza", "pureza %", "% pureza",
+        "riqueza", "ley %", "concentração", "teor", "teor %", "purity", "% w/w", "porcentaje",
+        "percentual", "grado %",
+    ),
+    "counterparty_licence": (
+        "counterparty_licence", "counterparty licence", "counterparty license",
+        "licencia contraparte", "licencia de la contraparte", "licencia cliente/proveedor",
+        "licencia del cliente", "licencia del proveedor", "licencia proveedor/cliente",
+        "registro cliente/proveedor", "registro del cliente", "registro del proveedor",
+        "registro contraparte", "licença contraparte", "registro da contraparte",
+        "licencia tercero", "Nº registro cliente/proveedor",
+    ),
+    "counterparty_name": (
+        "counterparty_name", "counterparty", "counterparty name", "contraparte",
+        "nombre contraparte", "nombre de la contraparte", "cliente/proveedor",
+        "proveedor/cliente", "razón social contraparte", "razón social cliente/proveedor",
+        "tercero", "nombre del tercero", "fornecedor/cliente", "cliente/fornecedor",
+        "nome da contraparte", "razão social contraparte",
+    ),
+    "counterparty_country": (
+        "counterparty_country", "counterparty country", "país contraparte",
+        "país de origen/destino", "país origen/destino", "país de procedencia/destino",
+        "país do fornecedor/cliente", "país de origem/destino", *_COUNTRY,
+    ),
+    "document_ref": (
+        "document_ref", "document", "document no", "documento", "Nº documento",
+        "número de documento", "factura", "Nº factura", "guía", "guía de remisión",
+        "comprobante", "Nº comprobante", "nota fiscal", "NF", "Nº NF", "NF-e",
+        "documento de soporte", "documento soporte", "referencia", "invoice", "invoice no",
+        "doc", "referência", "documento de referencia",
+    ),
+    "payment_method": (
+        "payment_method", "payment method", "payment", "forma de pago", "medio de pago",
+        "modalidad de pago", "tipo de pago", "pago", "forma de pagamento", "meio de pagamento",
+        "pagamento",
+    ),
+    "delivery": (
+        "delivery", "delivery method", "entrega", "tipo de entrega", "forma de entrega",
+        "modalidad de entrega", "modo de entrega", "retiro/entrega", "entrega/retiro",
+        "tipo de despacho", "forma de despacho",
+    ),
+    # customs
+    "declaration_no": (
+        "declaration_no", "declaration no", "customs declaration", "declaration", "DUA", "DUI",
+        "DAM", "DI", "DUE", "DUCA", "DAI", "DEX", "pedimento", "número de pedimento",
+        "Nº declaración", "número de declaración", "declaración", "declaración aduanera",
+        "Nº DUA", "Nº DAM", "declaração", "número da declaração", "Nº DI",
+    ),
+    "item_no": (
+        "item_no", "item no", "item", "ítem", "Nº ítem", "número de ítem", "serie", "Nº serie",
+        "adición", "adição", "línea", "Nº línea", "secuencia", "line", "line no",
+        "item number",
+    ),
+    "flow": (
+        "flow", "trade flow", "direction", "régimen", "régimen aduanero", "tipo de régimen",
+        "flujo", "fluxo", "sentido", "tipo de operación", "operación", "tipo de declaración",
+        "import/export", "importación/exportación",
+    ),
+    "hs_code": (
+        "hs_code", "hs code", "HS", "HS6", "tariff code", "commodity code",
+        "partida arancelaria", "subpartida", "subpartida arancelaria", "subpartida nacional",
+        "código SA", "SA", "NCM", "código NCM", "NALADISA", "NANDINA", "posición arancelaria",
+        "fracción arancelaria", "fracción", "código arancelario", "SH", "código SH",
+        "partida", "Nº partida",
+    ),
+    "goods_description": (
+        "goods_description", "goods description", "description", "descripción",
+        "descripción de la mercancía", "descripción comercial", "descripción mercancía",
+        "descrição", "descrição da mercadoria", "mercancía", "mercadería", "mercadoria",
+        "descripción de la mercadería", "descrição do produto",
+    ),
+    "net_mass_kg": (
+        "net_mass_kg", "net mass", "net mass kg", "net weight", "net weight kg", "peso neto",
+        "peso neto kg", "masa neta", "masa neta (kg)", "peso líquido", "peso líquido kg",
+        "kg neto", "kilos netos", "kg netos",
+    ),
+    "trader_tax_id": (
+        "trader_tax_id", "trader tax id", "RUC importador/exportador", "RUC del importador",
+        "RUC importador", "RUC exportador", "NIT importador", "NIT exportador", "RUT importador",
+        "RUT exportador", "CUIT importador", "CUIT exportador", "CNPJ importador",
+        "CNPJ exportador", "RFC importador", "RFC exportador", "documento del importador",
+        "identificación del importador", *_TAX_ID,
+    ),
+    "trader_name": (
+        "trader_name", "trader", "trader name", "importador/exportador", "importer/exporter",
+        "razón social", "razão social", "nombre del importador", "nombre del exportador",
+        "razón social importador", "razón social exportador", "nome do importador",
+        "nome do exportador",
+    ),
+    "partner_country": (
+        "partner_country", "partner country", "país de origen", "país origen", "país de destino",
+        "país destino", "país origen/destino", "país de origen/destino", "país de origem",
+        "país de origem/destino", "origin country", "destination country", "country of origin",
+        *_COUNTRY,
+    ),
+    "customs_office": (
+        "customs_office", "customs office", "aduana", "aduana de despacho", "intendencia de aduana",
+        "oficina aduanera", "alfândega", "unidade RFB", "recinto aduanero", "aduana de ingreso",
+        "aduana de salida", "URF de despacho", "customs",
+    ),
+    "statistical_value_usd": (
+        "statistical_value_usd", "statistical value", "statistical value usd",
+        "valor estadístico", "valor FOB", "valor FOB USD", "FOB USD", "FOB", "FOB US$",
+        "valor FOB US$", "value usd", "valor US$", "valor USD", "valor en dólares",
+        "valor dólares", "valor estatístico",
+    ),
+    # baselines
+    "year": (
+        "year", "año", "ejercicio", "exercício", "gestión", "año fiscal", "ano fiscal",
+        "calendar year",
+    ),
+    "quantity_kg": _QUANTITY_KG + (
+        "necesidad", "necesidad legítima", "requerimiento", "requerimiento anual",
+        "necesidad anual", "previsão", "estimación", "estimado kg", "cantidad estimada",
+        "cantidad notificada", "legitimate requirement", "annual requirement", "estimate",
+        "necessidade", "necessidade legítima", "quantidade notificada",
+    ),
+    "source": ("source", "fuente", "fonte", "source of estimate", "fuente de la estimación"),
+    # export notifications
+    "notification_ref": (
+        "notification_ref", "notification ref", "notification", "notification no",
+        "notificación", "Nº notificación", "número de notificación", "referencia",
+        "ref", "PEN", "PEN online", "PEN ref", "Nº PEN", "número PEN", "notificação",
+        "referência", "número da notificação",
+    ),
+    "exporter_licence": (
+        "exporter_licence", "exporter licence", "exporter license", "licencia exportador",
+        "licencia del exportador", "registro del exportador", "licença do exportador",
+        *_LICENCE,
+    ),
+    "importer_name": (
+        "importer_name", "importer", "importer name", "importador", "nombre del importador",
+        "empresa importadora", "destinatario", "consignatario", "consignee", "nome do importador",
+        "importador/destinatario",
+    ),
+    "importing_country": (
+        "importing_country", "importing country", "país importador", "país de destino",
+        "país destino", "destino", "destination country", "destination", *_COUNTRY,
+    ),
+}
+
+WEAK_ALIASES: dict[str, tuple[str, ...]] = {
+    "substance": _SUBSTANCE_WEAK,
+    "movement": ("tipo", "type", "concepto", "concepto de movimiento"),
+    "counterparty_name": ("cliente", "proveedor", "fornecedor", "customer", "supplier"),
+    "counterparty_country": ("origen/destino", "procedencia/destino"),
+    "document_ref": ("DUA", "DAM", "número de DUA"),
+    "goods_description": ("producto", "produto", "detalle", "detalhe"),
+    "trader_name": ("importador", "exportador", "empresa", "operador"),
+    "partner_country": ("país de procedencia", "país de embarque", "procedencia", "origen"),
+    "statistical_value_usd": ("valor", "valor CIF", "CIF USD", "valor aduana", "valor en aduana"),
+    "year": ("periodo", "período"),
+    "source": ("origen", "referencia", "observaciones"),
+    "region": ("ciudad", "municipio", "cidade", "estado/provincia"),
+    "date": ("fecha de levante", "fecha de embarque"),
+}
+
+
+def normalise_header(text: object) -> str:
+    """Reduce a header to comparable words: no case, accents, punctuation, order or filler."""
+    raw = str(text).replace("%", " pct ").replace("#", " no ")
+    words = normalise_text(raw).split()
+    words = ["no" if w in _NUMBER_WORDS else w for w in words if w not in _CONNECTORS]
+    return " ".join(sorted(words))  # word order carries no meaning in a header
+
+
+@cache
+def _lookup(columns: tuple[str, ...], weak: bool) -> dict[str, str]:
+    """Map normalised alias -> canonical column for one feed's columns."""
+    table = WEAK_ALIASES if weak else HEADER_ALIASES
+    lookup: dict[str, str] = {}
+    for column in columns:
+        for alias in (column, *table.get(column, ())) if not weak else table.get(column, ()):
+            lookup.setdefault(normalise_header(alias), column)
+    return lookup
+
+
+def alias_conflicts(columns: Sequence[str]) -> list[str]:
+    """List aliases that would name two different columns of one feed (must be empty)."""
+    seen: dict[str, str] = {}
+    conflicts = []
+    for column in columns:
+        for alias in (column, *HEADER_ALIASES.get(column, ())):
+            key = normalise_header(alias)
+            if seen.setdefault(key, column) != column:
+                conflicts.append(f"{alias!r}: {seen[key]} and {column}")
+    return conflicts
+
+
+@dataclass
+class HeaderMatch:
+    """How one header row maps onto a feed's canonical columns."""
+
+    headers: tuple[str, ...]
+    columns: dict[str, int] = field(default_factory=dict)  # canonical -> position
+    duplicates: dict[str, list[int]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def extras(self) -> list[int]:
+        """Positions of the columns that map to no canonical column (unnamed ones too)."""
+        used = set(self.columns.values())
+        return [i for i in range(len(self.headers)) if i not in used]
+
+    def header(self, canonical: str) -> str:
+        """Return the header of a canonical column exactly as the user wrote it."""
+        return self.headers[self.columns[canonical]]
+
+    def describe_duplicates(self) -> str:
+        """Say which headers collide, e.g. "columns 'Cantidad' and 'Qty' both mean 'quantity'"."""
+        canonical, positions = next(iter(self.duplicates.items()))
+        names = " and ".join(repr(self.headers[p]) for p in positions)
+        return f"columns {names} both mean {canonical!r}"
+
+
+def match_headers(
+    headers: Sequence[object], columns: Sequence[str], required: Collection[str]
+) -> HeaderMatch:
+    """Map the headers of one candidate header row onto a feed's canonical columns."""
+    texts = tuple("" if h is None else str(h).strip() for h in headers)
+    keys = [normalise_header(h) for h in texts]
+    match = HeaderMatch(headers=texts)
+    strong = _lookup(tuple(columns), False)
+    found: dict[str, list[int]] = {}
+    for position, key in enumerate(keys):
+        if key and key in strong:
+            found.setdefault(strong[key], []).append(position)
+    weak = _lookup(tuple(columns), True)
+    for position, key in enumerate(keys):
+        canonical = weak.get(key) if key and key not in strong else None
+        if canonical and canonical not in found:
+            found[canonical] = [position]  # first weak match only; later ones stay extra
+    for canonical, positions in found.items():
+        match.columns[canonical] = positions[0]
+        if len(positions) > 1:
+            match.duplicates[canonical] = positions
+    match.missing = [c for c in columns if c in required and c not in match.columns]
+    return match

@@ -1,0 +1,65 @@
+"""What a reader may know beyond the file; injected by the application.
+
+The catalogue is typed as a Protocol so that `importers` never imports `app`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple, Protocol
+
+
+class Substance(Protocol):
+    """A controlled substance as the catalogue knows it."""
+
+    code: str
+    cas: str | None
+    name: str
+
+    def density_for(self, concentration_pct: float) -> float | None:
+        """Return the density (kg/L) of the product at this concentration, if known."""
+
+
+class Form(Protocol):
+    """A salt or other form of a substance (e.g. ephedrine hydrochloride)."""
+
+    code: str
+
+
+class Resolution(Protocol):
+    """What a piece of text written by a user names: a substance, maybe a form of it."""
+
+    substance: Substance
+    form: Form | None
+    base_fraction: float
+
+
+class Catalogue(Protocol):
+    """The part of `app.catalogue` the readers use."""
+
+    def resolve(self, text: str) -> Resolution:
+        """Resolve a name, CAS number or code; raise a ValueError subclass when unknown."""
+
+    def substance_for_hs(self, hs_code: str) -> Substance | None:
+        """Return the controlled substance a tariff code designates, or None."""
+
+
+class LicenceInfo(NamedTuple):
+    """What the registry says about one licence, for checks a single file can make."""
+
+    tax_id: str | None
+    substances: frozenset[str]
+    valid_from: date | None
+    valid_to: date | None
+
+
+@dataclass
+class ReadContext:
+    """Everything a reader may know beyond the file itself."""
+
+    catalogue: Catalogue
+    home_country: str = "PE"
+    known_licences: Mapping[str, LicenceInfo] | None = None  # None = don't check licences
+    today: date | None = None

@@ -1,0 +1,162 @@
+"""Dates and periods as people write them, parsed once per distinct value.
+
+A column of dates repeats the same few hundred values, so each distinct value is parsed
+in Python (with a good message when it fails) and the results are spread back with numpy.
+Days come first (`DD/MM/YYYY`): month-first dates are not used in Latin America.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from importers.text import normalise_text
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, as Excel counts
+# Serial numbers outside these bounds (1954..2119) are more likely quantities than dates.
+_SERIAL_MIN, _SERIAL_MAX = 20_000, 80_000
+
+_TIME = (
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?\s?m\.?)?)?"
+    r"(?:z|[+-]\d{2}:?\d{2})?"
+)
+_YMD = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME, re.IGNORECASE)
+_DMY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME, re.IGNORECASE)
+_D_MON_Y = re.compile(r"(\d{1,2}) ([a-z]{3,10}) (\d{4}|\d{2})")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_YM = re.compile(r"(\d{4})[-/.]?(\d{1,2})")
+_MY = re.compile(r"(\d{1,2})[-/.](\d{4})")
+_MON_Y = re.compile(r"([a-z]{3,10}) (\d{4}|\d{2})")
+
+_MONTH_WORDS = {
+    1: "enero ene janeiro jan january",
+    2: "febrero feb fevereiro fev february",
+    3: "marzo mar marco march",
+    4: "abril abr april apr",
+    5: "mayo may maio mai",
+    6: "junio jun junho june",
+    7: "julio jul julho july",
+    8: "agosto ago august aug",
+    9: "septiembre setiembre sep set sept setembro september",
+    10: "octubre oct outubro out october",
+    11: "noviembre nov novembro november",
+    12: "diciembre dic dezembro dez december dec",
+}
+MONTHS = {word: month for month, words in _MONTH_WORDS.items() for word in words.split()}
+_CONNECTORS = re.compile(r"\b(?:de|del)\b")
+
+DATE_HELP = "write YYYY-MM-DD or DD/MM/YYYY"
+PERIOD_HELP = "write YYYY-MM, e.g. 2025-03"
+
+
+def _year(text: str) -> int:
+    """Read a year, expanding two digits (25 -> 2025, 98 -> 1998)."""
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _from_serial(number: float) -> dt.date | None:
+    """Turn a plausible Excel serial number into a date."""
+    if _SERIAL_MIN <= number <= _SERIAL_MAX:
+        return EXCEL_EPOCH + dt.timedelta(days=int(number))
+    return None
+
+
+def parse_date(value: object) -> dt.date | str:
+    """Parse one cell into a date, or return the reason it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        found = _from_serial(float(value))
+        return found if found else f"not a date: {value!r} ({DATE_HELP})"
+    text = str(value).strip()
+    try:
+        if m := _YMD.fullmatch(text):
+            return dt.date(int(m[1]), int(m[3]), int(m[4]))
+        if m := _DMY.fullmatch(text):
+            return dt.date(_year(m[4]), int(m[3]), int(m[1]))
+        if m := _COMPACT.fullmatch(text):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if _SERIAL.fullmatch(text) and (found := _from_serial(float(text))):
+            return found
+        words = _CONNECTORS.sub(" ", normalise_text(text)).split()
+        if (m := _D_MON_Y.fullmatch(" ".join(words))) and m[2] in MONTHS:
+            return dt.date(_year(m[3]), MONTHS[m[2]], int(m[1]))
+    except ValueError:
+        return f"not a real date: {text!r}"
+    return f"not a date: {text!r} ({DATE_HELP})"
+
+
+def parse_period(value: object) -> str:
+    """Parse one cell into a period `YYYY-MM`; raise ValueError with the reason otherwise."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = int(value)
+        if number == value and 190001 <= number <= 210012 and 1 <= number % 100 <= 12:
+            return f"{number // 100:04d}-{number % 100:02d}"
+    text = str(value).strip() if not isinstance(value, dt.date) else ""
+    year = month = None
+    if m := _YM.fullmatch(text):
+        year, month = int(m[1]), int(m[2])
+    elif m := _MY.fullmatch(text):
+        year, month = int(m[2]), int(m[1])
+    elif (m := _MON_Y.fullmatch(" ".join(_CONNECTORS.sub(" ", normalise_text(text)).split()))) and (
+        m[1] in MONTHS
+    ):
+        year, month = _year(m[2]), MONTHS[m[1]]
+    else:
+        found = parse_date(value)
+        if isinstance(found, dt.date):
+            year, month = found.year, found.month
+    if year is None or not (1 <= month <= 12 and 1900 <= year <= 2100):
+        raise ValueError(f"not a period: {cell_repr(value)} ({PERIOD_HELP})")
+    return f"{year:04d}-{month:02d}"
+
+
+def cell_repr(value: object) -> str:
+    """Quote a cell for a message the way the user typed it."""
+    return repr(value.isoformat() if isinstance(value, dt.date) else value)
+
+
+class DateColumn:
+    """Parses a column of dates through a per-file cache of distinct values."""
+
+    def __init__(self) -> None:
+        self._cache: dict[object, dt.date | str] = {}
+
+    def parse(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return datetime64[D] dates, a mask of good ones, and the reasons (None: all good)."""
+        codes, uniques = pd.factorize(values)
+        parsed = [self._cached(u) for u in uniques]
+        nat = np.datetime64("NaT")
+        days = np.array(
+            [np.datetime64(p, "D") if isinstance(p, dt.date) else nat for p in parsed],
+            dtype="datetime64[D]",
+        )
+        reasons = np.array([None if isinstance(p, dt.date) else p for p in parsed], dtype=object)
+        if not len(uniques):
+            return np.full(len(values), np.datetime64("NaT"), "M8[D]"), np.zeros(0, bool), None
+        dates = days[codes]
+        good = ~np.isnat(days)
+        if good.all():
+            return dates, np.ones(len(values), dtype=bool), None
+        return dates, good[codes], reasons[codes]
+
+    def _cached(self, value: object) -> dt.date | str:
+        """Parse a distinct value once per file."""
+        key = (type(value), value)
+        if key not in self._cache:
+            self._cache[key] = parse_date(value)
+        return self._cache[key]
+
+
+def to_date_objects(days: np.ndarray) -> np.ndarray:
+    """Turn datetime64[D] values into datetime.date objects (None for missing), in C speed."""
+    return days.astype("datetime64[D]").astype(object)  # numpy gives None for NaT

@@ -1,0 +1,268 @@
+"""Vectorised row validation: run a feed's marshmallow schema over a whole chunk at once.
+
+The schema says which columns a row has, which are required, their types and accepted
+codes; each field knows how to parse a column of cells with pandas/numpy. Only failing
+cells turn into Python `RowError` objects, so a million good rows cost a few array passes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from importers.aliases import HeaderMatch
+from importers.context import ReadContext
+from importers.dates import to_date_objects
+from importers.numbers import NumberStyle
+from importers.results import RowError
+from importers.text import cell_text
+
+if TYPE_CHECKING:
+    from marshmallow import Schema
+
+    from importers.csv_reader import RawChunk
+
+
+@dataclass
+class FileState:
+    """What a reader learns about one file as it goes: styles, caches, keys already seen."""
+
+    context: ReadContext | None  # None only when a schema loads one row without a reader
+    number_hint: str = "point"
+    textual: bool = True  # cells are all str (CSV), not native workbook values
+    styles: dict[str, NumberStyle] = field(default_factory=dict)
+    caches: dict[str, Any] = field(default_factory=dict)
+    notes: Counter = field(default_factory=Counter)  # counted remarks, reported as warnings
+
+    def cache(self, name: str, factory):
+        """Return the per-file cache called `name`, creating it with `factory` the first time."""
+        if name not in self.caches:
+            self.caches[name] = factory()
+        return self.caches[name]
+
+
+@dataclass
+class Parsed:
+    """One column parsed over the whole chunk."""
+
+    values: np.ndarray
+    ok: np.ndarray  # a usable value is present (parsed, or defaulted when empty)
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class Cells:
+    """One chunk's raw cells under canonical names, and the row errors found so far."""
+
+    def __init__(self, raw: RawChunk, match: HeaderMatch, *, textual: bool):
+        self.frame = raw.frame
+        self.rows = raw.rows
+        self.n = len(raw.frame)
+        self.match = match
+        self.textual = textual
+        self.bad = np.zeros(self.n, dtype=bool)
+        self._failures: list[tuple[int, int, str | None, str]] = []  # row, position, value, reason
+
+    def raw(self, name: str) -> np.ndarray | None:
+        """Return the cells of a canonical column (None when the file lacks it)."""
+        position = self.match.columns.get(name)
+        if position is None:
+            return None
+        return self.frame[position].to_numpy(dtype=object)
+
+    def header(self, name: str) -> str:
+        """Return the header of a canonical column as written in the file."""
+        return self.match.header(name)
+
+    def fail(self, name: str, mask: np.ndarray, reason: str | np.ndarray) -> None:
+        """Record a failure for every cell of column `name` where `mask` is set.
+
+        `reason` is one message, or an object array of messages aligned with the chunk.
+        """
+        where = np.flatnonzero(mask)
+        if not len(where):
+            return
+        self.bad[where] = True
+        position = self.match.columns[name]
+        cells = self.frame[position].to_numpy(dtype=object)[where]
+        reasons = [reason] * len(where) if isinstance(reason, str) else reason[where]
+        rows = self.rows[where]
+        for row, cell, why in zip(rows.tolist(), cells, reasons, strict=True):
+            text = cell_text(cell)
+            self._failures.append((row, position, text if text.strip() else None, str(why)))
+
+    def errors(self) -> list[RowError]:
+        """Return the row errors in reading order: by row, then by column."""
+        self._failures.sort(key=lambda f: (f[0], f[1]))
+        headers = self.match.headers
+        return [RowError(row, headers[pos], value, why) for row, pos, value, why in self._failures]
+
+
+def parse_fields(schema: Schema, cells: Cells, state: FileState) -> dict[str, Parsed]:
+    """Parse every field of the schema over the chunk, recording a failure per bad cell."""
+    parsed: dict[str, Parsed] = {}
+    for name, schema_field in schema.fields.items():
+        values = cells.raw(name)
+        if values is None:
+            parsed[name] = schema_field.absent(cells.n, state)
+            continue
+        parsed[name] = _parse_column(name, schema_field, values, cells, state)
+    return parsed
+
+
+def _parse_column(name: str, column, values: np.ndarray, cells: Cells, state: FileState) -> Parsed:
+    """Parse the non-empty cells of one column, then default or flag the empty ones."""
+    empty = values == ""
+    present = np.flatnonzero(~empty)
+    result = column.parse(values if len(present) == cells.n else values[present], state, name)
+    failed = np.flatnonzero(~result.ok)
+    if len(failed):
+        # A cell of spaces is empty, not wrong.
+        blank = np.array([cell_text(v).strip() == "" for v in values[present[failed]]], dtype=bool)
+        if blank.any():
+            empty[present[failed[blank]]] = True
+            keep = np.ones(len(present), dtype=bool)
+            keep[failed[blank]] = False
+            present, result = present[keep], result.take(keep)
+    if len(present) == cells.n:
+        full = Parsed(result.values, result.ok.copy(), result.extra)
+    else:
+        full = column.absent(cells.n, state)
+        full.values[present] = result.values
+        full.ok[present] = result.ok
+        for key, array in result.extra.items():
+            full.extra[key][present] = array
+    if not result.ok.all():
+        mask = np.zeros(cells.n, dtype=bool)
+        mask[present[~result.ok]] = True
+        reasons = np.full(cells.n, None, dtype=object)
+        reasons[present] = result.reasons
+        cells.fail(name, mask, reasons)
+    if column.required and empty.any():
+        cells.fail(name, empty, column.error_messages["required"])
+        full.ok[empty] = False
+    return full
+
+
+@dataclass
+class FieldResult:
+    """What a field's parse returns for the cells it was given."""
+
+    values: np.ndarray
+    ok: np.ndarray
+    reasons: np.ndarray | None  # object array: a message where not ok (None: all ok)
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def take(self, keep: np.ndarray) -> FieldResult:
+        """Return the result for the cells selected by a boolean mask."""
+        extra = {key: array[keep] for key, array in self.extra.items()}
+        reasons = None if self.reasons is None else self.reasons[keep]
+        return FieldResult(self.values[keep], self.ok[keep], reasons, extra)
+
+
+class KeyIndex:
+    """Keys already kept in this file, to refuse later duplicates (64-bit hashes + row)."""
+
+    def __init__(self) -> None:
+        self.hashes = np.empty(0, dtype=np.uint64)
+        self.rows = np.empty(0, dtype=np.int64)
+
+    def earlier_rows(self, keys: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+        """Return, per key, the row that already holds it (0 if none), and remember new keys."""
+        if not len(keys):
+            return np.zeros(0, dtype=np.int64)
+        hashes = pd.util.hash_pandas_object(keys, index=False).to_numpy(dtype=np.uint64)
+        earlier = np.zeros(len(hashes), dtype=np.int64)
+        if len(self.hashes):
+            at = np.searchsorted(self.hashes, hashes).clip(max=len(self.hashes) - 1)
+            known = self.hashes[at] == hashes
+            earlier[known] = self.rows[at[known]]
+        series = pd.Series(hashes)
+        first_row = pd.Series(rows).groupby(series.to_numpy()).transform("first").to_numpy()
+        repeated = series.duplicated(keep="first").to_numpy() & (earlier == 0)
+        earlier[repeated] = first_row[repeated]
+        fresh = earlier == 0
+        self.hashes = np.concatenate([self.hashes, hashes[fresh]])
+        self.rows = np.concatenate([self.rows, rows[fresh]])
+        order = np.argsort(self.hashes, kind="stable")
+        self.hashes, self.rows = self.hashes[order], self.rows[order]
+        return earlier
+
+
+def refuse_duplicates(
+    cells: Cells,
+    state: FileState,
+    *,
+    key: dict[str, np.ndarray],
+    column: str,
+    message: str,
+    among: np.ndarray | None = None,
+    index_name: str = "keys",
+) -> None:
+    """Fail rows whose key repeats an earlier good row of the file; `message` names `{row}`.
+
+    Only rows without errors take part: a rejected row holds no key a later row could repeat.
+    """
+    candidates = ~cells.bad if among is None else among & ~cells.bad
+    if not candidates.any():
+        return
+    index = state.cache(index_name, KeyIndex)
+    keys = pd.DataFrame({name: array[candidates] for name, array in key.items()})
+    earlier = np.zeros(cells.n, dtype=np.int64)
+    earlier[candidates] = index.earlier_rows(keys, cells.rows[candidates])
+    duplicate = earlier > 0
+    if duplicate.any():
+        reasons = np.full(cells.n, None, dtype=object)
+        reasons[duplicate] = [message.format(row=r) for r in earlier[duplicate]]
+        cells.fail(column, duplicate, reasons)
+
+
+def build_records(
+    columns: dict[str, np.ndarray], cells: Cells, *, int_columns: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Keep the good rows as a typed DataFrame, plus `source_row` and the `extra` columns."""
+    good = ~cells.bad
+    every = good.all()
+    data: dict[str, Any] = {}
+    for name, array in columns.items():
+        kept = array if every else array[good]
+        if kept.dtype.kind == "M":
+            kept = to_date_objects(kept)
+        elif name in int_columns:
+            kept = kept.astype(np.int64)
+        # object, not pandas 3's inferred `str`: missing text stays None, not NaN
+        data[name] = pd.Series(kept, dtype=kept.dtype, copy=False)
+    data["source_row"] = pd.Series(cells.rows[good].astype(np.int64), copy=False)
+    data["extra"] = pd.Series(_extras(cells, good), dtype=object, copy=False)
+    return pd.DataFrame(data, copy=False)  # one block per column: no 2-D copy of the cells
+
+
+def _extras(cells: Cells, good: np.ndarray) -> np.ndarray:
+    """Build {header as written: value} per kept row from the columns the feed does not know."""
+    out = np.full(int(good.sum()), None, dtype=object)
+    if not len(out):
+        return out
+    names: list[str] = []
+    used: list[tuple[str, np.ndarray, np.ndarray]] = []  # name, cells, non-empty mask
+    for position in cells.match.extras:
+        name = cells.match.headers[position] or f"column {position + 1}"
+        while name in names:
+            name += "'"
+        names.append(name)
+        column = cells.frame[position].to_numpy(dtype=object)[good]
+        present = column != ""
+        if present.any():  # workbooks often carry dozens of empty formatted columns
+            used.append((name, column, present))
+    if not used:
+        return out
+    filled = np.logical_or.reduce([present for _, _, present in used])
+    for i in np.flatnonzero(filled):
+        found = {}
+        for name, column, present in used:
+            if present[i] and (text := cell_text(column[i]).strip()):
+                found[name] = text
+        out[i] = found or None
+    return out

@@ -1,0 +1,76 @@
+"""Checks shared by several feeds: licences against the registry, when the registry is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from importers.engine import Cells, FileState, Parsed
+from importers.text import identifier_key
+
+
+def _licence_index(state: FileState) -> dict[str, str] | None:
+    """Map each registry licence, reduced to letters and digits, to its registry spelling."""
+    known = state.context.known_licences
+    if known is None:
+        return None
+    return state.cache("licence_index", lambda: {identifier_key(k): k for k in known})
+
+
+def canonical_licences(
+    cells: Cells, name: str, parsed: Parsed, state: FileState, *, refuse_unknown: bool
+) -> np.ndarray:
+    """Return licence numbers in the registry's spelling; refuse unknown ones if asked.
+
+    `lic 00123` and `LIC-00123` are the same licence: users retype numbers by hand. When
+    the registry is not known (known_licences is None) the numbers are kept as written.
+    Unknown licences leave `parsed.ok` False so that later checks skip those rows.
+    """
+    index = _licence_index(state)
+    values = parsed.values
+    if index is None:
+        return values
+    where = np.flatnonzero(parsed.ok)
+    at, uniques = pd.factorize(values[where])
+    found = np.array([index.get(identifier_key(u)) for u in uniques] + [None], dtype=object)[at]
+    unknown = pd.isna(found)
+    out = values.copy()
+    out[where[~unknown]] = found[~unknown]
+    if refuse_unknown and unknown.any():
+        mask = np.zeros(cells.n, dtype=bool)
+        mask[where[unknown]] = True
+        reasons = np.full(cells.n, None, dtype=object)
+        reasons[mask] = [f"unknown licence {v!r}: not in the registry" for v in values[mask]]
+        cells.fail(name, mask, reasons)
+        parsed.ok = parsed.ok & ~mask
+    return out
+
+
+def check_licensed_substances(
+    cells: Cells, licences: np.ndarray, licence_ok: np.ndarray, substance: Parsed, state: FileState
+) -> None:
+    """Refuse movements of a substance the declaring licence does not cover."""
+    known = state.context.known_licences
+    if known is None:
+        return
+    where = np.flatnonzero(licence_ok & substance.ok)
+    if not len(where):
+        return
+    lic_at, lic_uniques = pd.factorize(licences[where])
+    sub_at, sub_uniques = pd.factorize(substance.values[where])
+    at, pairs = pd.factorize(lic_at.astype(np.int64) * len(sub_uniques) + sub_at)
+    covered = np.array(
+        [sub_uniques[p % len(sub_uniques)] in known[lic_uniques[p // len(sub_uniques)]].substances
+         for p in pairs],
+        dtype=bool,
+    )[at]
+    if covered.all():
+        return
+    mask = np.zeros(cells.n, dtype=bool)
+    mask[where[~covered]] = True
+    reasons = np.full(cells.n, None, dtype=object)
+    reasons[mask] = [
+        f"licence {lic} is not licensed for {s.name}"
+        for lic, s in zip(licences[mask], substance.extra["substance"][mask], strict=True)
+    ]
+    cells.fail("substance", mask, reasons)

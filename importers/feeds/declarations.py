@@ -1,0 +1,212 @@
+"""Periodic declarations by licensed operators (interfaces §2): one row per movement."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from marshmallow import Schema
+
+from importers.codes import (
+    DELIVERY,
+    MOVEMENT,
+    PAYMENT_METHOD,
+    STOCK_MOVEMENTS,
+    UNIT,
+    UNIT_MASS_KG,
+    UNIT_VOLUME_L,
+)
+from importers.engine import Cells, FileState, Parsed, refuse_duplicates
+from importers.feeds.checks import canonical_licences, check_licensed_substances
+from importers.fields import Code, Country, Date, Number, Period, Text
+from importers.reference_fields import SubstanceName
+
+
+class DeclarationRow(Schema):
+    """One declared movement of a controlled substance."""
+
+    licence_no = Text(required=True)
+    period = Period(required=True)
+    movement = Code(MOVEMENT, required=True)
+    date = Date(required=True, past=True)
+    substance = SubstanceName(required=True)
+    quantity = Number(required=True, gt=0)
+    unit = Code(UNIT, required=True)
+    concentration_pct = Number(gt=0, le=100, percent=True, load_default=100.0)
+    counterparty_licence = Text()
+    counterparty_name = Text()
+    counterparty_country = Country(home_default=True)
+    document_ref = Text()
+    payment_method = Code(PAYMENT_METHOD)
+    delivery = Code(DELIVERY)
+
+
+OUTPUT_COLUMNS = (
+    "licence_no", "period", "movement", "date", "substance_code", "substance_text", "form_code",
+    "quantity", "unit", "concentration_pct", "density_kg_per_l", "base_fraction", "quantity_kg",
+    "counterparty_licence", "counterparty_name", "counterparty_country", "document_ref",
+    "payment_method", "delivery",
+)
+
+# kg (or L) per unit, by position in UNIT.codes; NaN where the unit is of the other kind
+_MASS_FACTOR = np.array([UNIT_MASS_KG.get(u, np.nan) for u in UNIT.codes] + [np.nan])
+_VOLUME_FACTOR = np.array([UNIT_VOLUME_L.get(u, np.nan) for u in UNIT.codes] + [np.nan])
+
+
+def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[str, np.ndarray]:
+    """Check what spans columns, convert to kg of pure substance, and lay out the records."""
+    licence, substance = parsed["licence_no"], parsed["substance"]
+    licences = canonical_licences(cells, "licence_no", licence, state, refuse_unknown=True)
+    counterparty = canonical_licences(
+        cells, "counterparty_licence", parsed["counterparty_licence"], state, refuse_unknown=False
+    )
+    check_licensed_substances(cells, licences, licence.ok, substance, state)
+    _concentration_from_substance_text(cells, parsed)
+    _check_period(cells, parsed, state)
+    density, quantity_kg = _quantity_kg(cells, parsed, state)
+    _refuse_repeated_stock(cells, licences, parsed, state)
+    return {
+        "licence_no": licences,
+        "period": parsed["period"].values,
+        "movement": parsed["movement"].values,
+        "date": parsed["date"].values,
+        "substance_code": substance.values,
+        "substance_text": substance.extra["text"],
+        "form_code": substance.extra["form"],
+        "quantity": parsed["quantity"].values,
+        "unit": parsed["unit"].values,
+        "concentration_pct": parsed["concentration_pct"].values,
+        "density_kg_per_l": density,
+        "base_fraction": substance.extra["base_fraction"],
+        "quantity_kg": quantity_kg,
+        "counterparty_licence": counterparty,
+        "counterparty_name": parsed["counterparty_name"].values,
+        "counterparty_country": parsed["counterparty_country"].values,
+        "document_ref": parsed["document_ref"].values,
+        "payment_method": parsed["payment_method"].values,
+        "delivery": parsed["delivery"].values,
+    }
+
+
+def _concentration_from_substance_text(cells: Cells, parsed: dict[str, Parsed]) -> None:
+    """Use a concentration written with the substance when the concentration cell is empty.
+
+    ("ácido clorhídrico 33%", as the catalogue reads it.) A concentration cell, when given,
+    always wins.
+    """
+    written = parsed["substance"].extra["concentration"]
+    raw = cells.raw("concentration_pct")
+    empty = np.ones(cells.n, dtype=bool) if raw is None else raw == ""
+    use = empty & ~np.isnan(written)
+    if use.any():
+        concentration = parsed["concentration_pct"]
+        concentration.values = concentration.values.copy()
+        concentration.values[use] = written[use]
+
+
+def _check_period(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> None:
+    """Refuse movements dated outside their period.
+
+    One day of grace at each end: an opening stock is often dated the last day of the
+    previous month, a closing stock the first day of the next. Rows accepted thanks to that
+    grace are counted and reported as a warning.
+    """
+    period, date = parsed["period"], parsed["date"]
+    both = period.ok & date.ok
+    if not both.any():
+        return
+    at, uniques = pd.factorize(period.values[both])
+    months = np.array(uniques, dtype="datetime64[M]")[at]
+    start = months.astype("datetime64[D]")
+    end = (months + 1).astype("datetime64[D]") - 1
+    days = date.values[both]
+    outside = (days < start - 1) | (days > end + 1)
+    graced = ((days == start - 1) | (days == end + 1)).sum()
+    if graced:
+        state.notes[("period_grace", "date", None)] += int(graced)
+    if outside.any():
+        mask = np.zeros(cells.n, dtype=bool)
+        mask[np.flatnonzero(both)[outside]] = True
+        reasons = np.full(cells.n, None, dtype=object)
+        reasons[mask] = [
+            f"date {d} is outside the period {p}"
+            for d, p in zip(date.values[mask], period.values[mask], strict=True)
+        ]
+        cells.fail("date", mask, reasons)
+
+
+def _quantity_kg(
+    cells: Cells, parsed: dict[str, Parsed], state: FileState
+) -> tuple[np.ndarray, np.ndarray]:
+    """Convert product quantities to kg of pure substance: unit, density, concentration, salt."""
+    substance, unit = parsed["substance"], parsed["unit"]
+    concentration = parsed["concentration_pct"]
+    index = unit.extra["index"]
+    density = np.full(cells.n, np.nan)
+    volume = unit.ok & substance.ok & concentration.ok & ~np.isnan(_VOLUME_FACTOR[index])
+    if volume.any():
+        where = np.flatnonzero(volume)
+        sub_at, _ = pd.factorize(substance.extra["text"][where])  # text: the form matters
+        pct_at, pct_uniques = pd.factorize(concentration.values[where])
+        at, _ = pd.factorize(sub_at.astype(np.int64) * len(pct_uniques) + pct_at)
+        first = np.unique(at, return_index=True)[1]  # one row per (substance, concentration)
+        objects = substance.extra["substance"][where][first]
+        salts = substance.extra["form"][where][first]
+        pcts = concentration.values[where][first]
+        looked_up = np.array([
+            np.nan if salt is not None else _density(s, p)  # salts are solids
+            for s, p, salt in zip(objects, pcts, salts, strict=True)
+        ])
+        density[where] = looked_up[at]
+        unknown = volume & np.isnan(density)
+        if unknown.any():
+            reasons = np.full(cells.n, None, dtype=object)
+            reasons[unknown] = [
+                f"{s.name}{' (a salt)' if salt else ''} has no known density: "
+                "declare it by mass (kg, g, t)"
+                for s, salt in zip(
+                    substance.extra["substance"][unknown], substance.extra["form"][unknown],
+                    strict=True,
+                )
+            ]
+            cells.fail("unit", unknown, reasons)
+    per_unit = np.where(np.isnan(density), _MASS_FACTOR[index], _VOLUME_FACTOR[index] * density)
+    quantity_kg = (
+        parsed["quantity"].values * per_unit * concentration.values / 100.0
+        * substance.extra["base_fraction"]
+    )
+    return density, quantity_kg
+
+
+def _density(substance, concentration_pct: float) -> float:
+    """Ask the catalogue for a product's density (NaN when unknown)."""
+    found = substance.density_for(float(concentration_pct))
+    return np.nan if found is None else float(found)
+
+
+def _refuse_repeated_stock(
+    cells: Cells, licences: np.ndarray, parsed: dict[str, Parsed], state: FileState
+) -> None:
+    """Refuse an opening or closing stock given twice for the same product and period.
+
+    Other movements may legitimately repeat (two identical sales on one day), so only
+    stocks are checked; "same product" includes the salt form and the concentration,
+    because an operator may hold two grades of one substance.
+    """
+    movement = parsed["movement"].values
+    substance = parsed["substance"]
+    refuse_duplicates(
+        cells,
+        state,
+        key={
+            "licence": licences,
+            "period": parsed["period"].values,
+            "movement": movement,
+            "substance": substance.values,
+            "form": np.where(pd.isna(substance.extra["form"]), "", substance.extra["form"]),
+            "concentration": parsed["concentration_pct"].values,
+        },
+        column="movement",
+        message="stock already given in row {row} for this substance and period",
+        among=np.isin(movement, list(STOCK_MOVEMENTS)),
+        index_name="stock_keys",
+    )

@@ -1,0 +1,316 @@
+"""marshmallow fields that parse a whole column at once (and one value, for single rows).
+
+Each field declares what a cell of its column must be; `parse` checks a column of non-empty
+cells with pandas/numpy and returns values, a mask of good cells and, for the bad ones, the
+reason a user reads. `_deserialize` runs the same code on one value, so `Schema().load()`
+explains a single row exactly as the bulk reader does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from marshmallow import ValidationError, fields, missing
+
+from importers.codes import CodeTable
+from importers.countries import country_code
+from importers.dates import DateColumn, parse_period
+from importers.engine import FieldResult, FileState, Parsed
+from importers.numbers import NumberStyle, number_reason, parse_numbers, settle_style
+from importers.text import as_text, cell_text, strip_text
+
+
+def distinct(
+    values: np.ndarray, convert: Callable[[Any], tuple[Any, str | None]], cache: dict | None = None
+) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """Convert each distinct cell once; return row -> distinct index, results, and reasons.
+
+    The reasons array has one slot more than there are distinct values, so that indexing
+    with pandas' -1 (missing) lands on None.
+    """
+    at, uniques = pd.factorize(values)
+    results: list[Any] = []
+    why = np.empty(len(uniques) + 1, dtype=object)
+    for i, unique in enumerate(uniques):
+        if cache is None:
+            found = convert(unique)
+        elif unique in cache:
+            found = cache[unique]
+        else:
+            found = cache[unique] = convert(unique)
+        results.append(found[0])
+        why[i] = found[1]
+    return at, results, why
+
+
+def per_unique(
+    values: np.ndarray, convert: Callable[[Any], tuple[Any, str | None]], cache: dict | None = None
+) -> FieldResult:
+    """Convert each distinct cell once (value, reason) and spread results back, vectorised."""
+    at, results, why = distinct(values, convert, cache)
+    out = np.empty(len(results) + 1, dtype=object)
+    for i, result in enumerate(results):  # element-wise: results may be tuples
+        out[i] = result
+    return spread_distinct(at, out[at], why)
+
+
+class Column(fields.Field):
+    """A column of a feed: parsed in bulk by `parse`, or one value at a time by marshmallow."""
+
+    default_error_messages = {"required": "required value is missing"}
+    dtype: Any = object
+    fill: Any = None
+
+    def parse(self, values: np.ndarray, state: FileState, name: str) -> FieldResult:
+        """Parse non-empty cells; return values, good mask and reasons for the bad ones."""
+        raise NotImplementedError
+
+    def absent(self, n: int, state: FileState) -> Parsed:
+        """Return the column for n empty cells: the default where there is one."""
+        default = None if self.load_default is missing else self.load_default
+        values = np.full(n, self.fill if default is None else default, dtype=self.dtype)
+        return Parsed(values, np.full(n, default is not None), self.absent_extra(n))
+
+    def absent_extra(self, n: int) -> dict[str, np.ndarray]:
+        """Return the extra arrays this field produces, for n empty cells."""
+        return {}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        """Parse one value exactly as the bulk reader would (for single-row loads)."""
+        state = getattr(self.root, "read_state", None) or FileState(context=None)
+        if cell_text(value).strip() == "":
+            if self.required:
+                raise ValidationError(self.error_messages["required"])
+            return _python(self.absent(1, state).values[0])
+        result = self.parse(np.array([value], dtype=object), state, attr or self.name)
+        if not result.ok[0]:
+            raise ValidationError(str(result.reasons[0]))
+        return _python(result.values[0])
+
+
+def _python(value: Any) -> Any:
+    """Turn one parsed numpy value into the plain Python value a schema load returns."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return None if isinstance(value, float) and np.isnan(value) else value
+
+
+def _result(values: np.ndarray, reasons: np.ndarray, **extra: np.ndarray) -> FieldResult:
+    """Build a result where a cell is good exactly when it has no reason against it."""
+    return FieldResult(values, pd.isna(reasons), reasons, extra)
+
+
+def spread_distinct(
+    at: np.ndarray, values: np.ndarray, why: np.ndarray, **extra: np.ndarray
+) -> FieldResult:
+    """Build a result from per-distinct-value results (`why` has the extra slot for -1)."""
+    good = np.array([w is None for w in why], dtype=bool)
+    if good.all():
+        return FieldResult(values, np.ones(len(at), dtype=bool), None, extra)
+    return FieldResult(values, good[at], why[at], extra)
+
+
+class Text(Column):
+    """Free text, kept as written (stripped); cells like `=1+2` stay text, never evaluated."""
+
+    def parse(self, values, state, name):
+        """Strip the cells; whitespace-only cells count as empty."""
+        stripped = strip_text(as_text(values, textual=state.textual))
+        blank = stripped == ""
+        if not blank.any():
+            return FieldResult(stripped, np.ones(len(stripped), dtype=bool), None)
+        reasons = np.full(len(stripped), None, dtype=object)
+        reasons[blank] = "blank"  # the engine treats these cells as empty
+        stripped[blank] = None
+        return _result(stripped, reasons)
+
+
+class Code(Column):
+    """A coded value: canonical code or any synonym of the code table."""
+
+    def __init__(self, table: CodeTable, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.table = table
+
+    def parse(self, values, state, name):
+        """Map each distinct cell to its code through the code table."""
+        table = self.table
+        at, uniques = pd.factorize(values)
+        found = [table.code_for(cell_text(u)) for u in uniques]
+        positions = [table.codes.index(c) if c else -1 for c in found]
+        index = np.array([*positions, -1], dtype=np.int16)[at]
+        why = [
+            None if c else table.unknown(cell_text(u).strip())
+            for c, u in zip(found, uniques, strict=True)
+        ]
+        codes = np.array([*table.codes, None], dtype=object)[index]
+        return spread_distinct(at, codes, np.array([*why, None], dtype=object), index=index)
+
+    def absent(self, n, state):
+        """Return empty cells, defaulted to the default code if there is one."""
+        parsed = super().absent(n, state)
+        if self.load_default is not missing:
+            parsed.extra["index"][:] = self.table.codes.index(self.load_default)
+        return parsed
+
+    def absent_extra(self, n):
+        """Return this field's extra arrays for n empty cells."""
+        return {"index": np.full(n, -1, dtype=np.int16)}
+
+
+def _bound(number: float) -> str:
+    """Write a bound without a spurious `.0`."""
+    return f"{number:g}"
+
+
+def _numbers(texts: np.ndarray, style: NumberStyle, hint: str, percent: bool):
+    """Parse number strings, once per distinct value when the column repeats itself."""
+    sample = texts[:1000]
+    if len(texts) > 5000 and len(pd.unique(sample)) < len(sample) // 4:
+        at, uniques = pd.factorize(texts)
+        settle_style(style, texts, hint)  # on all values: the distinct ones lose the counts
+        distinct_texts = np.asarray(uniques, dtype=object)
+        parsed, good = parse_numbers(distinct_texts, style, hint=hint, percent=percent)
+        return parsed[at], good[at]
+    return parse_numbers(texts, style, hint=hint, percent=percent)
+
+
+class Number(Column):
+    """A decimal number in either decimal style, with optional bounds."""
+
+    dtype = np.float64
+    fill = np.nan
+
+    def __init__(self, *, gt=None, ge=None, le=None, percent: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.gt, self.ge, self.le, self.percent = gt, ge, le, percent
+
+    def parse(self, values, state, name):
+        """Parse numbers in the column's decimal style and check the bounds."""
+        style = state.styles.setdefault(name, NumberStyle())
+        numbers = np.full(len(values), np.nan)
+        reasons = np.full(len(values), None, dtype=object)
+        if state.textual:
+            texts_at = slice(None)
+        else:
+            kinds = np.array([type(v) in (int, float) for v in values], dtype=bool)
+            numbers[kinds] = values[kinds].astype(np.float64)
+            texts_at = np.flatnonzero(~kinds)
+            others = np.array([not isinstance(v, str) for v in values[texts_at]], dtype=bool)
+            odd = texts_at[others]
+            reasons[odd] = [f"not a number: {cell_text(v)!r}" for v in values[odd]]
+            texts_at = texts_at[~others]
+        texts = values[texts_at]
+        if len(texts):
+            parsed, good = _numbers(texts, style, state.number_hint, self.percent)
+            numbers[texts_at] = parsed
+            if not good.all():
+                bad_at = np.flatnonzero(~good)
+                reasons[np.arange(len(values))[texts_at][bad_at]] = [
+                    number_reason(t, style) for t in texts[bad_at]
+                ]
+            if style.guessed:
+                state.notes[("guessed_style", name, style.style)] = 1
+        self._check_bounds(numbers, reasons)
+        if pd.isna(reasons).all():
+            return FieldResult(numbers, np.ones(len(numbers), dtype=bool), None)
+        return _result(numbers, reasons)
+
+    def _check_bounds(self, numbers: np.ndarray, reasons: np.ndarray) -> None:
+        """Refuse numbers outside the field's bounds."""
+        checks = (
+            (self.gt, lambda x, b: x <= b, "must be greater than"),
+            (self.ge, lambda x, b: x < b, "must be at least"),
+            (self.le, lambda x, b: x > b, "must be at most"),
+        )
+        for bound, outside, words in checks:
+            if bound is None:
+                continue
+            with np.errstate(invalid="ignore"):
+                wrong = outside(numbers, bound)
+            if wrong.any():
+                wrong &= pd.isna(reasons)
+                reasons[wrong] = f"{words} {_bound(bound)}"
+
+
+class Integer(Number):
+    """A whole number (a workbook may store it as 3.0)."""
+
+    def parse(self, values, state, name):
+        """Parse numbers and refuse those with a fractional part."""
+        result = super().parse(values, state, name)
+        fractional = result.ok & (np.floor(result.values) != result.values)
+        if fractional.any():
+            if result.reasons is None:
+                result.reasons = np.full(len(values), None, dtype=object)
+            result.reasons[fractional] = "must be a whole number"
+            result.ok[fractional] = False
+        return result
+
+
+class Date(Column):
+    """A calendar date: ISO, day-first, a workbook date cell or an Excel serial number."""
+
+    dtype = "datetime64[D]"
+    fill = np.datetime64("NaT")
+
+    def __init__(self, *, past: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.past = past  # a movement cannot be dated after the day the file is read
+
+    def parse(self, values, state, name):
+        """Parse dates once per distinct value; refuse future ones when asked."""
+        dates, ok, reasons = state.cache(f"dates:{name}", DateColumn).parse(values)
+        today = state.context.today if state.context is not None else None
+        if self.past and today is not None:
+            future = ok & (dates > np.datetime64(today, "D"))
+            if future.any():
+                if reasons is None:
+                    reasons = np.full(len(values), None, dtype=object)
+                reasons[future] = [f"date {d} is in the future" for d in dates[future]]
+                ok = ok & ~future
+        return FieldResult(dates, ok, reasons)
+
+
+class Period(Column):
+    """A declaration period, normalised to `YYYY-MM`."""
+
+    def parse(self, values, state, name):
+        """Parse periods once per distinct value."""
+        def convert(cell):
+            """Convert one distinct cell into (value, reason)."""
+            try:
+                return parse_period(cell), None
+            except ValueError as exc:
+                return None, str(exc)
+
+        return per_unique(values, convert, state.cache("periods", dict))
+
+
+class Country(Column):
+    """An ISO 3166-1 alpha-2 country (common names accepted); empty means the home country."""
+
+    def __init__(self, *, home_default: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.home_default = home_default
+
+    def absent(self, n, state):
+        """Return empty cells, defaulted to the home country if asked."""
+        if not self.home_default or state.context is None:
+            return super().absent(n, state)
+        return Parsed(np.full(n, state.context.home_country, dtype=object), np.ones(n, dtype=bool))
+
+    def parse(self, values, state, name):
+        """Map each distinct cell to an ISO alpha-2 code."""
+        def convert(cell):
+            """Convert one distinct cell into (value, reason)."""
+            text = cell_text(cell).strip()
+            code = country_code(text)
+            if code:
+                return code, None
+            return None, f"unknown country {text!r} (write an ISO 3166-1 alpha-2 code, e.g. PE)"
+
+        return per_unique(values, convert)

@@ -1,0 +1,182 @@
+"""Tell what a file is from its bytes (never its name), and refuse what must not be opened."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from importers.results import FileRejected
+
+MB = 2**20
+_BLOCK = 4 * MB
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_OTHER_BINARIES = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"Rar!": "a RAR archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+}
+_CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
+_SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a file may be, and how far a zip (XLSX) may expand, before it is refused."""
+
+    max_bytes: int = 512 * MB
+    max_uncompressed: int = 1024 * MB
+    max_ratio: float = 200.0
+    ratio_min_bytes: int = 8 * MB  # small members compress wildly without being bombs
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What the bytes of a file are: `csv`, `xlsx`, `xls` or `ods`, and the text encoding."""
+
+    kind: str
+    encoding: str | None
+    size: int
+    warnings: tuple[str, ...] = field(default=())
+
+
+class Source:
+    """The bytes of an uploaded file, whether held in memory or on disk."""
+
+    def __init__(self, source: Path | bytes | str):
+        if isinstance(source, bytes | bytearray | memoryview):
+            self.path: Path | None = None
+            self.data: bytes | None = bytes(source)
+            self.size = len(self.data)
+        else:
+            self.path, self.data = Path(source), None
+            self.size = self.path.stat().st_size
+
+    def open(self) -> BinaryIO:
+        """Open the bytes for reading from the start."""
+        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")
+
+    def head(self, n: int) -> bytes:
+        """Return the first n bytes."""
+        with self.open() as handle:
+            return handle.read(n)
+
+    def blocks(self) -> Iterator[bytes]:
+        """Yield the bytes in blocks, without holding a large file in memory."""
+        with self.open() as handle:
+            while block := handle.read(_BLOCK):
+                yield block
+
+
+def sniff(source: Path | bytes | Source, *, filename: str, limits: Limits | None = None) -> Sniffed:
+    """Detect the format and encoding of a file from its bytes; raise FileRejected if unreadable."""
+    limits = limits or Limits()
+    src = source if isinstance(source, Source) else Source(source)
+    if src.size > limits.max_bytes:
+        raise FileRejected(
+            filename,
+            f"file is {_size(src.size)}, more than the {_size(limits.max_bytes)} allowed",
+        )
+    head = src.head(64 * 1024)
+    if not head.strip():
+        raise FileRejected(filename, "the file is empty")
+    named_spreadsheet = filename.lower().endswith(_SPREADSHEET_SUFFIXES)
+    if head.startswith(b"PK\x03\x04"):
+        kind = _zip_kind(src, filename, limits)
+        note = f"{filename} is a {kind.upper()} workbook; read as such"
+        warnings = () if named_spreadsheet else (note,)
+        return Sniffed(kind, None, src.size, warnings)
+    if head.startswith(_OLE2):
+        return Sniffed("xls", None, src.size)
+    for magic, what in _OTHER_BINARIES.items():
+        if head.startswith(magic):
+            raise FileRejected(filename, f"not a CSV or spreadsheet file ({what})")
+    encoding = _text_encoding(src, head)
+    if _looks_binary(head, encoding):
+        raise FileRejected(filename, "not a CSV or spreadsheet file (binary content)")
+    note = f"{filename} contains CSV text, not a workbook; read as CSV"
+    warnings = (note,) if named_spreadsheet else ()
+    return Sniffed("csv", encoding, src.size, warnings)
+
+
+def _size(n: int) -> str:
+    """Write a size for people: bytes below a megabyte, else megabytes."""
+    return f"{n:,} bytes" if n < MB else f"{n / MB:,.1f} MB"
+
+
+def _zip_kind(src: Source, filename: str, limits: Limits) -> str:
+    """Classify a zip as XLSX or ODS after checking it cannot expand into a bomb."""
+    try:
+        with src.open() as handle, zipfile.ZipFile(handle) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise FileRejected(filename, f"damaged XLSX/zip file ({exc})") from exc
+    total = sum(m.file_size for m in members)
+    if total > limits.max_uncompressed:
+        raise FileRejected(
+            filename,
+            f"workbook expands to {_size(total)}, more than the "
+            f"{_size(limits.max_uncompressed)} allowed: refused as a possible zip bomb",
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > limits.ratio_min_bytes and ratio > limits.max_ratio:
+            raise FileRejected(
+                filename,
+                f"workbook member {member.filename} expands {ratio:.0f}-fold "
+                f"(more than {limits.max_ratio:g}): refused as a possible zip bomb",
+            )
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if mimetype.startswith(_ODS_MIMETYPE) or "content.xml" in names:
+        return "ods"
+    raise FileRejected(filename, "a zip archive that is not an XLSX or ODS workbook")
+
+
+def _text_encoding(src: Source, head: bytes) -> str:
+    """Choose UTF-8 (with or without BOM) or UTF-16 by BOM, else Windows-1252, else Latin-1."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    undefined_in_cp1252 = False
+    utf8 = True
+    for block in src.blocks():
+        if block.isascii():  # most blocks of most files: nothing to decide here
+            continue
+        if utf8:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                utf8 = False
+        if not utf8 and any(b in block for b in _CP1252_UNDEFINED):
+            undefined_in_cp1252 = True
+            break
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    return "latin-1" if undefined_in_cp1252 else "cp1252"
+
+
+def _looks_binary(head: bytes, encoding: str) -> bool:
+    """Say whether the start of a file is not text (NULs or control characters)."""
+    text = head.decode(encoding, errors="replace")
+    if "\x00" in text:
+        return True
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return controls > len(text) / 100

@@ -1,0 +1,185 @@
+"""Numbers as spreadsheets write them: `1.234,5` (decimal comma) or `1,234.5` (decimal point).
+
+The style is decided per column from the column's own values, because a file may mix a
+`cantidad` typed by hand with a `%` pasted from elsewhere. Values that settle it: both
+separators present (the last one is the decimal mark), a separator repeated (it groups
+thousands), or followed by other than three digits (it is the decimal mark). Values such as
+`1.234` or `1,250` settle nothing; when a column has only those, the file's separator decides
+(`;` or tab files come from decimal-comma locales; in a `,` file a decimal comma could only
+appear inside quotes) and the reader says so in a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+COMMA = "comma"  # 1.234,5
+POINT = "point"  # 1,234.5
+
+_GROUPED = {
+    COMMA: re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?"),
+    POINT: re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"),
+}
+_THOUSANDS = {COMMA: ".", POINT: ","}
+_SAMPLE = 10_000
+_SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "'": None})
+
+
+@dataclass
+class NumberStyle:
+    """The decimal style of one column, decided once per file from its values."""
+
+    style: str | None = None
+    settled: bool = False
+    guessed: bool = False  # decided by the file's separator, not by the values
+
+
+def _votes(texts: pd.Series) -> tuple[int, int, int]:
+    """Count values proving decimal comma, proving decimal point, and ambiguous ones."""
+    has_comma = texts.str.contains(",", regex=False)
+    has_point = texts.str.contains(".", regex=False)
+    if not (has_comma.any() or has_point.any()):
+        return 0, 0, 0
+    comma = point = ambiguous = 0
+    both = texts[has_comma & has_point]
+    if len(both):
+        comma_last = both.str.rfind(",") > both.str.rfind(".")
+        comma += int(comma_last.sum())
+        point += int((~comma_last).sum())
+    for sep, proves_decimal in ((",", "comma"), (".", "point")):
+        other = "." if sep == "," else ","
+        alone = texts.str.contains(sep, regex=False) & ~texts.str.contains(other, regex=False)
+        only = texts[alone]
+        if not len(only):
+            continue
+        repeated = only.str.count(re.escape(sep)) > 1
+        parts = only.str.lstrip("+-").str.partition(sep)
+        head, tail = parts[0], parts[2]
+        three = (tail.str.len() == 3) & ~repeated
+        zero_led = head.str.startswith("0") | (head == "")
+        decimal = (~repeated & ~three) | (three & zero_led)
+        grouping = repeated
+        n_decimal, n_grouping = int(decimal.sum()), int(grouping.sum())
+        ambiguous += len(only) - n_decimal - n_grouping
+        if proves_decimal == "comma":
+            comma, point = comma + n_decimal, point + n_grouping
+        else:
+            point, comma = point + n_decimal, comma + n_grouping
+    return comma, point, ambiguous
+
+
+def settle_style(state: NumberStyle, texts: np.ndarray, hint: str) -> None:
+    """Decide the column's style from these values if they settle it (else from `hint`)."""
+    if state.settled or not len(texts):
+        return
+    # A sample nearly always settles it; look at everything only when the sample cannot.
+    comma, point, ambiguous = _votes(pd.Series(texts[:_SAMPLE], dtype=object))
+    if not (comma or point) and len(texts) > _SAMPLE:
+        comma, point, ambiguous = _votes(pd.Series(texts, dtype=object))
+    if comma or point:
+        state.style = COMMA if comma > point else POINT if point > comma else hint
+        state.settled, state.guessed = True, False
+    elif ambiguous:
+        state.style, state.settled, state.guessed = hint, True, True
+
+
+def _grouping_ok(raw: np.ndarray, style: str, texts: np.ndarray) -> np.ndarray:
+    """Check thousands groups (`12.345.678,9`) with numpy string functions, not a regex per value.
+
+    `raw` is the values as a numpy bytes array. With d separators in the integer part, the
+    first at position p (1..3) and the integer part L long, the groups are all three digits
+    exactly when L == p + 4d and the last separator sits at L - 4; for d >= 3 the middle
+    ones are checked by the regex on the original `texts`.
+    """
+    thousands, decimal = (b".", b",") if style == COMMA else (b",", b".")
+    signed = (np.strings.startswith(raw, b"-") | np.strings.startswith(raw, b"+")).astype(np.int64)
+    mark = np.strings.find(raw, decimal)
+    end = np.where(mark < 0, np.strings.str_len(raw), mark)  # the integer part is raw[:end]
+    first = np.strings.find(raw, thousands, 0, end) - signed
+    last = np.strings.rfind(raw, thousands, 0, end)
+    count = np.strings.count(raw, thousands, 0, end)
+    length = end - signed
+    ok = (first >= 1) & (first <= 3) & (length == first + 4 * count) & (last == end - 4)
+    many = ok & (count >= 3)
+    if many.any():
+        pattern = _GROUPED[style]
+        ok[many] = [pattern.fullmatch(v) is not None for v in texts[many]]
+    return ok
+
+
+def _parse(texts: np.ndarray, style: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Parse strings in a known style; return floats and a mask of values that parsed.
+
+    Numbers are ASCII, so the work is done on a numpy bytes array (C loops, one byte per
+    character); a value that is not ASCII sends the chunk down the slower object path.
+    """
+    try:
+        raw = texts.astype("S")
+    except UnicodeEncodeError:
+        return _parse_objects(texts, style)
+    ok = np.ones(len(texts), dtype=bool)
+    if style is not None:
+        thousands = _THOUSANDS[style].encode()
+        grouped = np.strings.find(raw, thousands) >= 0
+        if grouped.any():
+            ok[grouped] = _grouping_ok(raw[grouped], style, texts[grouped])
+            raw = np.strings.replace(raw, thousands, b"")
+        if style == COMMA:
+            raw = np.strings.replace(raw, b",", b".")
+    try:
+        values = raw.astype(np.float64)
+    except ValueError:  # some cell is not a number: let pandas find which
+        numbers = pd.to_numeric(raw.astype(str).astype(object), errors="coerce")
+        values = np.array(numbers, dtype=np.float64)
+    ok &= np.isfinite(values)
+    return values, ok
+
+
+def _parse_objects(texts: np.ndarray, style: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Parse strings that are not all ASCII (so some of them are not numbers)."""
+    ok = np.ones(len(texts), dtype=bool)
+    if style is not None:
+        thousands = _THOUSANDS[style]
+        grouped = np.fromiter((thousands in v for v in texts), dtype=bool, count=len(texts))
+        if grouped.any():
+            ascii_ = np.fromiter((v.isascii() for v in texts[grouped]), dtype=bool)
+            checked = np.zeros(int(grouped.sum()), dtype=bool)
+            plain = texts[grouped][ascii_]
+            checked[ascii_] = _grouping_ok(plain.astype("S"), style, plain)
+            ok[grouped] = checked
+        texts = np.array([v.replace(thousands, "") for v in texts], dtype=object)
+        if style == COMMA:
+            texts = np.array([v.replace(",", ".") for v in texts], dtype=object)
+    values = np.array(pd.to_numeric(texts, errors="coerce"), dtype=np.float64)
+    ok &= np.isfinite(values) & np.fromiter((v.isascii() for v in texts), bool, len(texts))
+    return values, ok
+
+
+def parse_numbers(
+    texts: np.ndarray, state: NumberStyle, *, hint: str, percent: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse an object array of non-empty strings; return float64 values and a mask of good ones."""
+    settle_style(state, texts, hint)
+    values, ok = _parse(texts, state.style)
+    if not ok.all():
+        # Second chance only for the few failures: spaces as thousands, a trailing %.
+        retry = np.array([v.translate(_SPACES) for v in texts[~ok]], dtype=object)
+        if percent:
+            retry = np.array([v.removesuffix("%") for v in retry], dtype=object)
+        retry_values, retry_ok = _parse(retry, state.style)
+        values[~ok] = np.where(retry_ok, retry_values, np.nan)
+        ok[~ok] = retry_ok
+    return values, ok
+
+
+def number_reason(text: str, state: NumberStyle) -> str:
+    """Explain why a value is not a number in this column."""
+    if state.style == COMMA:
+        return f"not a number: {text!r} (this column uses decimal comma, e.g. 1.234,5)"
+    if state.style == POINT:
+        return f"not a number: {text!r} (this column uses decimal point, e.g. 1,234.5)"
+    return f"not a number: {text!r}"

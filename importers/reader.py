@@ -1,0 +1,165 @@
+"""Read a feed file end to end: sniff, find the header, stream validated chunks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from importers.context import ReadContext
+from importers.csv_reader import RawChunk, find_layout, iter_csv
+from importers.engine import Cells, FileState, build_records, parse_fields
+from importers.feeds import feed_named
+from importers.formats import Limits, Source, sniff
+from importers.numbers import COMMA
+from importers.results import Chunk, FileRejected, ReadResult
+from importers.xlsx_reader import find_sheet, iter_sheet, open_workbook
+
+_SEPARATOR_NAMES = {";": "semicolons", ",": "commas", "\t": "tabs"}
+
+
+class FileReader:
+    """One file being read: everything file-level is settled on construction."""
+
+    def __init__(
+        self,
+        feed: str,
+        source: Path | bytes,
+        *,
+        filename: str,
+        context: ReadContext,
+        chunk_rows: int = 100_000,
+        limits: Limits | None = None,
+    ):
+        self.feed = feed_named(feed)
+        self.filename = filename
+        self.chunk_rows = chunk_rows
+        src = Source(source)
+        sniffed = sniff(src, filename=filename, limits=limits)
+        self.warnings = list(sniffed.warnings)
+        self.encoding = sniffed.encoding
+        if sniffed.kind == "csv":
+            hint, self._why_hint = self._open_csv(src, sniffed.encoding)
+        else:
+            hint, self._why_hint = self._open_workbook(src)
+        self.state = FileState(context=context, number_hint=hint, textual=sniffed.kind == "csv")
+        self.schema = self.feed.schema()
+        self.schema.read_state = self.state  # lets Schema().load() explain one row the same way
+
+    def _open_csv(self, src: Source, encoding: str) -> tuple[str, str]:
+        """Find the CSV layout; return the decimal-style hint and why it is the hint."""
+        layout = find_layout(
+            src, encoding, filename=self.filename, columns=self.feed.columns,
+            required=self.feed.required,
+        )
+        self.match, self.sheet = layout.match, None
+        self._raw = lambda: iter_csv(
+            src, encoding, layout, chunk_rows=self.chunk_rows, filename=self.filename
+        )
+        return layout.number_hint, f"the file is separated by {_SEPARATOR_NAMES[layout.separator]}"
+
+    def _open_workbook(self, src: Source) -> tuple[str, str]:
+        """Find the sheet and header row; return the decimal-style hint and why."""
+        workbook = open_workbook(src, filename=self.filename)
+        sheet = find_sheet(
+            workbook, filename=self.filename, columns=self.feed.columns,
+            required=self.feed.required,
+        )
+        self.match, self.sheet = sheet.match, sheet.sheet
+        self._raw = lambda: iter_sheet(
+            workbook, sheet, chunk_rows=self.chunk_rows, filename=self.filename
+        )
+        # Numbers typed as text in a workbook follow the typist's locale: decimal comma here.
+        return COMMA, "numbers typed as text in Latin American workbooks use it"
+
+    def chunks(self) -> Iterator[Chunk]:
+        """Validate the file chunk by chunk (at least one chunk, even for a header-only file)."""
+        reported: Counter = Counter()
+        yielded = False
+        for raw in self._raw():
+            yielded = True
+            yield self._validate(raw, reported)
+        if not yielded:
+            width = len(self.match.headers)
+            empty = pd.DataFrame({i: pd.Series(dtype=object) for i in range(width)})
+            yield self._validate(RawChunk(empty, np.zeros(0, dtype=np.int64)), reported)
+
+    def _validate(self, raw: RawChunk, reported: Counter) -> Chunk:
+        """Turn one raw chunk into records and row errors."""
+        cells = Cells(raw, self.match, textual=self.state.textual)
+        parsed = parse_fields(self.schema, cells, self.state)
+        columns = self.feed.finish(cells, parsed, self.state)
+        records = build_records(columns, cells, int_columns=self.feed.int_columns)
+        errors = sorted(raw.errors + cells.errors(), key=lambda e: e.row)
+        fresh = self.state.notes - reported
+        reported.update(fresh)
+        return Chunk(
+            records, errors, raw.rows_read, self.describe(fresh), self.sheet, self.encoding
+        )
+
+    def describe(self, notes: Counter) -> list[str]:
+        """Turn counted remarks into sentences for the user."""
+        messages = []
+        for (kind, column, detail), count in sorted(notes.items(), key=str):
+            header = self.match.header(column)
+            if kind == "guessed_style":
+                mark = "comma" if detail == COMMA else "point"
+                messages.append(
+                    f"column {header!r}: numbers such as 1.250 or 1,250 could be read either way; "
+                    f"read with a decimal {mark} because {self._why_hint}"
+                )
+            elif kind == "period_grace":
+                messages.append(
+                    f"{count} row(s) dated one day outside their period were accepted in column "
+                    f"{header!r} (stocks are often dated the day before or after the period)"
+                )
+        return messages
+
+
+def iter_file(
+    feed: str,
+    source: Path | bytes,
+    *,
+    filename: str,
+    context: ReadContext,
+    chunk_rows: int = 100_000,
+    limits: Limits | None = None,
+) -> Iterator[Chunk]:
+    """Read a feed file in chunks; raise FileRejected now (before any chunk) if it is unreadable."""
+    reader = FileReader(
+        feed, source, filename=filename, context=context, chunk_rows=chunk_rows, limits=limits
+    )
+    return reader.chunks()
+
+
+def read_file(
+    feed: str,
+    source: Path | bytes,
+    *,
+    filename: str,
+    context: ReadContext,
+    chunk_rows: int = 100_000,
+    limits: Limits | None = None,
+) -> ReadResult:
+    """Read a whole feed file into one result (records, row errors, warnings)."""
+    reader = FileReader(
+        feed, source, filename=filename, context=context, chunk_rows=chunk_rows, limits=limits
+    )
+    chunks = list(reader.chunks())
+    frames = [c.records for c in chunks if len(c.records)] or [chunks[0].records]
+    return ReadResult(
+        feed=reader.feed.name,
+        filename=filename,
+        records=pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
+        errors=[e for c in chunks for e in c.errors],
+        rows_read=sum(c.rows_read for c in chunks),
+        sheet=reader.sheet,
+        encoding=reader.encoding,
+        warnings=reader.warnings + reader.describe(reader.state.notes),
+    )
+
+
+__all__ = ["FileRejected", "FileReader", "iter_file", "read_file"]

@@ -1,0 +1,116 @@
+"""Fields whose cells name reference data: substances, tariff codes, licensed activities.
+
+Each distinct cell is resolved once (the catalogue is asked once per distinct text and per
+file), then the answers are spread over the rows with numpy.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+from marshmallow import ValidationError
+
+from importers.codes import ACTIVITY
+from importers.fields import Column, distinct, per_unique, spread_distinct
+from importers.text import cell_text
+
+
+class SubstanceName(Column):
+    """A substance as written (name, CAS number, code), resolved by the catalogue once per value."""
+
+    def parse(self, values, state, name):
+        """Resolve each distinct substance text once through the catalogue."""
+        if state.context is None:
+            raise ValidationError("a catalogue is needed to resolve substances")
+        catalogue = state.context.catalogue
+
+        def convert(cell):
+            """Convert one distinct cell into (value, reason)."""
+            text = cell_text(cell).strip()
+            try:
+                return (text, catalogue.resolve(text)), None
+            except ValueError as exc:  # the catalogue's UnknownSubstance, with its message
+                return (text, None), str(exc)
+
+        at, found, why = distinct(values, convert, state.cache("substances", dict))
+        resolutions = [f[1] for f in found]
+
+        def spread(items: list[Any], dtype: Any = object) -> np.ndarray:
+            """Spread per-distinct results back over the rows."""
+            filler = np.nan if dtype is np.float64 else None
+            return np.array([*items, filler], dtype=dtype)[at]
+
+        return spread_distinct(
+            at,
+            spread([r.substance.code if r else None for r in resolutions]),
+            why,
+            text=spread([f[0] for f in found]),
+            form=spread([r.form.code if r and r.form else None for r in resolutions]),
+            base_fraction=spread(
+                [r.base_fraction if r else np.nan for r in resolutions], np.float64
+            ),
+            concentration=spread(  # a concentration written in the text ("HCl 33%")
+                [_written_concentration(r) for r in resolutions], np.float64
+            ),
+            substance=spread([r.substance if r else None for r in resolutions]),
+        )
+
+    def absent_extra(self, n):
+        """Return this field's extra arrays for n empty cells."""
+        return {
+            "text": np.full(n, None, dtype=object),
+            "form": np.full(n, None, dtype=object),
+            "base_fraction": np.full(n, np.nan),
+            "concentration": np.full(n, np.nan),
+            "substance": np.full(n, None, dtype=object),
+        }
+
+
+def _written_concentration(resolution: Any) -> float:
+    """Return the concentration a resolution read from the text itself, NaN if none."""
+    found = getattr(resolution, "concentration_pct", None) if resolution else None
+    return np.nan if found is None else float(found)
+
+
+_HS_JOINERS = re.compile(r"[\s.\-]")
+
+
+class HsCode(Column):
+    """A tariff code: 6 to 10 digits once dots and spaces are removed."""
+
+    def parse(self, values, state, name):
+        """Reduce each distinct tariff code to its digits."""
+        def convert(cell):
+            """Convert one distinct cell into (value, reason)."""
+            text = cell_text(cell).strip()
+            digits = _HS_JOINERS.sub("", text)
+            if digits.isdigit() and digits.isascii() and 6 <= len(digits) <= 10:
+                return digits, None
+            return None, f"not a tariff code: {text!r} (6 to 10 digits, dots allowed)"
+
+        return per_unique(values, convert)
+
+
+_LIST_SEPARATORS = re.compile(r"\s*[|,;/+]\s*|\s+(?:y|e|and)\s+")
+
+
+class Activities(Column):
+    """One or more licensed activities separated by `|` (or `,` `;` `/`)."""
+
+    def parse(self, values, state, name):
+        """Split each distinct cell into activity codes."""
+        def convert(cell):
+            """Convert one distinct cell into (value, reason)."""
+            text = cell_text(cell).strip()
+            codes: list[str] = []
+            for part in filter(None, _LIST_SEPARATORS.split(text)):
+                code = ACTIVITY.code_for(part)
+                if code is None:
+                    return None, ACTIVITY.unknown(part)
+                if code not in codes:
+                    codes.append(code)
+            return (tuple(codes), None) if codes else (None, ACTIVITY.unknown(text))
+
+        return per_unique(values, convert)

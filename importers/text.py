@@ -1,0 +1,64 @@
+"""Small text helpers shared by the readers: normalising words, cells and identifiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+
+import numpy as np
+
+_ORDINALS = str.maketrans({"º": " ", "°": " ", "ª": " "})
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def normalise_text(text: str) -> str:
+    """Casefold, strip accents and ordinal signs, collapse everything else to single spaces."""
+    folded = unicodedata.normalize("NFKD", str(text).translate(_ORDINALS).casefold())
+    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", bare).strip()
+
+
+def identifier_key(text: str) -> str:
+    """Reduce an identifier (tax id, licence number) to its letters and digits, uppercased."""
+    return "".join(ch for ch in normalise_text(text) if ch != " ").upper()
+
+
+def neutralise_formula(value: str) -> str:
+    """Prefix a quote to text a spreadsheet program would run as a formula (for exports)."""
+    if value and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def cell_text(value: object) -> str:
+    """Write one spreadsheet cell as the text the user sees (numbers without a spurious .0)."""
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def as_text(values: np.ndarray, *, textual: bool) -> np.ndarray:
+    """Return the cells as an object array of str; CSV cells already are (textual=True)."""
+    if textual:
+        return values
+    return np.array([cell_text(v) for v in values], dtype=object)
+
+
+def strip_text(values: np.ndarray) -> np.ndarray:
+    """Strip surrounding whitespace from an object array of str, vectorised."""
+    if len(values) == 0:
+        return values
+    return np.array([v.strip() for v in values], dtype=object)

@@ -1,0 +1,101 @@
+"""Workbooks (XLSX, and XLS/ODS where calamine reads them): find the sheet and header row."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
+
+from importers.aliases import HeaderMatch, match_headers
+from importers.csv_reader import HEADER_SEARCH_ROWS, RawChunk, _blank_rows, raise_for_header
+from importers.formats import Source
+from importers.results import FileRejected
+from importers.text import cell_text
+
+
+@dataclass
+class SheetLayout:
+    """Which sheet holds the data, and at which row its header is."""
+
+    sheet: str
+    header_index: int  # 0-based position of the header among the sheet's rows
+    match: HeaderMatch
+    loaded: CalamineSheet | None = None  # calamine parses a sheet on load: do it once
+
+
+def open_workbook(src: Source, *, filename: str) -> CalamineWorkbook:
+    """Open a workbook with calamine, refusing what it cannot read."""
+    try:
+        return CalamineWorkbook.from_object(src.path if src.path else src.open())
+    except (CalamineError, ValueError, OSError) as exc:
+        raise FileRejected(filename, f"cannot read the workbook ({exc})") from exc
+
+
+def find_sheet(
+    workbook: CalamineWorkbook,
+    *,
+    filename: str,
+    columns: Sequence[str],
+    required: Collection[str],
+) -> SheetLayout:
+    """Take the first sheet whose first rows contain a header with the required columns."""
+    best: tuple[int, SheetLayout] | None = None
+    for meta in workbook.sheets_metadata:
+        if meta.typ not in (SheetTypeEnum.WorkSheet,):
+            continue
+        try:
+            loaded = workbook.get_sheet_by_name(meta.name)
+            head = list(itertools.islice(loaded.iter_rows(), HEADER_SEARCH_ROWS))
+        except CalamineError as exc:
+            raise FileRejected(filename, f"cannot read sheet {meta.name!r} ({exc})") from exc
+        for index, row in enumerate(head):
+            cells = [cell_text(c).strip() for c in row]
+            if sum(1 for c in cells if c) < 2:
+                continue
+            match = match_headers(cells, columns, required)
+            score = (2000 if not match.missing else 0) + len(match.columns)
+            if best is None or score > best[0]:
+                best = (score, SheetLayout(meta.name, index, match, loaded))
+            if not match.missing:
+                break
+        if best and not best[1].match.missing:
+            break
+    if best is None:
+        raise FileRejected(filename, "the workbook has no sheet with a header row")
+    layout = best[1]
+    try:
+        raise_for_header(layout.match, filename)
+    except FileRejected as exc:
+        raise FileRejected(filename, f"sheet {layout.sheet!r}: {exc.reason}") from None
+    return layout
+
+
+def iter_sheet(
+    workbook: CalamineWorkbook, layout: SheetLayout, *, chunk_rows: int, filename: str
+) -> Iterator[RawChunk]:
+    """Stream the rows below the header as raw chunks numbered as the sheet numbers them."""
+    width = len(layout.match.headers)
+    # calamine yields rows from the sheet's first row (row 1), so position + 1 is the row number
+    sheet = layout.loaded or workbook.get_sheet_by_name(layout.sheet)
+    rows = enumerate(sheet.iter_rows(), start=1)
+    rows = itertools.islice(rows, layout.header_index + 1, None)
+    while True:
+        try:
+            batch = list(itertools.islice(rows, chunk_rows))
+        except CalamineError as exc:
+            raise FileRejected(filename, f"cannot read sheet {layout.sheet!r} ({exc})") from exc
+        if not batch:
+            return
+        numbers = np.fromiter((n for n, _ in batch), dtype=np.int64, count=len(batch))
+        cells = [row for _, row in batch]
+        if any(len(row) != width for row in cells):  # calamine rows are all as wide as the sheet
+            cells = [row[:width] + [""] * (width - len(row)) for row in cells]
+        frame = pd.DataFrame(cells, columns=range(width), dtype=object)
+        blank = _blank_rows(frame)
+        if blank.any():
+            frame, numbers = frame[~blank].reset_index(drop=True), numbers[~blank]
+        yield RawChunk(frame, numbers)
