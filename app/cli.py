@@ -121,6 +121,37 @@ def serve_command(host: str, port: int, threads: int) -> None:
     serve(app, host=host, port=port, threads=threads)
 
 
+@click.command("demo")
+@click.option("--no-serve", is_flag=True, help="Load the demo country, then stop.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the generated country.")
+@click.option("--operators", default=300, show_default=True)
+@click.option("--months", default=24, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def demo_command(no_serve: bool, seed: int, operators: int, months: int, host: str,
+                 port: int) -> None:
+    """Load a realistic demo country into the database, then serve the UI."""
+    from app.intake.cli import print_outcome
+    from app.pipeline import run_demo
+
+    app = current_app._get_current_object()
+    ensure_schema(app)
+    services = vigia(app)
+    out_dir = services.settings.instance_path / f"demo-country-{seed}"
+    report = run_demo(
+        services, out_dir=out_dir, seed=seed, operators=operators, months=months,
+        say=lambda message: click.echo(f"demo: {message}"),
+        on_outcome=lambda outcome: print_outcome(outcome, max_errors=3),
+    )
+    click.echo(f"demo: {len(report.outcomes)} files, {report.rows_stored:,} rows stored")
+    if not no_serve:
+        from waitress import serve
+
+        click.echo(f"Vigía is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+        serve(app, host=host, port=port, threads=8)
+
+
 def register(app: Flask) -> None:
     """Attach Vigía's commands to an application's CLI."""
     for feed in FEED_COMMANDS.values():
@@ -128,3 +159,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(import_group)
     app.cli.add_command(serve_command)
+    app.cli.add_command(demo_command)
