@@ -49,6 +49,13 @@ _QUANTITY_KG = (
     "cantidad (kg)", "quantidade", "quantidade kg", "kg", "kilogramos", "qty", "cant.",
 )
 
+
+
+def _with_pct(*aliases: str) -> tuple[str, ...]:
+    """Give each alias also with a percent sign: 'Conc. (%)', 'Riqueza %', 'Teor (%)'."""
+    return (*aliases, *(f"{a} %" for a in aliases if "%" not in a), "%", "pct", "percent")
+
+
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     # registry
     "licence_no": _LICENCE,
@@ -61,7 +68,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "activity": (
         "activity", "activities", "actividad", "actividades", "atividade", "atividades",
         "tipo de actividad", "actividad autorizada", "actividades autorizadas",
-        "operaciones autorizadas", "licensed activity",
+        "operaciones autorizadas", "licensed activity", "atividade autorizada",
+        "atividades autorizadas", "tipo de atividade",
     ),
     "substance": _SUBSTANCE,
     "annual_quota_kg": (
@@ -94,7 +102,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "sector": (
         "sector", "actividad económica", "CIIU", "ISIC", "CNAE", "giro", "giro del negocio",
         "rubro", "atividade econômica", "ramo", "ramo de actividad", "economic activity",
-        "industry",
+        "industry", "sector económico", "sector económico (CIIU)", "código CIIU",
+        "actividad económica (CIIU)", "actividad económica principal", "CIIU rev 4",
+        "código CNAE", "CNAE principal", "atividade econômica (CNAE)", "setor",
+        "setor econômico", "ISIC code",
     ),
     # declarations
     "period": (
@@ -106,6 +117,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "movement", "movement type", "movimiento", "tipo de movimiento", "tipo de operación",
         "operación", "operação", "tipo de operação", "movimentação", "movimento",
         "transacción", "tipo de transacción", "tipo movimiento", "transaction",
+        "tipo de movimento", "tipo movimento", "tipo de movimentação", "tipo mov.", "mov.",
+        "tipo de mov.", "clase de movimiento", "naturaleza del movimiento",
+        "natureza da operação", "natureza do movimento", "transação", "tipo de transação",
+        "transaction type",
     ),
     "date": (
         "date", "fecha", "data", "fecha de movimiento", "fecha de operación",
@@ -123,11 +138,13 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "unit", "unidad", "unidade", "unidad de medida", "unidade de medida", "UM", "U.M.",
         "U/M", "UOM", "unit of measure", "medida", "und", "unid", "unidades",
     ),
-    "concentration_pct": (
-        "concentration_pct", "concentration", "concentration %", "concentración",
-        "concentración %", "% concentración", "%", "pureza", "pureza %", "% pureza",
-        "riqueza", "ley %", "concentração", "teor", "teor %", "purity", "% w/w", "porcentaje",
-        "percentual", "grado %",
+    "concentration_pct": _with_pct(
+        "concentration_pct", "concentration", "concentración", "concentração", "conc.",
+        "conc", "concentr.", "pureza", "riqueza", "teor", "purity", "% w/w", "% p/p",
+        "% m/m", "% peso", "porcentaje", "percentual", "porcentagem", "ley %", "grado %",
+        "concentración del producto", "concentración de la sustancia", "% de sustancia",
+        "% sustancia", "% de pureza", "% de concentración", "% da substância",
+        "teor da substância", "strength", "assay",
     ),
     "counterparty_licence": (
         "counterparty_licence", "counterparty licence", "counterparty license",
@@ -159,12 +176,16 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "payment_method": (
         "payment_method", "payment method", "payment", "forma de pago", "medio de pago",
         "modalidad de pago", "tipo de pago", "pago", "forma de pagamento", "meio de pagamento",
-        "pagamento",
+        "pagamento", "forma pago", "modo de pago",
+        "modo de pagamento", "tipo de pagamento", "payment type", "paid by",
     ),
     "delivery": (
         "delivery", "delivery method", "entrega", "tipo de entrega", "forma de entrega",
         "modalidad de entrega", "modo de entrega", "retiro/entrega", "entrega/retiro",
-        "tipo de despacho", "forma de despacho",
+        "tipo de despacho", "forma de despacho", "modalidad de despacho",
+        "condición de entrega", "condiciones de entrega", "entrega/recojo", "recojo/entrega",
+        "retiro o entrega", "modalidade de entrega", "tipo de entrega/retirada",
+        "entrega/retirada", "forma de envio", "delivery mode", "delivery terms",
     ),
     # customs
     "declaration_no": (

@@ -3,6 +3,10 @@
 Words are compared after `normalise_text` (case, accents, punctuation do not matter).
 Deliberately absent: "contado" (paid at once, not necessarily in cash) and "crédito"
 (payment terms, not a means of payment) — guessing would invent cash payments, a red flag.
+Likewise for delivery: "flete" and "transporte propio" (whose freight, whose truck? it
+depends on who writes it) and Incoterms such as "FOB planta" or "EXW" (they say who pays
+for transport, not whether the buyer came in person) are not mapped; nor are "entrada" and
+"salida" (which inflow or outflow?) for movements.
 """
 
 from __future__ import annotations
@@ -48,39 +52,62 @@ MOVEMENT = CodeTable("movement", {
         "opening stock", "opening balance", "opening inventory", "initial stock", "stock inicial",
         "existencia inicial", "existencias iniciales", "saldo inicial", "inventario inicial",
         "stock de apertura", "saldo anterior", "estoque inicial", "inventário inicial",
+        "saldo de apertura", "inventario de apertura", "stock al inicio", "stock al inicio del mes",
+        "existencia al inicio", "saldo inicial del mes", "saldo del mes anterior",
+        "estoque de abertura", "saldo de abertura", "existência inicial", "saldo anterior do mês",
+        "beginning inventory", "beginning balance",
     ),
     "purchase": (
         "compra", "compras", "compra local", "compra nacional", "adquisición", "adquisicion",
         "ingreso por compra", "entrada por compra", "aquisição", "purchases", "buy", "bought",
+        "compras locales", "compras nacionales", "compra a proveedor", "adquisiciones",
+        "compra no mercado interno", "compra nacional de insumos", "entrada por aquisição",
+        "purchase",
     ),
     "import": (
         "importación", "importaciones", "ingreso por importación", "importação", "importações",
-        "entrada por importação", "imports", "imported",
+        "entrada por importação", "imports", "imported", "importación definitiva",
+        "compra al exterior", "compra internacional", "compra externa", "importação direta",
     ),
     "production": (
         "producción", "fabricación", "elaboración", "síntesis", "produção", "fabricação",
-        "manufacture", "manufacturing", "produced",
+        "manufacture", "manufacturing", "produced", "producción propia", "fabricado",
+        "elaborado", "producido", "ingreso por producción", "entrada por produção",
+        "produção própria", "fabricado internamente",
     ),
     "sale": (
         "venta", "ventas", "venta local", "venta nacional", "salida por venta", "venda", "vendas",
-        "sales", "sold", "sell",
+        "sales", "sold", "sell", "ventas locales", "ventas nacionales", "venta a cliente",
+        "venta mercado interno", "venda no mercado interno", "saída por venda", "venda local",
     ),
     "export": (
         "exportación", "exportaciones", "salida por exportación", "exportação", "exportações",
-        "exports", "exported",
+        "exports", "exported", "exportación definitiva", "venta al exterior",
+        "venta internacional", "venda ao exterior", "venda externa", "exportação direta",
     ),
     "consumption": (
         "consumo", "consumo propio", "consumo interno", "uso propio", "uso interno",
         "utilización", "utilização", "uso próprio", "consumo próprio", "own use", "used",
+        "consumo en producción", "consumo en proceso", "consumo industrial",
+        "uso en producción", "uso en proceso", "consumo de producción", "insumo utilizado",
+        "utilizado en producción", "consumo na produção", "consumo no processo",
+        "consumo industrial próprio", "uso na produção", "consumption",
     ),
     "loss": (
         "merma", "mermas", "pérdida", "pérdidas", "derrame", "evaporación", "robo", "hurto",
         "perda", "perdas", "quebra", "furto", "roubo", "losses", "shrinkage", "spillage", "theft",
+        "merma por evaporación", "merma de proceso", "merma por manipuleo", "pérdida por derrame",
+        "pérdida por evaporación", "robo/hurto", "perda por evaporação", "perda no processo",
+        "quebra técnica", "loss",
     ),
     "closing_stock": (
         "closing stock", "closing balance", "closing inventory", "final stock", "stock final",
         "existencia final", "existencias finales", "saldo final", "inventario final",
-        "stock de cierre", "estoque final", "inventário final",
+        "stock de cierre", "estoque final", "inventário final", "saldo de cierre",
+        "inventario de cierre", "stock al cierre", "stock al cierre del mes",
+        "existencia al cierre", "saldo final del mes", "saldo al cierre", "estoque de fechamento",
+        "saldo de fechamento", "existência final", "saldo final do mês", "ending inventory",
+        "ending balance",
     ),
 })
 
@@ -88,13 +115,17 @@ STOCK_MOVEMENTS = frozenset({"opening_stock", "closing_stock"})
 
 UNIT = CodeTable("unit", {
     "kg": ("kgs", "kilo", "kilos", "kilogramo", "kilogramos", "quilo", "quilos", "quilograma",
-           "quilogramas", "kilogram", "kilograms", "kilogramme", "kilogrammes"),
-    "g": ("gr", "grs", "gramo", "gramos", "grama", "gramas", "gram", "grams", "gramme"),
+           "quilogramas", "kilogram", "kilograms", "kilogramme", "kilogrammes", "kgr", "kilo(s)",
+           "kilogramo(s)", "kg.", "kilogr"),
+    "g": ("gr", "grs", "gramo", "gramos", "grama", "gramas", "gram", "grams", "gramme", "grm",
+          "gramo(s)", "gr."),
     "t": ("tn", "ton", "tons", "tonelada", "toneladas", "tm", "tonelada métrica",
-          "toneladas métricas", "tonne", "tonnes", "metric ton"),
-    "L": ("lt", "lts", "ltr", "ltrs", "litro", "litros", "liter", "liters", "litre", "litres"),
+          "toneladas métricas", "tonne", "tonnes", "metric ton", "tonelada(s)", "ton.",
+          "tons métricas", "metric tons", "mt"),
+    "L": ("lt", "lts", "ltr", "ltrs", "litro", "litros", "liter", "liters", "litre", "litres",
+          "l", "lit", "litro(s)", "lt."),
     "mL": ("mililitro", "mililitros", "millilitre", "millilitres", "milliliter", "milliliters",
-           "cc", "cm3"),
+           "cc", "cm3", "ml.", "mls", "mililitro(s)", "cm³", "c.c."),
 })
 
 # kg per unit for masses; L per unit for volumes (converted with the substance's density)
@@ -123,27 +154,54 @@ PAYMENT_METHOD = CodeTable("payment method", {
         "transferencia", "transferencia bancaria", "transf", "depósito", "depósito bancario",
         "depósito en cuenta", "giro bancario", "transferência", "transferência bancária", "PIX",
         "TED", "DOC", "depósito bancário", "boleto", "boleto bancário", "bank transfer", "wire",
-        "wire transfer", "bank deposit",
+        "wire transfer", "bank deposit", "transferencia electrónica", "transf. bancaria",
+        "transferencia interbancaria", "depósito a cuenta", "abono en cuenta",
+        "transferencia bancaria", "transferencia a cuenta", "transferência eletrônica",
+        "depósito em conta", "pix", "ted", "electronic transfer", "bank",
     ),
     "cash": ("efectivo", "en efectivo", "dinero en efectivo", "dinheiro", "em dinheiro",
-             "espécie", "em espécie", "cash payment"),
+             "espécie", "em espécie", "cash payment", "pago en efectivo", "efectivo contra entrega",
+             "pagamento em dinheiro", "dinheiro vivo", "cash on delivery"),
     "card": ("tarjeta", "tarjeta de crédito", "tarjeta de débito", "tarjeta crédito",
              "tarjeta débito", "cartão", "cartão de crédito", "cartão de débito", "credit card",
-             "debit card"),
-    "cheque": ("cheques", "cheque de gerencia", "cheque certificado", "check"),
-    "other": ("otro", "otros", "outro", "outros", "others"),
+             "debit card", "tarjeta de credito/debito", "tarjeta crédito/débito", "POS",
+             "cartão de crédito/débito", "card payment", "tarjeta bancaria"),
+    "cheque": ("cheques", "cheque de gerencia", "cheque certificado", "check",
+               "cheque al día", "cheque diferido", "cheque bancario", "cheque de gerência",
+               "cheque administrativo", "cheque nominal", "cheque pré-datado", "cheques"),
+    "other": ("otro", "otros", "outro", "outros", "others", "otra", "otras", "outra", "outras",
+              "otro medio", "outro meio"),
 })
 
 DELIVERY = CodeTable("delivery", {
     "delivered": (
         "entregado", "entrega", "entrega a domicilio", "despacho", "despachado", "envío",
         "enviado", "entregue", "entrega em domicílio", "delivery", "shipped", "sent",
+        "entrega en destino", "entregado en destino", "entrega a cliente", "entrega al cliente",
+        "entrega en planta del cliente", "entrega en almacén del cliente", "entrega en obra",
+        "entrega en local del cliente", "despacho a domicilio", "despacho al cliente",
+        "despacho a cliente", "despacho a destino", "envío a domicilio", "envío al cliente",
+        "enviado al cliente", "puesto en destino", "puesto en planta del cliente",
+        "entrega no destino", "entregue no destino", "entrega ao cliente",
+        "entregue ao cliente", "entrega no cliente", "entregue no cliente",
+        "enviado ao cliente", "envio ao cliente", "envio", "courier", "encomienda",
+        "por transportadora", "via transportadora", "entrega por transportadora",
+        "delivered", "door delivery", "delivered to customer", "shipped to customer",
     ),
     "collected": (
         "retiro en planta", "retira cliente", "retiro", "retirado", "retiro por el cliente",
         "retiro en almacén", "recogido", "recojo", "recojo en planta", "retirada",
         "retirado pelo cliente", "retira", "collection", "pick up", "pickup", "picked up",
-        "collected in person",
+        "collected in person", "recojo en almacén", "recojo en almacen del proveedor",
+        "recojo por el cliente", "recojo en tienda", "recojo en local", "recoge cliente",
+        "recoge el cliente", "recogido por el cliente", "recogida en almacén",
+        "recogida por el cliente", "retiro en bodega", "retiro en local", "retiro en tienda",
+        "retiro en depósito", "retiro en fábrica", "retira en planta", "retira en almacén",
+        "retirado en planta", "retirado por el cliente", "retiro por cuenta del cliente",
+        "cliente retira", "cliente recoge", "retirada no local", "retirada na fábrica",
+        "retirada no depósito", "retirada pelo cliente", "retirado no local",
+        "retirado na fábrica", "cliente retira no local", "collected", "customer pickup",
+        "customer collection", "collected by customer", "will call",
     ),
 })
 

@@ -34,6 +34,7 @@ class Resolution(Protocol):
     substance: Substance
     form: Form | None
     base_fraction: float
+    matched: str  # "mixture" when the text named a mixture (thinner) holding the substance
 
 
 class Catalogue(Protocol):

@@ -37,6 +37,8 @@ class FileState:
     styles: dict[str, NumberStyle] = field(default_factory=dict)
     caches: dict[str, Any] = field(default_factory=dict)
     notes: Counter = field(default_factory=Counter)  # counted remarks, reported as warnings
+    # Workbook columns whose number cells are formatted as percentages (hold 0.33 for 33 %).
+    percent_columns: set[str] = field(default_factory=set)
 
     def cache(self, name: str, factory):
         """Return the per-file cache called `name`, creating it with `factory` the first time."""

@@ -198,6 +198,9 @@ class Number(Column):
         else:
             kinds = np.array([type(v) in (int, float) for v in values], dtype=bool)
             numbers[kinds] = values[kinds].astype(np.float64)
+            if self.percent and name in state.percent_columns:
+                # A cell formatted as 33 % holds 0.33; read what the user sees.
+                numbers[kinds] = np.round(numbers[kinds] * 100.0, 9)
             texts_at = np.flatnonzero(~kinds)
             others = np.array([not isinstance(v, str) for v in values[texts_at]], dtype=bool)
             odd = texts_at[others]

@@ -159,6 +159,10 @@ def _parse_objects(texts: np.ndarray, style: str | None) -> tuple[np.ndarray, np
     return values, ok
 
 
+# A percent sign before or after a percentage, and the basis written after it (p/p, w/w).
+_PERCENT_MARKS = re.compile(r"^%|%(?:[pwmv]/[pwmv])?$", re.IGNORECASE)
+
+
 def parse_numbers(
     texts: np.ndarray, state: NumberStyle, *, hint: str, percent: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -168,8 +172,8 @@ def parse_numbers(
     if not ok.all():
         # Second chance only for the few failures: spaces as thousands, a trailing %.
         retry = np.array([v.translate(_SPACES) for v in texts[~ok]], dtype=object)
-        if percent:
-            retry = np.array([v.removesuffix("%") for v in retry], dtype=object)
+        if percent:  # "33 %", "% 33", "98 % p/p", "36,5% w/w"
+            retry = np.array([_PERCENT_MARKS.sub("", v) for v in retry], dtype=object)
         retry_values, retry_ok = _parse(retry, state.style)
         values[~ok] = np.where(retry_ok, retry_values, np.nan)
         ok[~ok] = retry_ok

@@ -16,7 +16,7 @@ from importers.feeds import feed_named
 from importers.formats import Limits, Source, sniff
 from importers.numbers import COMMA
 from importers.results import Chunk, FileRejected, ReadResult
-from importers.xlsx_reader import find_sheet, iter_sheet, open_workbook
+from importers.xlsx_reader import find_sheet, iter_sheet, open_workbook, percent_formatted
 
 _SEPARATOR_NAMES = {";": "semicolons", ",": "commas", "\t": "tabs"}
 
@@ -41,11 +41,13 @@ class FileReader:
         sniffed = sniff(src, filename=filename, limits=limits)
         self.warnings = list(sniffed.warnings)
         self.encoding = sniffed.encoding
+        self._percent_columns: set[str] = set()
         if sniffed.kind == "csv":
             hint, self._why_hint = self._open_csv(src, sniffed.encoding)
         else:
-            hint, self._why_hint = self._open_workbook(src)
+            hint, self._why_hint = self._open_workbook(src, xlsx=sniffed.kind == "xlsx")
         self.state = FileState(context=context, number_hint=hint, textual=sniffed.kind == "csv")
+        self.state.percent_columns = self._percent_columns
         self.schema = self.feed.schema()
         self.schema.read_state = self.state  # lets Schema().load() explain one row the same way
 
@@ -61,7 +63,7 @@ class FileReader:
         )
         return layout.number_hint, f"the file is separated by {_SEPARATOR_NAMES[layout.separator]}"
 
-    def _open_workbook(self, src: Source) -> tuple[str, str]:
+    def _open_workbook(self, src: Source, *, xlsx: bool) -> tuple[str, str]:
         """Find the sheet and header row; return the decimal-style hint and why."""
         workbook = open_workbook(src, filename=self.filename)
         sheet = find_sheet(
@@ -69,6 +71,14 @@ class FileReader:
             required=self.feed.required,
         )
         self.match, self.sheet = sheet.match, sheet.sheet
+        percent = {
+            name: sheet.match.columns[name]
+            for name, field in self.feed.schema().fields.items()
+            if getattr(field, "percent", False) and name in sheet.match.columns
+        }
+        self._percent_columns = (
+            percent_formatted(src, sheet, percent) if xlsx else set()
+        )
         self._raw = lambda: iter_sheet(
             workbook, sheet, chunk_rows=self.chunk_rows, filename=self.filename
         )
@@ -110,6 +120,11 @@ class FileReader:
                 messages.append(
                     f"column {header!r}: numbers such as 1.250 or 1,250 could be read either way; "
                     f"read with a decimal {mark} because {self._why_hint}"
+                )
+            elif kind == "unlicensed_substance":
+                messages.append(
+                    f"{count} row(s) declare a substance the licence does not cover ({detail}); "
+                    "stored: the licence rule reports them"
                 )
             elif kind == "period_grace":
                 messages.append(

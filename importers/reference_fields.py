@@ -55,6 +55,9 @@ class SubstanceName(Column):
                 [_written_concentration(r) for r in resolutions], np.float64
             ),
             substance=spread([r.substance if r else None for r in resolutions]),
+            mixture=spread(  # named a mixture ("Thinner"): its share must be given
+                [bool(r) and getattr(r, "matched", None) == "mixture" for r in resolutions], bool
+            ),
         )
 
     def absent_extra(self, n):
@@ -65,6 +68,7 @@ class SubstanceName(Column):
             "base_fraction": np.full(n, np.nan),
             "concentration": np.full(n, np.nan),
             "substance": np.full(n, None, dtype=object),
+            "mixture": np.zeros(n, dtype=bool),
         }
 
 

@@ -74,6 +74,45 @@ def find_sheet(
     return layout
 
 
+# Rows below the header whose formats say whether a column is shown as a percentage.
+PERCENT_FORMAT_ROWS = 50
+
+
+def percent_formatted(src: Source, layout: SheetLayout, positions: dict[str, int]) -> set[str]:
+    """Return the columns whose number cells are formatted as percentages (`0%`, `0.00%`).
+
+    Such a cell shows 33 % but holds 0.33; calamine gives the value without its format, so
+    the first rows are looked at with openpyxl (XLSX only; other workbooks keep values).
+    """
+    if not positions:
+        return set()
+    from openpyxl import load_workbook  # only needed for this rare question
+
+    try:
+        with src.open() as handle:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+            try:
+                sheet = workbook[layout.sheet]
+                start = layout.header_index + 2  # 1-based row below the header
+                # calamine numbers rows from row 1 but columns from the first one used
+                first_column = (getattr(layout.loaded, "start", None) or (0, 0))[1] + 1
+                rows = sheet.iter_rows(min_row=start, max_row=start + PERCENT_FORMAT_ROWS - 1,
+                                       min_col=first_column)
+                seen: dict[str, list[bool]] = {name: [] for name in positions}
+                for row in rows:
+                    for name, position in positions.items():
+                        if position < len(row):
+                            cell = row[position]
+                            value = getattr(cell, "value", None)
+                            if isinstance(value, int | float) and not isinstance(value, bool):
+                                seen[name].append("%" in str(getattr(cell, "number_format", "")))
+            finally:
+                workbook.close()
+    except Exception:  # not an XLSX openpyxl can read: the values stay as they are
+        return set()
+    return {name for name, flags in seen.items() if flags and all(flags)}
+
+
 def iter_sheet(
     workbook: CalamineWorkbook, layout: SheetLayout, *, chunk_rows: int, filename: str
 ) -> Iterator[RawChunk]:

@@ -28,7 +28,7 @@ from app.catalogue.text import (
 )
 
 FUZZY_MIN_LENGTH = 6
-_KIND_RANK = {"name": 0, "synonym": 1, "code": 2}
+_KIND_RANK = {"name": 0, "synonym": 1, "code": 2, "mixture": 3}
 _CACHE_SIZE = 200_000
 
 
@@ -54,6 +54,8 @@ class Target(NamedTuple):
         """Return what makes two targets the same thing, ignoring how they were named."""
         if self.look_alike is not None:
             return ("not_controlled", self.look_alike.label)
+        if self.kind == "mixture":  # a mixture containing it is not the substance itself
+            return ("mixture", self.substance.code)
         return (self.substance.code, self.form.code if self.form else None)
 
     @property
@@ -73,6 +75,8 @@ def substance_phrases(substance: Substance) -> Iterator[tuple[str, Target]]:
         yield name, Target(substance, None, "name")
     for synonym in (*substance.synonyms, *substance.ambiguous_synonyms):
         yield synonym, Target(substance, None, "synonym")
+    for mixture in substance.mixtures:
+        yield mixture, Target(substance, None, "mixture")
     for form in substance.forms:
         yield form.code, Target(substance, form, "code")
         for name in form.names.values():
@@ -172,7 +176,9 @@ class Catalogue:
             ambiguous = {compact_key(s) for s in substance.ambiguous_synonyms}
             for phrase, target in substance_phrases(substance):
                 key = compact_key(phrase)
-                if target.kind == "code" or key in ambiguous or not key:
+                # A mixture's trade name (THINNER under 3814) does not say it holds the
+                # substance in any amount a customs line could be checked against.
+                if target.kind in ("code", "mixture") or key in ambiguous or not key:
                     continue
                 keys[key] = substance
                 tokens.append(phrase_tokens(normalise_text(phrase)))
@@ -280,6 +286,8 @@ class Catalogue:
             if fuzzy.look_alike is not None:
                 message = f"'{text}' looks like {fuzzy.label}, which is not a controlled substance"
                 return Refusal(text, (), fuzzy.label, message)
+            if fuzzy.kind == "mixture":  # "thiner" is still a mixture: never 100 % toluene
+                return self._outcome(fuzzy, text, pct)
             return self._outcome(fuzzy._replace(kind="fuzzy"), text, pct)
         return Refusal(text, self._suggest(stripped or compact_key(raw)))
 
@@ -305,8 +313,9 @@ class Catalogue:
             message = (f"'{text}' names {by_name.substance.label} but its CAS number "
                        f"{found[0]} is {by_cas.substance.label}")
             return Refusal(text, (by_name.substance.label, by_cas.substance.label), None, message)
-        # Same substance: keep the name's salt form and written concentration if it has them.
-        if by_name.form is not None:
+        # Same substance: keep the name's salt form and written concentration if it has them,
+        # and that it names a mixture ("Thinner (108-88-3)" is still not pure toluene).
+        if by_name.form is not None or by_name.is_mixture:
             return by_name
         return Resolution(by_cas.substance, by_cas.form, by_cas.base_fraction, "cas",
                           by_name.concentration_pct)
@@ -331,6 +340,8 @@ class Catalogue:
     def _suggest(self, key: str) -> tuple[str, ...]:
         labels: list[str] = []
         for match in difflib.get_close_matches(key, self._suggestion_keys, n=20, cutoff=0.6):
+            if self._keys[match].kind == "mixture":
+                continue
             label = self._keys[match].substance.label
             if label not in labels:
                 labels.append(label)

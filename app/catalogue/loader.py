@@ -155,6 +155,8 @@ class _Builder:
         phrases = [data["code"], *data["names"].values(), *_flat(data["synonyms"]),
                    *data["ambiguous_synonyms"]]
         self._claim_phrases(phrases, identity, data["code"], where)
+        self._claim_phrases(data["mixtures"], ("mixture", data["code"]),
+                            f"{data['code']} (mixture)", where)
         for salt in data["salts"]:
             phrases = [salt["code"], *salt["names"].values(), *_flat(salt["synonyms"])]
             self._claim_phrases(phrases, (data["code"], salt["code"]), salt["code"], where)
@@ -164,10 +166,13 @@ class _Builder:
         for language, words in data["synonyms"].items():
             draft["synonyms"].setdefault(language, []).extend(words)
         draft["ambiguous_synonyms"].extend(data["ambiguous_synonyms"])
+        draft["mixtures"].extend(data["mixtures"])
         draft["hs_codes"].extend(c for c in data["hs_codes"] if c not in draft["hs_codes"])
         draft["shared_hs_codes"].extend(data["shared_hs_codes"])
         phrases = [*_flat(data["synonyms"]), *data["ambiguous_synonyms"]]
         self._claim_phrases(phrases, (data["code"], None), data["code"], where)
+        self._claim_phrases(data["mixtures"], ("mixture", data["code"]),
+                            f"{data['code']} (mixture)", where)
 
     def _add_alike(self, raw: dict, where: str) -> None:
         data = _load(LookAlikeSchema(), raw, where)
@@ -292,5 +297,6 @@ def _substance(draft: dict[str, Any]) -> Substance:
         forms=forms,
         molecular_weight=draft["molecular_weight"],
         ambiguous_synonyms=_unique(draft["ambiguous_synonyms"]),
+        mixtures=_unique(draft["mixtures"]),
         shared_hs_codes=tuple(draft["shared_hs_codes"]),
     )

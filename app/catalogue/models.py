@@ -78,6 +78,10 @@ class Substance:
     # Tariff headings this substance shares with uncontrolled goods (2924.29 also holds
     # paracetamol), so a customs line under them is not evidence of this substance.
     shared_hs_codes: tuple[str, ...] = ()
+    # Trade names of mixtures that contain the substance in an unknown share ("thinner" for
+    # toluene): they resolve to it with matched == "mixture", and whoever reads a quantity
+    # must ask for the concentration instead of assuming 100 %.
+    mixtures: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"<Substance {self.code} ({self.cas})>"
@@ -127,9 +131,15 @@ class Resolution:
     substance: Substance
     form: SubstanceForm | None
     base_fraction: float
-    matched: str  # 'cas', 'code', 'name', 'synonym' or 'fuzzy'
+    matched: str  # 'cas', 'code', 'name', 'synonym', 'fuzzy' or 'mixture'
     # A concentration written in the text itself ("ácido clorhídrico 33%"), if any.
     concentration_pct: float | None = None
+
+    @property
+    def is_mixture(self) -> bool:
+        """Tell whether the text named a mixture (thinner): its share of the substance is
+        unknown unless a concentration is given, and must never be taken as 100 %."""
+        return self.matched == "mixture"
 
     def density_for(self, concentration_pct: float = 100.0) -> float | None:
         """Return the product density in kg/L; None for salts, which are solids."""

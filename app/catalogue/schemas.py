@@ -13,7 +13,7 @@ LANGUAGES = ("en", "es", "pt")
 TABLES = ("I", "II", "national")
 # Keys an entry may carry when it only extends a substance defined in an earlier file.
 EXTENSION_KEYS = frozenset(
-    {"code", "synonyms", "ambiguous_synonyms", "hs_codes", "shared_hs_codes"}
+    {"code", "synonyms", "ambiguous_synonyms", "mixtures", "hs_codes", "shared_hs_codes"}
 )
 
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -103,6 +103,7 @@ class SubstanceSchema(Schema):
     synonyms = _synonyms_field()
     ambiguous_synonyms = fields.List(fields.String(validate=validate.Length(min=1)),
                                      load_default=list)
+    mixtures = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
     formula = fields.String(load_default=None)
     molecular_weight = fields.Float(load_default=None, validate=validate.Range(min=1))
     density_kg_per_l = fields.Float(load_default=None, validate=validate.Range(min=0.05, max=25))
@@ -129,6 +130,7 @@ class ExtensionSchema(Schema):
     synonyms = _synonyms_field()
     ambiguous_synonyms = fields.List(fields.String(validate=validate.Length(min=1)),
                                      load_default=list)
+    mixtures = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
     hs_codes = fields.List(HsCode(), load_default=list)
     shared_hs_codes = fields.List(HsCode(), load_default=list)
 

@@ -46,10 +46,15 @@ def canonical_licences(
     return out
 
 
-def check_licensed_substances(
+def note_unlicensed_substances(
     cells: Cells, licences: np.ndarray, licence_ok: np.ndarray, substance: Parsed, state: FileState
 ) -> None:
-    """Refuse movements of a substance the declaring licence does not cover."""
+    """Count movements of a substance the declaring licence does not cover, and keep them.
+
+    Such a row is not wrong: it is what the operator really did, and the licence rule
+    ("licensed for another substance") reports it. Refusing it would hide the finding, so
+    it is stored and counted in a warning per licence and substance.
+    """
     known = state.context.known_licences
     if known is None:
         return
@@ -66,11 +71,7 @@ def check_licensed_substances(
     )[at]
     if covered.all():
         return
-    mask = np.zeros(cells.n, dtype=bool)
-    mask[where[~covered]] = True
-    reasons = np.full(cells.n, None, dtype=object)
-    reasons[mask] = [
-        f"licence {lic} is not licensed for {s.name}"
-        for lic, s in zip(licences[mask], substance.extra["substance"][mask], strict=True)
-    ]
-    cells.fail("substance", mask, reasons)
+    uncovered = where[~covered]
+    pairs = zip(licences[uncovered], substance.extra["substance"][uncovered], strict=True)
+    for lic, s in pairs:
+        state.notes[("unlicensed_substance", "substance", f"{lic}: {s.name}")] += 1

@@ -16,9 +16,10 @@ from importers.codes import (
     UNIT_VOLUME_L,
 )
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
-from importers.feeds.checks import canonical_licences, check_licensed_substances
+from importers.feeds.checks import canonical_licences, note_unlicensed_substances
 from importers.fields import Code, Country, Date, Number, Period, Text
 from importers.reference_fields import SubstanceName
+from importers.text import cell_text
 
 
 class DeclarationRow(Schema):
@@ -59,11 +60,12 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     counterparty = canonical_licences(
         cells, "counterparty_licence", parsed["counterparty_licence"], state, refuse_unknown=False
     )
-    check_licensed_substances(cells, licences, licence.ok, substance, state)
     _concentration_from_substance_text(cells, parsed)
+    _require_mixture_concentration(cells, parsed)
     _check_period(cells, parsed, state)
     density, quantity_kg = _quantity_kg(cells, parsed, state)
     _refuse_repeated_stock(cells, licences, parsed, state)
+    note_unlicensed_substances(cells, licences, licence.ok & ~cells.bad, substance, state)
     return {
         "licence_no": licences,
         "period": parsed["period"].values,
@@ -101,6 +103,38 @@ def _concentration_from_substance_text(cells: Cells, parsed: dict[str, Parsed]) 
         concentration = parsed["concentration_pct"]
         concentration.values = concentration.values.copy()
         concentration.values[use] = written[use]
+
+
+def _require_mixture_concentration(cells: Cells, parsed: dict[str, Parsed]) -> None:
+    """Refuse a mixture ("Thinner") declared without the share of the controlled substance.
+
+    A thinner may hold 10 % toluene or 90 %: taking it as pure would overstate, taking any
+    fixed share would be a guess. The concentration cell, or one written with the name
+    ("Thinner 60%"), must say it.
+    """
+    substance = parsed["substance"]
+    mixture = substance.ok & substance.extra["mixture"]
+    if not mixture.any():
+        return
+    raw = cells.raw("concentration_pct")
+    empty = np.ones(cells.n, dtype=bool)
+    if raw is not None:
+        where = np.flatnonzero(mixture)
+        empty[where] = [cell_text(v).strip() == "" for v in raw[where]]
+    missing = mixture & empty & np.isnan(substance.extra["concentration"])
+    if not missing.any():
+        return
+    column = "concentration_pct" if raw is not None else "substance"
+    where = cells.header(column) if raw is not None else "a concentration_pct column"
+    reasons = np.full(cells.n, None, dtype=object)
+    reasons[missing] = [
+        f"{text} is a mixture: give the percentage of {s.name} in {where}"
+        for text, s in zip(
+            substance.extra["text"][missing], substance.extra["substance"][missing], strict=True
+        )
+    ]
+    cells.fail(column, missing, reasons)
+    parsed["concentration_pct"].ok = parsed["concentration_pct"].ok & ~missing
 
 
 def _check_period(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> None:

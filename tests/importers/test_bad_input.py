@@ -140,19 +140,31 @@ def test_unknown_substance(make_csv, context):
     ]
 
 
-def test_unknown_licence_and_unlicensed_substance(make_csv, registry_context):
+def test_unknown_licence_is_refused_and_unlicensed_substance_kept_with_a_warning(
+    make_csv, registry_context
+):
     rows = [
         HEADER,
         ["LIC-9", "2025-03", "sale", "2025-03-02", "toluene", "5", "kg"],
         ["lic 1", "2025-03", "sale", "2025-03-02", "efedrina", "5", "kg"],
         ["lic 1", "2025-03", "sale", "2025-03-02", "tolueno", "5", "kg"],
+        ["LIC-1", "2025-03", "sale", "2025-03-03", "efedrina", "2", "kg"],
+        ["LIC-1", "2025-03", "sale", "2025-03-04", "efedrina", "-2", "kg"],
     ]
     result = read_file("declarations", make_csv(rows), filename="d.csv", context=registry_context)
     assert result.errors == [
         RowError(2, "licence_no", "LIC-9", "unknown licence 'LIC-9': not in the registry"),
-        RowError(3, "substance", "efedrina", "licence LIC-1 is not licensed for ephedrine"),
+        RowError(6, "quantity", "-2", "must be greater than 0"),
     ]
-    assert result.records["licence_no"].tolist() == ["LIC-1"]  # the registry's spelling
+    # A substance the licence does not cover is what the operator really did: the licence
+    # rule reports it, so it is stored (a refused row would hide the finding) and counted.
+    records = result.records
+    assert records["licence_no"].tolist() == ["LIC-1"] * 3  # the registry's spelling
+    assert records["substance_code"].tolist() == ["ephedrine", "toluene", "ephedrine"]
+    assert result.warnings == [
+        "2 row(s) declare a substance the licence does not cover (LIC-1: ephedrine); "
+        "stored: the licence rule reports them"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,41 @@ from importers.countries import country_code
         (DELIVERY, "recogido", "collected"),
         (DELIVERY, "entregado", "delivered"),
         (DELIVERY, "despacho", "delivered"),
+        (DELIVERY, "Entrega en destino", "delivered"),
+        (DELIVERY, "despacho a domicilio", "delivered"),
+        (DELIVERY, "Envío", "delivered"),
+        (DELIVERY, "entregue", "delivered"),
+        (DELIVERY, "Entregue no cliente", "delivered"),
+        (DELIVERY, "por transportadora", "delivered"),
+        (DELIVERY, "Recojo en planta", "collected"),
+        (DELIVERY, "recojo en almacén", "collected"),
+        (DELIVERY, "Retirada no local", "collected"),
+        (DELIVERY, "retirado pelo cliente", "collected"),
+        (DELIVERY, "Cliente retira", "collected"),
+        (MOVEMENT, "Saldo inicial", "opening_stock"),
+        (MOVEMENT, "Saldo de apertura", "opening_stock"),
+        (MOVEMENT, "estoque de abertura", "opening_stock"),
+        (MOVEMENT, "Saldo de fechamento", "closing_stock"),
+        (MOVEMENT, "Stock al cierre", "closing_stock"),
+        (MOVEMENT, "perda", "loss"),
+        (MOVEMENT, "Merma por evaporación", "loss"),
+        (MOVEMENT, "Consumo en producción", "consumption"),
+        (MOVEMENT, "Venta al exterior", "export"),
+        (MOVEMENT, "Importación definitiva", "import"),
+        (MOVEMENT, "Produção própria", "production"),
+        (UNIT, "Kg", "kg"),
+        (UNIT, "gr", "g"),
+        (UNIT, "Lt", "L"),
+        (UNIT, "Litro(s)", "L"),
+        (UNIT, "mililitros", "mL"),
+        (UNIT, "gramas", "g"),
+        (PAYMENT_METHOD, "Transferencia bancaria", "bank_transfer"),
+        (PAYMENT_METHOD, "Abono en cuenta", "bank_transfer"),
+        (PAYMENT_METHOD, "Pix", "bank_transfer"),
+        (PAYMENT_METHOD, "cartão", "card"),
+        (PAYMENT_METHOD, "Cheque diferido", "cheque"),
+        (PAYMENT_METHOD, "Otro", "other"),
+        (PAYMENT_METHOD, "outro", "other"),
         (FLOW, "I", "import"),
         (FLOW, "e", "export"),
         (FLOW, "tránsito", "transit"),
@@ -80,6 +115,20 @@ def test_words_people_type(table, word, code):
 @pytest.mark.parametrize("word", ["contado", "crédito", "a plazo"])
 def test_payment_terms_are_not_taken_for_a_means_of_payment(word):
     assert PAYMENT_METHOD.code_for(word) is None
+
+
+@pytest.mark.parametrize(
+    "word",
+    # whose freight, whose truck? an Incoterm says who pays, not that the buyer came in person
+    ["flete", "transporte propio", "FOB planta", "EXW", "FOB", "CIF", "por cuenta propia"],
+)
+def test_freight_words_are_not_taken_for_a_delivery_mode(word):
+    assert DELIVERY.code_for(word) is None
+
+
+@pytest.mark.parametrize("word", ["entrada", "salida", "ingreso", "egreso", "ajuste"])
+def test_inflow_and_outflow_words_are_not_taken_for_a_movement(word):
+    assert MOVEMENT.code_for(word) is None
 
 
 def test_unknown_value_lists_the_codes():

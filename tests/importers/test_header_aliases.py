@@ -95,6 +95,30 @@ def test_normalise_header_ignores_case_accents_punctuation_order_and_filler():
         ("export_notifications", "Licencia del exportador", "exporter_licence"),
         ("export_notifications", "País importador", "importing_country"),
         ("export_notifications", "Estado", "status"),
+        # headers of real declaration templates (Spanish and Portuguese spreadsheets)
+        ("declarations", "Tipo de movimento", "movement"),
+        ("declarations", "Tipo de movimentação", "movement"),
+        ("declarations", "Tipo mov.", "movement"),
+        ("declarations", "Natureza da operação", "movement"),
+        ("declarations", "Conc. (%)", "concentration_pct"),
+        ("declarations", "Concentração (%)", "concentration_pct"),
+        ("declarations", "Riqueza (%)", "concentration_pct"),
+        ("declarations", "Teor (%)", "concentration_pct"),
+        ("declarations", "% p/p", "concentration_pct"),
+        ("declarations", "Pureza %", "concentration_pct"),
+        ("declarations", "Ley %", "concentration_pct"),
+        ("declarations", "Modalidad de entrega", "delivery"),
+        ("declarations", "Condición de entrega", "delivery"),
+        ("declarations", "Modalidade de entrega", "delivery"),
+        ("declarations", "Medio de pago", "payment_method"),
+        ("declarations", "Meio de pagamento", "payment_method"),
+        ("declarations", "Licença da contraparte", "counterparty_licence"),
+        ("declarations", "País da contraparte", "counterparty_country"),
+        ("declarations", "Nº do documento", "document_ref"),
+        ("registry", "Sector económico (CIIU)", "sector"),
+        ("registry", "Actividad económica (CIIU)", "sector"),
+        ("registry", "Código CNAE", "sector"),
+        ("registry", "Cupo anual (kg)", "annual_quota_kg"),
     ],
 )
 def test_real_headers_map_to_canonical_columns(feed, header, canonical):
@@ -116,3 +140,40 @@ def test_weak_aliases_yield_to_strong_ones():
 def test_contado_and_producto_are_not_guessed_as_more_than_they_are():
     assert _canonical("declarations", "Observaciones") is None
     assert _canonical("declarations", "Condición de pago") is None
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Entrada/Salida",  # holds "entrada"/"salida": which inflow or outflow? not a movement
+        "Ingreso/Egreso",
+        "Grado",  # "técnico", "USP": a grade, not a percentage
+        "Título",
+        "Condición de pago",  # payment terms (30 días), not a means of payment
+        "Flete",
+    ],
+)
+def test_ambiguous_headers_are_kept_as_extra_columns(header):
+    assert _canonical("declarations", header) is None
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["Nº da licença", "Período", "Tipo de movimento", "Data", "Substância", "Quantidade",
+         "Unidade", "Concentração (%)", "Licença da contraparte", "Nome da contraparte",
+         "País da contraparte", "Nº do documento", "Forma de pagamento", "Entrega"],
+        ["N° Licencia", "Período", "Movimiento", "Fecha", "Producto", "Cantidad", "U.M.",
+         "Conc. (%)", "Licencia proveedor/cliente", "Proveedor/Cliente", "País", "Comprobante",
+         "Medio de pago", "Modalidad de entrega"],
+        ["Nº licencia", "Periodo", "Tipo de movimiento", "Fecha", "Sustancia", "Cantidad",
+         "Unidad", "Concentración %", "Licencia contraparte", "Razón social contraparte",
+         "País contraparte", "Nº documento", "Forma de pago", "Entrega"],
+    ],
+)
+def test_whole_declaration_templates_map_every_column(headers):
+    columns = FEEDS["declarations"].columns
+    match = match_headers(headers, columns, FEEDS["declarations"].required)
+    assert match.missing == []
+    assert match.duplicates == {}
+    assert [c for c, _ in sorted(match.columns.items(), key=lambda i: i[1])] == list(columns)

@@ -1,0 +1,1 @@
+"""Detection: rules and statistics over declarations, customs and the registry (pure)."""

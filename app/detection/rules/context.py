@@ -1,0 +1,152 @@
+"""What a kind gets to work with: the rule, the scoped data, names, and a finding maker."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app.detection.data import DetectionData
+from app.detection.findings import Finding
+from app.detection.rules.model import Rule
+from app.detection.rules.summary import format_kg, format_pct, render, window_label
+
+
+@dataclass(frozen=True)
+class Names:
+    """Lookups shared by every rule of a run: substance and operator names, tax ids."""
+
+    substance: Mapping[str, str]
+    cas: Mapping[str, str]
+    table: Mapping[str, str]
+    operator: Mapping[str, str]
+    tax_id: Mapping[str, str]  # licence_no -> tax id as registered
+    licences_by_tax_key: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def build(cls, data: DetectionData) -> Names:
+        """Collect names from the catalogue and the operators frame, once per run."""
+        substances = list(data.catalogue)
+        operators = data.operators
+        by_key: dict[str, list[str]] = {}
+        for key, licence in zip(operators["tax_id_key"], operators["licence_no"], strict=True):
+            if isinstance(key, str) and key:
+                by_key.setdefault(key, []).append(licence)
+        return cls(
+            substance={s.code: s.name for s in substances},
+            cas={s.code: s.cas for s in substances},
+            table={s.code: s.table for s in substances},
+            operator=dict(zip(operators["licence_no"], operators["legal_name"], strict=True)),
+            tax_id=dict(zip(operators["licence_no"], operators["tax_id"], strict=True)),
+            licences_by_tax_key={k: tuple(sorted(v)) for k, v in by_key.items()},
+        )
+
+    def who(self, licence_no: str | None) -> str:
+        """Return 'Legal Name' for a licence number, or the number when unknown."""
+        if licence_no is None:
+            return ""
+        return str(self.operator.get(licence_no, licence_no))
+
+
+@dataclass
+class Context:
+    """One rule's run: the rule, its scoped data, the run's names and scope substances."""
+
+    rule: Rule
+    data: DetectionData
+    names: Names
+    # Catalogue codes in scope; None when the rule looks at every substance.
+    substance_codes: frozenset[str] | None
+    # Licence numbers of the operators in scope; None when the rule looks at all of them.
+    licence_nos: frozenset[str] | None = None
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """Return the rule's validated parameters."""
+        return self.rule.params
+
+    def finding(
+        self,
+        *,
+        situation: str,
+        start: date,
+        end: date,
+        observed: float | None,
+        expected: float | None,
+        licence_no: str | None = None,
+        tax_id: str | None = None,
+        party: str | None = None,
+        substance_code: str | None = None,
+        who: str | None = None,
+        evidence: Mapping[str, Iterable[int]] | None = None,
+        trace: Iterable[str] = (),
+        measures: Mapping[str, float | str] | None = None,
+        fields: Mapping[str, str] | None = None,
+        severity: str | None = None,
+    ) -> Finding:
+        """Build a finding of this rule and render its summary sentence."""
+        if tax_id is None and licence_no is not None:
+            registered = self.names.tax_id.get(licence_no)
+            tax_id = str(registered) if isinstance(registered, str) else None
+        observed = None if _plain(observed) is None else float(_plain(observed))
+        expected = None if _plain(expected) is None else float(_plain(expected))
+        values = {
+            "operator": who if who is not None else (self.names.who(licence_no) or party or ""),
+            "licence_no": licence_no or "",
+            "tax_id": tax_id or "",
+            "substance": self.names.substance.get(
+                substance_code, substance_code or "controlled substances"
+            ),
+            "cas": self.names.cas.get(substance_code, ""),
+            "observed_kg": format_kg(observed),
+            "expected_kg": format_kg(expected),
+            "difference_kg": format_kg(
+                None if observed is None or expected is None else observed - expected
+            ),
+            "ratio_pct": format_pct(observed, expected),
+            "year": str(start.year),
+            "window": window_label(start, end),
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "rule": self.rule.id,
+            **(fields or {}),
+        }
+        template = self.rule.summary_templates[situation]
+        return Finding(
+            rule_id=self.rule.id,
+            rule_version=self.rule.version,
+            kind=self.rule.kind,
+            severity=severity or self.rule.severity,
+            licence_no=licence_no,
+            tax_id=tax_id,
+            substance_code=substance_code,
+            window_start=start,
+            window_end=end,
+            observed=observed,
+            expected=expected,
+            summary=render(template, values),
+            evidence={k: _ids(v) for k, v in (evidence or {}).items() if len(v)},
+            trace=tuple(trace),
+            measures={
+                "situation": situation, **{k: _plain(v) for k, v in (measures or {}).items()}
+            },
+            party=party,
+        )
+
+
+def _ids(ids: Iterable[int]) -> tuple[int, ...]:
+    """Return row ids as a tuple of ints (evidence_ids already gives one)."""
+    return ids if isinstance(ids, tuple) else tuple(int(i) for i in ids)
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy scalars into Python ones, so findings compare and serialise plainly."""
+    if value is None or isinstance(value, str):
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 6)
+    return value

@@ -1,0 +1,155 @@
+"""licence: movements, or sales to domestic buyers, without a valid licence on that date."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app.detection.findings import Finding
+from app.detection.rules.context import Context
+from app.detection.rules.kinds.common import (
+    MAX_EVIDENCE,
+    as_date,
+    capped_note,
+    evidence_ids,
+    fill_text,
+    kg,
+)
+from app.detection.rules.kinds.licensing import NEEDED_ACTIVITY, check_rows
+from app.detection.rules.params import TABLES, Kind, Param
+from app.detection.rules.summary import month_end
+
+KEYS = ["licence_no", "substance_code", "period"]
+CHECKED_MOVEMENTS = tuple(NEEDED_ACTIVITY)
+# How many distinct reasons or buyers a trace spells out; the rest are counted.
+TRACE_ITEMS = 5
+
+PARAMS = {
+    "check": Param("choice", "operator", "operator: the declaring operator's own licence; "
+                   "buyer: the licence of the domestic buyers it sold to",
+                   choices=("operator", "buyer")),
+    "movements": Param("choices", CHECKED_MOVEMENTS, "movements checked (check: operator)",
+                       choices=CHECKED_MOVEMENTS),
+    "buyer_tables": Param("choices", TABLES, "check sales without a buyer licence number only "
+                          "for substances of these tables (check: buyer)", choices=TABLES),
+    "buyer_min_kg": Param("number", 0.0, "check sales without a buyer licence number only from "
+                          "this quantity up (check: buyer)", "kg", minimum=0),
+}
+SITUATIONS = {
+    "operator": "{operator} declared {observed_kg} kg of {substance} movements in {window} "
+                "without a valid licence: {reasons}",
+    "buyer": "{operator} sold {observed_kg} kg of {substance} in {window} to buyers without a "
+             "valid licence: {buyers}",
+}
+FIELDS = {
+    "reasons": "why the licence did not cover the movements, in words",
+    "buyers": "the buyers concerned and why",
+}
+
+
+def evaluate(ctx: Context) -> list[Finding]:
+    """Check every movement (or sale) against the licence in force on its date."""
+    if ctx.params["check"] == "operator":
+        return _operator(ctx)
+    return _buyers(ctx)
+
+
+def _operator(ctx: Context) -> list[Finding]:
+    """Find movements the declaring operator's own licence does not cover."""
+    lines = ctx.data.lines
+    rows = lines[lines["movement"].isin(ctx.params["movements"])]
+    rows = rows.assign(need=rows["movement"].map(NEEDED_ACTIVITY))
+    answers = check_rows(ctx.data.licences, rows, "licence_no", "substance_code", "need", "date")
+    bad = rows.assign(reason=answers["reason"], message=answers["message"])[~answers["licensed"]]
+    return _findings(ctx, bad, "operator")
+
+
+def _buyers(ctx: Context) -> list[Finding]:
+    """Find domestic sales to buyers without a valid licence for the substance."""
+    lines = ctx.data.lines
+    country = lines["counterparty_country"]
+    domestic = country.isna() | (country == ctx.data.home_country)
+    sales = lines[(lines["movement"] == "sale") & domestic]
+    named = sales[sales["counterparty_licence"].notna()]
+    named = named.assign(need="any")
+    answers = check_rows(ctx.data.licences, named, "counterparty_licence", "substance_code",
+                         "need", "date")
+    bad_named = named.assign(reason=answers["reason"], message=answers["message"])
+    bad_named = bad_named[~answers["licensed"]]
+    anonymous = sales[sales["counterparty_licence"].isna()]
+    tables = anonymous["substance_code"].map(ctx.names.table)
+    anonymous = anonymous[tables.isin(ctx.params["buyer_tables"])
+                          & (anonymous["quantity_kg"] >= ctx.params["buyer_min_kg"])]
+    anonymous = anonymous.assign(reason="no_buyer_licence",
+                                 message="no buyer licence number was declared")
+    bad = pd.concat([bad_named, anonymous])
+    return _findings(ctx, bad, "buyer")
+
+
+def _findings(ctx: Context, bad: pd.DataFrame, situation: str) -> list[Finding]:
+    """Group uncovered lines per operator, substance and month into findings."""
+    if bad.empty:
+        return []
+    bad = bad.assign(buyer=_buyer_label(bad) if situation == "buyer" else "")
+    totals = bad.groupby(KEYS, sort=False).agg(
+        quantity_kg=("quantity_kg", "sum"), lines=("line_id", "size")
+    ).reset_index()
+    ids = evidence_ids(bad, KEYS, "line_id", weight="quantity_kg")
+    reasons = bad.groupby([*KEYS, "buyer", "message"], sort=False).agg(
+        quantity_kg=("quantity_kg", "sum"), reason=("reason", "first"), lines=("line_id", "size"),
+        first=("date", "min"),
+    ).reset_index().sort_values("quantity_kg", ascending=False)
+    details: dict[tuple, list] = {}
+    for row in reasons.itertuples(index=False):
+        details.setdefault((row.licence_no, row.substance_code, row.period), []).append(row)
+    return [_finding(ctx, row, ids, details, situation) for row in totals.itertuples()]
+
+
+def _buyer_label(bad: pd.DataFrame) -> pd.Series:
+    """Name each buyer: its name and licence number, whichever were declared."""
+    name = fill_text(bad["counterparty_name"])
+    licence = fill_text(bad["counterparty_licence"])
+    both = name + " (" + licence + ")"
+    label = both.where((name != "") & (licence != ""), name + licence)
+    return label.where(label != "", "an unnamed buyer")
+
+
+def _finding(ctx: Context, row, ids, details, situation: str) -> Finding:
+    """Turn one operator's uncovered movements of a month into a finding."""
+    key = (row.licence_no, row.substance_code, row.period)
+    items = details[key]
+    start = as_date(row.period)
+    trace, words = [], []
+    for item in items[:TRACE_ITEMS]:
+        if situation == "buyer":
+            trace.append(f"Sold {kg(item.quantity_kg)} to {item.buyer} from "
+                         f"{as_date(item.first).isoformat()} ({item.lines} lines): {item.message}.")
+            words.append(f"{item.buyer} ({item.message})")
+        else:
+            trace.append(f"{kg(item.quantity_kg)} in {item.lines} lines from "
+                         f"{as_date(item.first).isoformat()}: {item.message}.")
+            words.append(item.message)
+    if len(items) > TRACE_ITEMS:
+        trace.append(f"And {len(items) - TRACE_ITEMS} more.")
+    trace += capped_note(row.lines, MAX_EVIDENCE)
+    reasons = sorted({item.reason for item in items})
+    field = "buyers" if situation == "buyer" else "reasons"
+    return ctx.finding(
+        situation=situation, licence_no=row.licence_no, substance_code=row.substance_code,
+        start=start, end=month_end(start), observed=row.quantity_kg, expected=None,
+        evidence={"declaration_line": ids[key]}, trace=trace,
+        measures={"lines": row.lines, "reasons": ", ".join(reasons)},
+        fields={field: "; ".join(dict.fromkeys(words))},
+    )
+
+
+KIND = Kind(
+    name="licence",
+    title="Movements without a valid licence",
+    help="A declared movement not covered by a valid licence for that substance and activity "
+         "on its date (none, expired, suspended, revoked, another activity), or a domestic "
+         "sale to a buyer without one.",
+    params=PARAMS,
+    situations=SITUATIONS,
+    fields=FIELDS,
+    evaluate=evaluate,
+)

@@ -1,0 +1,43 @@
+"""The vocabulary of rule kinds: the one registry the loader, evaluator and UI read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.detection.rules.kinds import (
+    customs,
+    exports,
+    licence,
+    mirror,
+    mislabelling,
+    missing,
+    national,
+    payment,
+    quota,
+    stocks,
+    threshold,
+)
+from app.detection.rules.params import Kind
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        quota.KIND,
+        licence.KIND,
+        customs.UNREGISTERED,
+        customs.RECONCILIATION,
+        stocks.KIND,
+        mirror.KIND,
+        national.KIND,
+        payment.KIND,
+        threshold.KIND,
+        exports.KIND,
+        mislabelling.KIND,
+        missing.KIND,
+    )
+}
+
+
+def describe_vocabulary() -> dict[str, dict[str, Any]]:
+    """Return every kind with its parameters as plain data, for a rule-editing form."""
+    return {name: kind.describe() for name, kind in KINDS.items()}

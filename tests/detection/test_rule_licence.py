@@ -1,0 +1,114 @@
+"""licence: movements and sales to buyers without a valid licence on their date."""
+
+from datetime import date
+
+from tests.detection.builders import data, licence, line, operator, run
+
+
+def test_import_after_the_licence_expired_fires_per_operator_substance_and_month():
+    detection = data(
+        lines=[
+            line(movement="import", quantity_kg=400.0, date=date(2025, 3, 4)),
+            line(movement="import", quantity_kg=600.0, date=date(2025, 3, 20)),
+            line(movement="purchase", quantity_kg=50.0, date=date(2025, 3, 21)),
+        ],
+        licences=[licence(activities="importer|distributor", valid_to=date(2025, 3, 15))],
+    )
+
+    [finding] = run("licence", detection)
+
+    assert finding.licence_no == "LIC-001"
+    assert finding.substance_code == "acetic-anhydride"
+    assert (finding.window_start, finding.window_end) == (date(2025, 3, 1), date(2025, 3, 31))
+    assert finding.observed == 650.0
+    assert finding.expected is None
+    assert finding.evidence == {"declaration_line": (2, 3)}
+    assert finding.summary == (
+        "ACME S.A. declared 650 kg of acetic anhydride movements in March 2025 without a "
+        "valid licence: ACME S.A. (LIC-001)'s licence for acetic-anhydride expired on 2025-03-15"
+    )
+    assert finding.measures["reasons"] == "expired"
+
+
+def test_licensed_movements_do_not_fire():
+    detection = data(
+        lines=[
+            line(movement="import", quantity_kg=400.0),
+            line(movement="sale", quantity_kg=300.0, counterparty_licence="LIC-002"),
+            line(movement="consumption", quantity_kg=10.0),
+            line(movement="opening_stock", quantity_kg=10.0),
+        ],
+        licences=[licence(activities="importer|distributor"),
+                  licence(licence_id=2, licence_no="LIC-002", operator_name="Beta S.R.L.",
+                          activities="end_user")],
+    )
+
+    assert run("licence", detection) == []
+    assert run("licence", detection, params={"check": "buyer"}) == []
+
+
+def test_activity_suspension_and_other_substance_are_reasons():
+    detection = data(lines=[
+        line(movement="export", quantity_kg=100.0, date=date(2025, 1, 10)),
+        line(movement="purchase", quantity_kg=100.0, date=date(2025, 2, 10)),
+        line(movement="purchase", substance_code="toluene", quantity_kg=100.0,
+             date=date(2025, 3, 10)),
+    ], licences=[licence(), licence(version=2, status="suspended",
+                                    effective_from=date(2025, 2, 1))])
+
+    findings = run("licence", detection)
+
+    assert [f.measures["reasons"] for f in findings] == [
+        "activity_not_licensed", "suspended", "not_licensed_for_substance"]
+    assert findings[0].summary.endswith("not as exporter")
+
+
+def test_an_end_user_may_not_sell():
+    detection = data(lines=[line(movement="sale", quantity_kg=100.0)],
+                     licences=[licence(activities="end_user")])
+
+    [finding] = run("licence", detection)
+
+    assert finding.summary.endswith(
+        "which does not allow selling it (distributor, manufacturer or importer)")
+
+
+def test_sale_to_a_buyer_whose_licence_is_revoked_and_to_an_unlicensed_buyer():
+    detection = data(
+        lines=[
+            line(movement="sale", quantity_kg=700.0, counterparty_licence="LIC-002",
+                 counterparty_name="Beta S.R.L."),
+            line(movement="sale", quantity_kg=300.0, counterparty_name="Ferretería El Sol"),
+            line(movement="sale", quantity_kg=900.0, counterparty_name="Chem GmbH",
+                 counterparty_country="DE"),
+        ],
+        operators=[operator(), operator(licence_no="LIC-002", legal_name="Beta S.R.L.",
+                                        tax_id="20-2")],
+        licences=[licence(), licence(licence_id=2, licence_no="LIC-002",
+                                     operator_name="Beta S.R.L.", status="revoked")],
+    )
+
+    [finding] = run("licence", detection, params={"check": "buyer"})
+
+    assert finding.licence_no == "LIC-001"
+    assert finding.observed == 1000.0
+    assert finding.evidence == {"declaration_line": (1, 2)}
+    assert finding.summary == (
+        "ACME S.A. sold 1,000 kg of acetic anhydride in March 2025 to buyers without a valid "
+        "licence: Beta S.R.L. (LIC-002) (Beta S.R.L. (LIC-002)'s licence for acetic-anhydride "
+        "is revoked); Ferretería El Sol (no buyer licence number was declared)"
+    )
+
+
+def test_sales_without_buyer_licence_can_be_limited_by_table_and_quantity():
+    detection = data(lines=[
+        line(movement="sale", quantity_kg=300.0, counterparty_name="Ferretería El Sol"),
+        line(movement="sale", quantity_kg=300.0, substance_code="toluene",
+             counterparty_name="Ferretería El Sol"),
+    ], licences=[licence(), licence(licence_id=2, substance_code="toluene")])
+
+    only_table_one = run("licence", detection, params={"check": "buyer", "buyer_tables": ["I"]})
+    big_only = run("licence", detection, params={"check": "buyer", "buyer_min_kg": 500})
+
+    assert [f.substance_code for f in only_table_one] == ["acetic-anhydride"]
+    assert big_only == []
