@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -157,7 +156,3 @@ def _counting(chunks, progress: Callable[[int], None] | None):
             progress(total)
         yield chunk
 
-
-def copy_original(*, batch: ImportBatch, upload_folder: Path, target: Path) -> None:
-    """Copy a batch's original file back out of the store."""
-    shutil.copyfile(upload_folder / batch.sha256[:2] / batch.sha256, target)
