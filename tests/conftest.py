@@ -8,6 +8,7 @@ PostgreSQL half with a warning printed at the end of the run.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 
@@ -35,7 +36,9 @@ def _postgres_admin_url() -> str:
 def _fresh_postgres_database(worker: str) -> str:
     """Create an empty database for this test worker and return its URL."""
     admin_url = make_url(_postgres_admin_url())
-    name = f"vigia_test_{worker}"
+    # Checkouts side by side (worktrees, CI beside a developer) must not share a database.
+    checkout = hashlib.sha1(os.path.dirname(os.path.abspath(__file__)).encode()).hexdigest()[:8]
+    name = f"vigia_test_{checkout}_{worker}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
