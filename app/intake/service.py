@@ -101,6 +101,7 @@ def import_file(
     as_of: date,
     filename: str | None = None,
     progress: Callable[[int], None] | None = None,
+    chunk_rows: int = 100_000,
 ) -> ImportOutcome:
     """Import one file as one batch; the caller commits (or rolls back) once afterwards."""
     store = storer_for(feed)
@@ -118,7 +119,8 @@ def import_file(
     session.add(batch)
     session.flush()
     try:
-        chunks = iter_file(feed, stored_path, filename=filename, context=context)
+        chunks = iter_file(feed, stored_path, filename=filename, context=context,
+                           chunk_rows=chunk_rows)
         result: StoreResult = store(
             session=session, batch=batch, chunks=_counting(chunks, progress), as_of=as_of,
             context=context,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app.intake.bulk import bulk_insert, to_json_column
@@ -33,8 +33,41 @@ NOTIFICATION_COLUMNS = [
 
 
 def period_start(period: pd.Series) -> pd.Series:
-    """Turn 'YYYY-MM' periods into the first day of the month."""
-    return pd.to_datetime(period + "-01", format="%Y-%m-%d").dt.date
+    """Turn 'YYYY-MM' periods into the first day of the month, as ISO text for storage."""
+    return period.astype(str) + "-01"
+
+
+def _add_declarations(
+    session: Session, *, batch: ImportBatch, keys: pd.DataFrame,
+    operator_ids: dict[str, int],
+) -> pd.DataFrame:
+    """Insert one declaration header per new (licence, period); return keys with their ids."""
+    table = Declaration.__table__
+    rows = [
+        {"batch_id": batch.id, "licence_no": licence_no,
+         "period": date.fromisoformat(period), "operator_id": operator_ids.get(licence_no),
+         "lines": 0, "is_current": True}
+        for licence_no, period in keys.itertuples(index=False)
+    ]
+    ids = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    return keys.assign(declaration_id=ids)
+
+
+def _supersede_declarations(session: Session, *, batch_id: int) -> int:
+    """Mark earlier declarations of the licences and periods this batch declares as amended."""
+    match = ("n.batch_id = :batch AND n.licence_no = declaration.licence_no "
+             "AND n.period = declaration.period")
+    return session.execute(
+        text(
+            f"UPDATE declaration SET is_current = :no, "
+            f"superseded_by_id = (SELECT n.id FROM declaration n WHERE {match}) "
+            f"WHERE is_current = :yes AND batch_id <> :batch "
+            f"AND EXISTS (SELECT 1 FROM declaration n WHERE {match})"
+        ),
+        {"batch": batch_id, "yes": True, "no": False},
+    ).rowcount
 
 
 def store_declarations(
@@ -43,43 +76,42 @@ def store_declarations(
 ) -> StoreResult:
     """Store declaration lines; a second declaration of an operator and period amends the first."""
     operator_ids = dict(session.execute(select(Operator.licence_no, Operator.id)).all())
-    declarations: dict[tuple[str, date], Declaration] = {}
-    line_counts: dict[tuple[str, date], int] = {}
+    # (licence_no, period) -> declaration id, for the declarations this batch created so far.
+    declared = pd.DataFrame({"licence_no": [], "period": [], "declaration_id": []})
+    line_counts: list[pd.Series] = []
     facts = collect_chunk_facts()
     stored = 0
     for chunk in facts.watch(chunks):
         records = chunk.records
         if records.empty:
             continue
-        periods = period_start(records["period"].astype(str))
-        keys = list(zip(records["licence_no"], periods, strict=True))
-        new = sorted(set(keys) - declarations.keys())
-        for licence_no, period in new:
-            declaration = Declaration(batch_id=batch.id, licence_no=licence_no, period=period,
-                                      operator_id=operator_ids.get(licence_no), lines=0)
-            session.add(declaration)
-            declarations[(licence_no, period)] = declaration
-        session.flush()
-        for key in keys:
-            line_counts[key] = line_counts.get(key, 0) + 1
+        keys = pd.DataFrame({"licence_no": records["licence_no"].astype(str).to_numpy(),
+                             "period": period_start(records["period"]).to_numpy()})
+        new = (keys.drop_duplicates()
+               .merge(declared[["licence_no", "period"]], how="left", indicator=True)
+               .query("_merge == 'left_only'")[["licence_no", "period"]])
+        if len(new):
+            added = _add_declarations(session, batch=batch, keys=new, operator_ids=operator_ids)
+            declared = pd.concat([declared, added], ignore_index=True)
+        ids = keys.merge(declared, how="left", on=["licence_no", "period"])["declaration_id"]
+        line_counts.append(ids.value_counts())
         lines = records[LINE_COLUMNS].copy()
-        lines.insert(0, "declaration_id", [declarations[key].id for key in keys])
+        lines.insert(0, "declaration_id", ids.astype("int64").to_numpy())
         lines.insert(1, "batch_id", batch.id)
         lines.insert(2, "source_row", records["source_row"].astype("int64"))
-        lines.insert(4, "period", periods)
+        lines.insert(4, "period", keys["period"].to_numpy())
         lines["extra"] = to_json_column(records["extra"])
         stored += bulk_insert(session, "declaration_line", lines)
-    amended = 0
-    for key, declaration in declarations.items():
-        declaration.lines = line_counts[key]
-        amended += session.execute(
-            update(Declaration)
-            .where(Declaration.licence_no == key[0], Declaration.period == key[1],
-                   Declaration.is_current.is_(True), Declaration.id != declaration.id)
-            .values(is_current=False, superseded_by_id=declaration.id)
-        ).rowcount
-    session.flush()
-    message = f"{len(declarations)} declarations"
+    if line_counts:
+        counts = pd.concat(line_counts).groupby(level=0).sum()
+        table = Declaration.__table__
+        session.execute(
+            update(table).where(table.c.id == bindparam("declaration_id"))
+            .values(lines=bindparam("line_count")),
+            [{"declaration_id": int(i), "line_count": int(n)} for i, n in counts.items()],
+        )
+    amended = _supersede_declarations(session, batch_id=batch.id) if len(declared) else 0
+    message = f"{len(declared)} declarations"
     if amended:
         message += f", {amended} earlier declarations amended (superseded)"
     return facts.result(rows_stored=stored, message=message)
