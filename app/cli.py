@@ -160,6 +160,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_group)
     app.cli.add_command(serve_command)
     app.cli.add_command(demo_command)
+    from app.alerts.cli import alerts_group
     from app.detection.rules.cli import rules_group
 
     app.cli.add_command(rules_group)
+    app.cli.add_command(alerts_group)
