@@ -11,6 +11,8 @@ from typing import Any
 DEFAULT_HOME_COUNTRY = "PE"
 SECRET_FILE = "secret_key"
 SQLITE_FILE = "vigia.sqlite3"
+# The rule files in force: the repository's rules/ folder unless VIGIA_RULES_DIR names another.
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Settings:
     secret_key: str
     home_country: str
     upload_folder: Path
+    rules_dir: Path
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,12 +73,18 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         )
     upload_folder = instance_path / "uploads"
     upload_folder.mkdir(parents=True, exist_ok=True)
+    rules_dir = Path(
+        overrides.pop("RULES_DIR", None)
+        or os.environ.get("VIGIA_RULES_DIR")
+        or DEFAULT_RULES_DIR
+    ).resolve()
     return Settings(
         instance_path=instance_path,
         database_url=normalise_database_url(database_url),
         secret_key=secret_key,
         home_country=home_country,
         upload_folder=upload_folder,
+        rules_dir=rules_dir,
         extra=overrides,
     )
 

@@ -13,6 +13,7 @@ def test_testing_flag_and_defaults(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("VIGIA_HOME_COUNTRY", raising=False)
+    monkeypatch.delenv("VIGIA_RULES_DIR", raising=False)
     monkeypatch.setenv("VIGIA_INSTANCE_PATH", str(tmp_path / "inst"))
     app = create_app()
     assert not app.testing
@@ -20,6 +21,8 @@ def test_testing_flag_and_defaults(tmp_path, monkeypatch):
     assert settings.instance_path == (tmp_path / "inst").resolve()
     assert settings.database_url == f"sqlite:///{settings.instance_path / 'vigia.sqlite3'}"
     assert settings.home_country == "PE"
+    assert settings.rules_dir == Path(__file__).resolve().parent.parent / "rules"
+    assert (settings.rules_dir / "quota.yaml").is_file()
     assert (settings.instance_path / "uploads").is_dir()
     assert create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "x")}).testing
 
@@ -38,7 +41,9 @@ def test_environment_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("VIGIA_HOME_COUNTRY", "ec")
     monkeypatch.setenv("SECRET_KEY", "from-env")
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    monkeypatch.setenv("VIGIA_RULES_DIR", str(tmp_path / "reglas"))
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert vigia(app).settings.rules_dir == (tmp_path / "reglas").resolve()
     assert vigia(app).settings.home_country == "EC"
     assert app.config["SECRET_KEY"] == "from-env"
     assert vigia(app).settings.database_url == "postgresql+psycopg://u@h/db"
