@@ -1,0 +1,120 @@
+"""Findings to stored alerts: raise, refresh without duplicating, reopen, monitor, link."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import select
+
+from app.alerts.keys import alert_key
+from app.alerts.models import Alert, AlertEvent, DetectionRun, StoredFinding
+from app.alerts.planning import Policy
+from app.alerts.service import dismiss_alert, record_findings
+from tests.alerts.findings import QUOTA, SURGE, finding
+
+POLICIES = {"quota-annual": Policy(mode="active", reopen_factor=1.5)}
+
+
+def _run(session, findings, policies=POLICIES):
+    run = DetectionRun(as_of=date(2025, 9, 1))
+    session.add(run)
+    session.flush()
+    return run, record_findings(session=session, run=run, findings=findings, policies=policies)
+
+
+def _alert(session, f=QUOTA) -> Alert:
+    return session.scalars(select(Alert).where(Alert.key == alert_key(f))).one()
+
+
+def _events(session, alert):
+    return [(e.action, e.from_status, e.to_status, e.actor) for e in session.scalars(
+        select(AlertEvent).where(AlertEvent.alert_id == alert.id).order_by(AlertEvent.id))]
+
+
+def test_a_new_finding_raises_an_alert_with_its_event_and_stored_finding(db_session):
+    run, outcome = _run(db_session, [QUOTA])
+    assert (outcome.raised, outcome.refreshed, outcome.findings) == (1, 0, 1)
+    alert = _alert(db_session)
+    assert (alert.status, alert.kind, alert.detector, alert.severity) == (
+        "open", "rule", "quota", "high")
+    assert alert.summary == QUOTA.summary
+    assert alert.score == 56
+    assert json.loads(alert.evidence) == {"declaration_line": [1, 2, 3]}
+    assert json.loads(alert.measures)["score_excess"] == 6.3
+    assert (alert.times_seen, alert.last_run_id) == (1, run.id)
+    assert _events(db_session, alert) == [("raised", None, "open", "vigia detect")]
+    stored = db_session.scalars(select(StoredFinding).where(StoredFinding.run_id == run.id)).all()
+    assert [(s.alert_id, s.mode, s.observed) for s in stored] == [(alert.id, "active", 12400.0)]
+
+
+def test_running_again_refreshes_the_open_alert_instead_of_duplicating(db_session):
+    _run(db_session, [QUOTA])
+    second, outcome = _run(db_session, [QUOTA])
+    assert (outcome.raised, outcome.refreshed) == (0, 1)
+    alert = _alert(db_session)
+    assert (alert.times_seen, alert.last_run_id) == (2, second.id)
+    # Nothing the officer sees changed: no event beyond the raise.
+    assert [e[0] for e in _events(db_session, alert)] == ["raised"]
+    grown = finding(observed=14000.0, summary="ACME S.A. acquired 14,000 kg",
+                    evidence={"declaration_line": (1, 2, 3, 4)})
+    third, outcome = _run(db_session, [grown])
+    db_session.refresh(alert)
+    assert db_session.scalars(select(Alert)).all() == [alert]
+    assert (alert.observed, alert.summary, alert.times_seen) == (14000.0, grown.summary, 3)
+    assert json.loads(alert.evidence) == {"declaration_line": [1, 2, 3, 4]}
+    event = db_session.scalars(select(AlertEvent).where(AlertEvent.action == "refreshed")).one()
+    assert event.comment == "observed 12,400 kg → 14,000 kg; evidence 3 → 4 rows"
+    assert len(db_session.scalars(select(StoredFinding)).all()) == 3
+
+
+def test_a_dismissed_alert_stays_dismissed_until_the_evidence_grows_past_the_factor(db_session):
+    _run(db_session, [QUOTA])
+    alert = _alert(db_session)
+    dismiss_alert(session=db_session, alert=alert, actor="officer@example.org",
+                  reason="quota raised by resolution 12/2025")
+    db_session.flush()
+    _, outcome = _run(db_session, [finding(observed=18000.0)])  # 1.45 × 12,400: below 1.5
+    assert (outcome.kept_dismissed, outcome.reopened, outcome.raised) == (1, 0, 0)
+    assert alert.status == "dismissed"
+    assert alert.observed == 12400.0  # figures it was dismissed with are kept
+    _, outcome = _run(db_session, [finding(observed=18700.0)])  # 1.51 × 12,400
+    assert outcome.reopened == 1
+    db_session.refresh(alert)
+    assert (alert.status, alert.observed) == ("open", 18700.0)
+    assert _events(db_session, alert)[-2:] == [
+        ("dismissed", "open", "dismissed", "officer@example.org"),
+        ("reopened", "dismissed", "open", "vigia detect"),
+    ]
+    reopened = db_session.scalars(select(AlertEvent).where(AlertEvent.action == "reopened")).one()
+    assert "18,700 kg grew past 1.5 × the 12,400 kg" in reopened.comment
+
+
+def test_a_confirmed_alert_is_only_counted_as_seen(db_session):
+    _run(db_session, [QUOTA])
+    alert = _alert(db_session)
+    alert.status = "confirmed"
+    db_session.flush()
+    _, outcome = _run(db_session, [finding(observed=50000.0)])
+    assert (outcome.kept_closed, outcome.reopened, outcome.refreshed) == (1, 0, 0)
+    assert (alert.status, alert.observed, alert.times_seen) == ("confirmed", 12400.0, 2)
+
+
+def test_monitor_rules_store_findings_and_raise_nothing(db_session):
+    run, outcome = _run(db_session, [QUOTA], {"quota-annual": Policy(mode="monitor")})
+    assert (outcome.raised, outcome.monitored, outcome.findings) == (0, 1, 1)
+    assert db_session.scalars(select(Alert)).all() == []
+    stored = db_session.scalars(select(StoredFinding)).one()
+    assert (stored.alert_id, stored.mode, stored.run_id) == (None, "monitor", run.id)
+
+
+def test_corroborating_alerts_name_each_other_and_rank_higher(db_session):
+    _, outcome = _run(db_session, [QUOTA, SURGE])
+    assert outcome.raised == 2
+    quota, surge = _alert(db_session, QUOTA), _alert(db_session, SURGE)
+    assert surge.kind == "statistical" and surge.detector == "surge"
+    assert json.loads(quota.measures)["corroborated_by"] == [
+        {"alert_id": surge.id, "rule_id": "stat-surge", "detector": "surge"}]
+    assert json.loads(surge.measures)["corroborated_by"][0]["alert_id"] == quota.id
+    assert any(f"alert #{surge.id}" in line for line in json.loads(quota.trace))
+    assert quota.score == 66
