@@ -18,6 +18,7 @@ from app.detection.rules.kinds import (
     threshold,
 )
 from app.detection.rules.params import Kind
+from app.detection.stats import heuristics, newcomer, peer, splitting, surge
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
@@ -34,6 +35,12 @@ KINDS: dict[str, Kind] = {
         exports.KIND,
         mislabelling.KIND,
         missing.KIND,
+        surge.KIND,
+        peer.KIND,
+        splitting.KIND,
+        newcomer.KIND,
+        heuristics.MAX6,
+        heuristics.AVG12,
     )
 }
 

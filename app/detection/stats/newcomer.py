@@ -1,0 +1,186 @@
+"""new_operator: large or fast-growing acquisitions soon after an operator's licence starts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from app.detection.findings import Finding
+from app.detection.rules.context import Context
+from app.detection.rules.kinds.common import INFLOWS, kg
+from app.detection.rules.params import Kind, Param
+from app.detection.rules.summary import month_end
+from app.detection.stats.common import STAT_FIELDS, format_p, month_span, stat_fields
+from app.detection.stats.groups import assign_groups, describe_operators
+from app.detection.stats.panel import (
+    Panel,
+    build_panel,
+    month_date,
+    month_index,
+    window_evidence,
+)
+from app.detection.stats.significance import (
+    adjusted,
+    benjamini_hochberg,
+    fdr_param,
+    robust_centre,
+    upper_p,
+)
+
+PEERS_LISTED = 10
+
+PARAMS = {
+    "movements": Param("choices", INFLOWS, "movements counted as acquisitions", choices=INFLOWS),
+    "new_months": Param("integer", 12, "months after the licence starts during which an "
+                        "operator counts as new", "months", minimum=1, maximum=36),
+    "min_months": Param("integer", 2, "declared months a new operator needs before it is "
+                        "tested", "months", minimum=1),
+    "established_months": Param("integer", 6, "declared months an operator needs to count "
+                                "as an established peer", "months", minimum=1),
+    "min_group": Param("integer", 5, "established peers needed: sector group, else activity "
+                       "group, else no test", "operators", minimum=3),
+    "min_ratio": Param("number", 3.0, "report only new operators acquiring at least this many "
+                       "times the peers' median month", "ratio", minimum=1),
+    "min_spread": Param("number", 0.5, "smallest spread of the peers on the log scale",
+                        "log", minimum=0.01),
+    "fdr": fdr_param(0.05),
+}
+SITUATIONS = {
+    "large_start": "{operator}, licensed since {licensed_from}, acquired {observed_kg} kg of "
+                   "{substance} a month on average in {window}, {ratio_pct} of the median "
+                   "month of {compared_with} (z {z}, p {p_value})",
+}
+FIELDS = {**STAT_FIELDS, "licensed_from": "first day of the operator's earliest licence",
+          "growth": "last declared month as a multiple of the first, e.g. 2.3"}
+
+
+def evaluate(ctx: Context) -> list[Finding]:
+    """Compare new operators' first months with the usual month of established peers."""
+    params = ctx.params
+    panel = build_panel(ctx.data, tuple(params["movements"]))
+    if panel.values.size == 0:
+        return []
+    starts = _licence_starts(ctx)
+    pairs = describe_operators(panel.pairs, ctx.data.operators)
+    start_month = pd.Series(pairs["licence_no"].map(starts))
+    begins = np.full(len(pairs), -1, dtype=np.int64)
+    has = start_month.notna().to_numpy()
+    begins[has] = month_index(pd.to_datetime(start_month[has])) - panel.first
+    known = np.isfinite(panel.values)
+    new = has & (begins >= 0)
+    established = ~new & (known.sum(axis=1) >= params["established_months"])
+    pairs = assign_groups(pairs, established, params["min_group"])
+    cum_total = np.cumsum(np.where(known, panel.values, 0.0), axis=1)
+    cum_known = np.cumsum(known, axis=1)
+    rows = []
+    for pair in np.flatnonzero(new & (pairs["group"] != "").to_numpy()):
+        first = int(begins[pair])
+        last = min(panel.months - 1, first + params["new_months"] - 1)
+        count = int(known[pair, first:last + 1].sum())
+        if count < params["min_months"]:
+            continue
+        level = float(np.nansum(panel.values[pair, first:last + 1])) / count
+        if level <= 0:
+            continue
+        # An activity-group newcomer is compared with the whole activity group.
+        tier = "fine" if pairs["group_kind"].iat[pair] == "sector" else "broad"
+        peers = np.flatnonzero(established & (pairs[tier] == pairs[tier].iat[pair])
+                               .to_numpy())
+        ref = _window_mean(cum_total, cum_known, peers, first, last)
+        ref_pairs, ref = peers[ref > 0], ref[ref > 0]
+        if len(ref) < params["min_group"]:
+            continue
+        centre, spread, n = robust_centre(np.log(ref)[None, :])
+        spread = max(float(np.nan_to_num(spread[0])), params["min_spread"])
+        z = (np.log(level) - float(centre[0])) / spread
+        rows.append({"pair": pair, "first": first, "last": last, "months": count,
+                     "level": level, "expected": float(np.exp(centre[0])), "spread": spread,
+                     "z": z, "n": int(n[0]), "peers": ref_pairs, "peer_levels": ref})
+    if not rows:
+        return []
+    tests = pd.DataFrame(rows)
+    tests["p"] = upper_p(tests["z"].to_numpy(), tests["n"].to_numpy())
+    tests["q"] = adjusted(tests["p"].to_numpy())
+    found = benjamini_hochberg(tests["p"].to_numpy(), params["fdr"])
+    practical = tests["level"] >= params["min_ratio"] * tests["expected"]
+    hits = tests[found & practical.to_numpy()]
+    return [_finding(ctx, panel, pairs, starts, row, len(tests)) for row in hits.itertuples()]
+
+
+def _licence_starts(ctx: Context) -> dict[str, object]:
+    """Return each licence number's earliest valid_from across its licence lines."""
+    starts: dict[str, object] = {}
+    for state in ctx.data.licences.states():
+        known = starts.get(state.licence_no)
+        if known is None or state.valid_from < known:
+            starts[state.licence_no] = state.valid_from
+    return starts
+
+
+def _window_mean(cum_total: np.ndarray, cum_known: np.ndarray, rows: np.ndarray,
+                 first: int, last: int) -> np.ndarray:
+    """Return the mean known month of each row over columns first..last."""
+    total = cum_total[rows, last] - (cum_total[rows, first - 1] if first > 0 else 0)
+    count = cum_known[rows, last] - (cum_known[rows, first - 1] if first > 0 else 0)
+    return np.divide(total, count, out=np.zeros(len(rows)), where=count > 0)
+
+
+def _finding(ctx: Context, panel: Panel, pairs: pd.DataFrame, starts, row,
+             tests: int) -> Finding:
+    """Describe one new operator acquiring far more than its established peers."""
+    params = ctx.params
+    info = pairs.iloc[int(row.pair)]
+    start, end = panel.label(row.first), panel.label(row.last)
+    months = panel.values[int(row.pair), row.first:row.last + 1]
+    declared = months[np.isfinite(months)]
+    growth = float(declared[-1] / declared[0]) if declared[0] > 0 else float("nan")
+    who = ctx.names.who(info.licence_no)
+    what = ctx.names.substance.get(info.substance_code, info.substance_code)
+    order = np.argsort(-row.peer_levels)[:PEERS_LISTED]
+    listed = ", ".join(f"{pairs.iloc[int(row.peers[i])].licence_no} ({kg(row.peer_levels[i])})"
+                       for i in order)
+    licensed = starts[info.licence_no]
+    compared = f"its {len(row.peers)} established peers ({info.group})"
+    trace = [
+        f"{who} ({info.licence_no}) holds a licence since {licensed.isoformat()}; in its first "
+        f"{int(row.months)} declared months ({month_span(start, end)}) it acquired "
+        f"{kg(float(np.nansum(months)))} of {what}, {kg(row.level)} a month on average.",
+        "Month by month: " + ", ".join(kg(v) for v in declared) + "."
+        + (f" The last month is {growth:.1f} × the first." if np.isfinite(growth) else ""),
+        f"Established peers ({info.group_kind} group {info.group}) acquired in the same "
+        f"months a median of {kg(row.expected)} a month (robust spread {row.spread:.2f} on "
+        f"the log scale): {listed}.",
+        f"Robust z = {row.z:.1f}, one-sided p = {format_p(row.p)} (Student t, {row.n - 1} "
+        f"df); Benjamini–Hochberg q = {format_p(row.q)} over {tests} new operators tested, "
+        f"below the rule's false discovery rate {params['fdr']}.",
+    ]
+    # The window is the whole "new" period, so the finding keeps one identity as months come.
+    window_end = month_end(month_date(panel.first + int(row.first) + params["new_months"] - 1))
+    ids = window_evidence(panel, int(row.pair), int(row.first), int(row.last))
+    fields = stat_fields(row.z, row.p, compared)
+    fields.update(licensed_from=licensed.isoformat(),
+                  growth=f"{growth:.1f}" if np.isfinite(growth) else "n/a")
+    return ctx.finding(
+        situation="large_start", licence_no=info.licence_no,
+        substance_code=info.substance_code, start=start, end=window_end,
+        observed=row.level, expected=row.expected, evidence={"declaration_line": ids},
+        trace=trace,
+        measures={"p_value": row.p, "z": row.z, "statistic": row.z, "q_value": row.q,
+                  "expected": row.expected, "spread": row.spread, "group": info.group,
+                  "group_size": int(row.n), "months_declared": int(row.months),
+                  "growth": growth if np.isfinite(growth) else None, "tests": tests},
+        fields=fields,
+    )
+
+
+KIND = Kind(
+    name="new_operator",
+    title="A new operator acquiring far more than established peers",
+    help="In the first months after an operator's licence starts, its average monthly "
+         "acquisitions of a substance against the usual month of established operators of "
+         "the same sector and activities in the same months.",
+    params=PARAMS,
+    situations=SITUATIONS,
+    fields=FIELDS,
+    evaluate=evaluate,
+)

@@ -1,0 +1,100 @@
+"""Robust scores, p-values and false-discovery control shared by the statistical kinds."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from app.detection.rules.params import Param
+
+# 1.4826 × MAD estimates the standard deviation of a normal sample.
+MAD_SCALE = 1.4826
+
+
+def fdr_param(default: float = 0.05) -> Param:
+    """Return the false discovery rate parameter every statistical kind takes."""
+    return Param(
+        "number", default, "false discovery rate: the share of this rule's findings that may "
+        "be chance among all the operator × substance tests of a run (Benjamini–Hochberg)",
+        "ratio", minimum=0.0001, maximum=0.5)
+
+
+def benjamini_hochberg(p_values: np.ndarray, level: float) -> np.ndarray:
+    """Return which tests are discoveries at a false discovery rate (Benjamini–Hochberg)."""
+    p = np.asarray(p_values, dtype=float)
+    tested = np.isfinite(p)
+    n = int(tested.sum())
+    keep = np.zeros(p.shape, dtype=bool)
+    if n == 0:
+        return keep
+    values = p[tested]
+    order = np.argsort(values, kind="stable")
+    limits = level * np.arange(1, n + 1) / n
+    passed = np.flatnonzero(values[order] <= limits)
+    if passed.size:
+        chosen = np.zeros(n, dtype=bool)
+        chosen[order[: passed[-1] + 1]] = True
+        keep[np.flatnonzero(tested)[chosen]] = True
+    return keep
+
+
+def adjusted(p_values: np.ndarray) -> np.ndarray:
+    """Return Benjamini–Hochberg adjusted p-values (q-values); NaN stays NaN."""
+    p = np.asarray(p_values, dtype=float)
+    q = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(np.isfinite(p))
+    if tested.size == 0:
+        return q
+    values = p[tested]
+    order = np.argsort(values, kind="stable")
+    n = tested.size
+    scaled = values[order] * n / np.arange(1, n + 1)
+    scaled = np.minimum.accumulate(scaled[::-1])[::-1]
+    out = np.empty(n)
+    out[order] = np.minimum(scaled, 1.0)
+    q[tested] = out
+    return q
+
+
+def robust_centre(values: np.ndarray, axis: int = -1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return median, MAD-based spread and count of non-NaN values along an axis."""
+    with np.errstate(all="ignore"), _quiet():
+        centre = np.nanmedian(values, axis=axis)
+        spread = MAD_SCALE * np.nanmedian(np.abs(values - np.expand_dims(centre, axis)), axis=axis)
+    count = np.sum(np.isfinite(values), axis=axis)
+    return centre, spread, count
+
+
+def upper_p(z: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Return the one-sided p-value of a robust z from `count` reference values (Student t).
+
+    A median and MAD from a handful of months are uncertain themselves; Student's t with
+    count − 1 degrees of freedom widens the tail for short histories and small peer groups.
+    """
+    df = np.maximum(np.asarray(count, dtype=float) - 1, 1)
+    return stats.t.sf(z, df)
+
+
+def poisson_scan_p(count: np.ndarray, expected: np.ndarray, windows: np.ndarray) -> np.ndarray:
+    """Return the p-value of the busiest window: Poisson tail × number of windows (capped at 1).
+
+    Scanning many windows and keeping the busiest one inflates chance; multiplying the
+    tail by the number of disjoint windows in the span is the usual conservative bound.
+    """
+    tail = stats.poisson.sf(np.asarray(count) - 1, np.maximum(expected, 1e-9))
+    return np.minimum(1.0, tail * np.maximum(windows, 1))
+
+
+class _quiet:
+    """Silence numpy's 'all-NaN slice' warnings (tests treat warnings as errors)."""
+
+    def __enter__(self):
+        import warnings
+
+        self._catch = warnings.catch_warnings()
+        self._catch.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return self
+
+    def __exit__(self, *exc):
+        return self._catch.__exit__(*exc)

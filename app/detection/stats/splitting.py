@@ -1,0 +1,243 @@
+"""splitting: a burst of orders in a short window, from or to several counterparties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from app.catalogue.text import normalise_text
+from app.detection.findings import Finding, raise_severity
+from app.detection.rules.context import Context
+from app.detection.rules.kinds.common import as_date, fill_text, kg
+from app.detection.rules.params import Kind, Param
+from app.detection.stats.common import STAT_FIELDS, format_p, stat_fields
+from app.detection.stats.significance import adjusted, benjamini_hochberg, fdr_param, poisson_scan_p
+
+TRADES = ("purchase", "sale", "import", "export")
+ROUND_STEPS = np.array([1.0, 2.0, 5.0])
+
+PARAMS = {
+    "movements": Param("choices", ("purchase",), "movements counted as orders",
+                       choices=TRADES),
+    "party": Param("choice", "declarant", "whose orders are counted: `declarant` (the operator "
+                   "that declared the lines) or `counterparty` (the other side, e.g. a buyer "
+                   "as all its sellers declared it, even one that declares nothing itself)",
+                   choices=("declarant", "counterparty")),
+    "window_days": Param("integer", 30, "length of the sliding window", "days", minimum=1,
+                         maximum=366),
+    "min_count": Param("integer", 5, "orders within the window needed, whatever the rate",
+                       "orders", minimum=2),
+    "min_counterparties": Param("integer", 2, "different counterparties within the window "
+                                "needed", "counterparties", minimum=1),
+    "min_ratio": Param("number", 2.0, "the window's total must be at least this many times "
+                       "what the party usually moves in as many days", "ratio", minimum=1),
+    "min_history_days": Param("integer", 180, "days between the party's first order and the "
+                              "end of the window before its usual rate is trusted", "days",
+                              minimum=30),
+    "round_band_pct": Param("number", 10.0, "an order 'just under a round threshold' lies "
+                            "within this % below a round number (1, 2 or 5 × a power of ten)",
+                            "%", minimum=0, maximum=50),
+    "fdr": fdr_param(0.05),
+}
+SITUATIONS = {
+    "burst": "{operator} {moved} {count} orders of {substance} ({observed_kg} kg) "
+             "{direction} {counterparties} counterparties in {window}, where {compared_with} "
+             "gives {expected_count} (p {p_value})",
+}
+FIELDS = {**STAT_FIELDS, "count": "orders in the window", "counterparties": "how many",
+          "expected_count": "orders expected in the window at the usual rate",
+          "moved": "'bought', 'sold' ...", "direction": "'from' or 'to'",
+          "just_under": "the round threshold most orders stayed under, e.g. 1,000 kg"}
+
+
+def evaluate(ctx: Context) -> list[Finding]:
+    """Scan each party's orders for the busiest window and test it against its usual rate."""
+    params = ctx.params
+    orders, members = _orders(ctx)
+    if orders.empty:
+        return []
+    window = params["window_days"]
+    group = orders["group"].to_numpy()
+    days = orders["day"].to_numpy()
+    stamp = group * 1_000_000 + days
+    start = np.searchsorted(stamp, stamp - window + 1, side="left")
+    end = np.arange(len(orders))
+    count = end - start + 1
+    cum = np.concatenate([[0.0], np.cumsum(orders["quantity_kg"].to_numpy())])
+    in_window = cum[end + 1] - cum[start]
+    sizes = orders.groupby("group", sort=False).agg(
+        first=("day", "min"), n=("day", "size"), kg=("quantity_kg", "sum"))
+    first = sizes["first"].to_numpy()[group]
+    last_day = _day(pd.Timestamp(ctx.data.as_of))
+    observed_days = np.maximum(last_day - first + 1, days - first + 1)
+    outside_days = np.maximum(observed_days - window, window)
+    rate = (sizes["n"].to_numpy()[group] - count) / outside_days
+    usual_kg = (sizes["kg"].to_numpy()[group] - in_window) / outside_days * window
+    expected = rate * window
+    p = poisson_scan_p(count, expected, observed_days / window)
+    trusted = (days - first + 1 >= params["min_history_days"]) & (count >= params["min_count"])
+    p = np.where(trusted, p, np.nan)
+    scan = pd.DataFrame({"group": group, "row": end, "start": start, "count": count,
+                         "kg": in_window, "expected": expected, "usual_kg": usual_kg, "p": p,
+                         "days": observed_days})
+    scan = scan[np.isfinite(scan["p"])]
+    if scan.empty:
+        return []
+    # The scan statistic: one test per party and substance, its busiest window.
+    best = scan.sort_values(["p", "count"], ascending=[True, False]).drop_duplicates("group")
+    best = best.assign(q=adjusted(best["p"].to_numpy()))
+    found = benjamini_hochberg(best["p"].to_numpy(), params["fdr"])
+    large = best["kg"].to_numpy() >= params["min_ratio"] * best["usual_kg"].to_numpy()
+    findings = []
+    for row in best[found & large].itertuples():
+        window_rows = orders.iloc[row.start:row.row + 1]
+        if window_rows["counterparty"].nunique() < params["min_counterparties"]:
+            continue
+        ids = members.loc[members["order"].isin(window_rows["order"]), "line_id"]
+        findings.append(_finding(ctx, window_rows, row, len(best), ids.tolist()))
+    return findings
+
+
+def _orders(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return one row per order (party, substance, day, counterparty), sorted for scanning,
+    and the line ids of each order."""
+    params = ctx.params
+    lines = ctx.data.lines
+    rows = lines[lines["movement"].isin(params["movements"]) & lines["substance_code"].notna()]
+    if rows.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    licence = fill_text(rows["counterparty_licence"])
+    name = fill_text(rows["counterparty_name"])
+    other = licence.where(licence != "", ("name:" + name.map(normalise_text)).where(
+        name != "", ""))
+    if params["party"] == "declarant":
+        party, counterparty = fill_text(rows["licence_no"]), other
+    else:
+        party, counterparty = other, fill_text(rows["licence_no"])
+    rows = pd.DataFrame({
+        "party": party.to_numpy(), "counterparty": counterparty.to_numpy(),
+        "substance_code": rows["substance_code"].to_numpy(),
+        "day": _day(rows["date"]), "quantity_kg": rows["quantity_kg"].to_numpy(dtype=float),
+        "line_id": rows["line_id"].to_numpy(), "movement": rows["movement"].to_numpy(),
+        "name": name.to_numpy(),
+    })
+    rows = rows[rows["party"] != ""]
+    keys = ["party", "substance_code", "day", "counterparty"]
+    grouped = rows.groupby(keys, sort=False)
+    members = pd.DataFrame({"order": grouped.ngroup().to_numpy(),
+                            "line_id": rows["line_id"].to_numpy()})
+    orders = grouped.agg(quantity_kg=("quantity_kg", "sum"), movement=("movement", "first"),
+                         name=("name", "first")).reset_index()
+    orders["order"] = np.arange(len(orders))
+    orders = orders.sort_values(["party", "substance_code", "day"], kind="stable")
+    orders["group"] = orders.groupby(["party", "substance_code"], sort=False).ngroup()
+    orders = orders.sort_values(["group", "day"], kind="stable").reset_index(drop=True)
+    return orders, members
+
+
+def _day(values) -> np.ndarray:
+    """Return days since 1970 of a date series or timestamp."""
+    if isinstance(values, pd.Timestamp):
+        return int(values.to_datetime64().astype("datetime64[D]").astype(np.int64))
+    return values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+
+
+def just_under(quantities: np.ndarray, band_pct: float) -> tuple[float | None, int]:
+    """Return the round number most orders stay just under, and how many do."""
+    q = np.asarray(quantities, dtype=float)
+    q = q[q > 0]
+    if q.size == 0 or band_pct <= 0:
+        return None, 0
+    power = 10.0 ** np.floor(np.log10(q))
+    candidates = power[:, None] * np.concatenate([ROUND_STEPS, [10.0]])[None, :]
+    above = np.where(candidates > q[:, None], candidates, np.inf).min(axis=1)
+    under = q >= above * (1 - band_pct / 100)
+    if not under.any():
+        return None, 0
+    values, counts = np.unique(above[under], return_counts=True)
+    return float(values[np.argmax(counts)]), int(counts.max())
+
+
+def _finding(ctx: Context, rows: pd.DataFrame, row, tests: int, ids: list) -> Finding:
+    """Describe one burst of orders, with every order and counterparty in the trace."""
+    params = ctx.params
+    head = rows.iloc[0]
+    declarant = params["party"] == "declarant"
+    party = head["party"]
+    licence_no = party if not party.startswith("name:") else None
+    who = ctx.names.who(licence_no) if licence_no else (head["name"] or party[5:])
+    if not declarant and licence_no is None:
+        who = rows["name"].iloc[0] or party[5:]
+    what = ctx.names.substance.get(head["substance_code"], head["substance_code"])
+    movement = head["movement"]
+    moved = {"purchase": "bought", "sale": "sold", "import": "imported",
+             "export": "exported"}[movement]
+    if not declarant:
+        moved = {"bought": "sold", "sold": "bought", "imported": "exported",
+                 "exported": "imported"}[moved]
+    direction = "from" if moved in ("bought", "imported") else "to"
+    first, last = as_date(pd.Timestamp(int(rows["day"].min()), unit="D")), as_date(
+        pd.Timestamp(int(rows["day"].max()), unit="D"))
+    others = rows["counterparty"].map(lambda c: ctx.names.who(c) if not c.startswith("name:")
+                                      else c[5:]).replace("", "(not named)")
+    threshold, under = just_under(rows["quantity_kg"].to_numpy(), params["round_band_pct"])
+    severity = None
+    usual_per_window = row.expected
+    compared = (f"its usual rate ({usual_per_window:.1f} orders per {params['window_days']} "
+                f"days)")
+    trace = [
+        f"{who} {moved} {len(rows)} orders of {what} ({kg(row.kg)}) {direction} "
+        f"{others.nunique()} counterparties between {first.isoformat()} and {last.isoformat()}: "
+        + "; ".join(f"{as_date(pd.Timestamp(int(d), unit='D')).isoformat()} {kg(q)} {o}"
+                    for d, q, o in zip(rows["day"], rows["quantity_kg"], others, strict=True))
+        + ".",
+        f"Its usual rate outside this window: {usual_per_window:.2f} orders and "
+        f"{kg(row.usual_kg)} per {params['window_days']} days (over {int(row.days)} days "
+        "observed).",
+        f"Poisson probability of {len(rows)} or more orders in the busiest of "
+        f"{math.ceil(row.days / params['window_days'])} windows: p = {format_p(row.p)}; "
+        f"Benjamini–Hochberg q = {format_p(row.q)} over {tests:,} parties tested, below the "
+        f"rule's false discovery rate {params['fdr']}.",
+    ]
+    if threshold is not None and under * 2 >= len(rows):
+        trace.append(f"{under} of the {len(rows)} orders lie just under {kg(threshold)}.")
+        severity = raise_severity(ctx.rule.severity)
+    z = _z(len(rows), usual_per_window)
+    fields = stat_fields(z, row.p, compared)
+    fields.update(count=str(len(rows)), counterparties=str(others.nunique()),
+                  expected_count=f"{usual_per_window:.1f}", moved=moved, direction=direction,
+                  just_under=f"{kg(threshold)}" if threshold else "")
+    return ctx.finding(
+        situation="burst", licence_no=licence_no, party=None if licence_no else party,
+        who=who, substance_code=head["substance_code"], start=first, end=last,
+        observed=row.kg, expected=row.usual_kg, evidence={"declaration_line": ids},
+        trace=trace, severity=severity,
+        measures={"p_value": row.p, "z": z, "statistic": float(len(rows)), "q_value": row.q,
+                  "expected": usual_per_window, "spread": math.sqrt(max(usual_per_window, 0)),
+                  "group": "own rate", "orders": len(rows),
+                  "counterparties": int(others.nunique()),
+                  "just_under_kg": threshold or 0.0, "orders_just_under": under,
+                  "tests": tests},
+        fields=fields,
+    )
+
+
+def _z(count: int, expected: float) -> float:
+    """Return the Poisson count as a z-score (Anscombe's variance-stabilised form)."""
+    return 2 * (math.sqrt(count + 3 / 8) - math.sqrt(max(expected, 0) + 3 / 8))
+
+
+KIND = Kind(
+    name="splitting",
+    title="Many orders in a short window from or to several counterparties",
+    help="For each operator (or each buyer, as its sellers declared it) and substance, the "
+         "busiest window of orders against the party's usual rate (Poisson scan statistic), "
+         "spread over several counterparties and adding up to far more than usual.",
+    params=PARAMS,
+    situations=SITUATIONS,
+    fields=FIELDS,
+    evaluate=evaluate,
+    scope_keys=("substances", "tables"),
+)

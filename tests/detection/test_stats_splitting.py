@@ -1,0 +1,75 @@
+"""splitting: a burst of orders from several counterparties against the party's usual rate."""
+
+from datetime import date, timedelta
+
+from tests.detection.builders import data, line, run
+from tests.detection.series import market, month, noisy
+
+AS_OF = date(2026, 11, 5)
+
+
+def _history(buyer: str = "LIC-001") -> list[dict]:
+    """Return a buyer's usual purchases: one of about 800 kg a month from one seller."""
+    return [{**row, "counterparty_licence": "LIC-901"}
+            for row in market({buyer: noisy(800, 24, seed=1)})["lines"]]
+
+
+def _burst(buyer: str = "LIC-001", sellers=("LIC-901", "LIC-902", "LIC-903"), n: int = 12,
+           field: str = "licence_no", movement: str = "purchase") -> list[dict]:
+    """Return n orders of 950–999 kg within two and a half weeks of August 2026."""
+    start = date(2026, 8, 3)
+    rows = []
+    for i in range(n):
+        when = start + timedelta(days=int(i * 1.5))
+        side = {field: buyer} if field == "licence_no" else {
+            "licence_no": sellers[i % len(sellers)], field: buyer}
+        other = ({"counterparty_licence": sellers[i % len(sellers)]}
+                 if field == "licence_no" else {})
+        rows.append(line(**side, **other, movement=movement, substance_code="acetone",
+                         date=when, quantity_kg=950.0 + 4 * i))
+    return rows
+
+
+def test_many_orders_just_under_a_round_figure_from_several_sellers_fire():
+    [finding] = run("splitting", data(**{**market({"LIC-001": noisy(800, 24, seed=1)}),
+                                         "lines": _history() + _burst()}, as_of=AS_OF),
+                    severity="medium")
+
+    assert finding.licence_no == "LIC-001"
+    assert finding.measures["orders"] >= 12  # the burst, and a usual order in the window
+    assert finding.measures["counterparties"] >= 3
+    assert finding.measures["just_under_kg"] == 1000.0
+    assert finding.measures["p_value"] < 1e-6
+    assert finding.severity == "high"  # raised: the orders stay under a round figure
+    assert finding.evidence_count == finding.measures["orders"]
+    assert "12 of the" in finding.trace[-1] and "just under 1,000 kg" in finding.trace[-1]
+
+
+def test_a_busy_but_steady_buyer_does_not_fire():
+    steady = []
+    for m in range(24):
+        for k in range(12):
+            steady.append(line(licence_no="LIC-001", counterparty_licence=f"LIC-90{k % 3}",
+                               substance_code="acetone", date=month(m, 1 + 2 * k),
+                               quantity_kg=980.0))
+    assert run("splitting", data(lines=steady, as_of=AS_OF)) == []
+
+
+def test_a_burst_from_a_single_seller_does_not_fire():
+    lines = _history() + _burst(sellers=("LIC-901",))
+    assert run("splitting", data(lines=lines, as_of=AS_OF)) == []
+
+
+def test_a_buyer_that_declares_nothing_is_found_through_its_sellers():
+    history = [line(licence_no="LIC-901", movement="sale", counterparty_name="Comercial Uno",
+                    substance_code="acetone", date=month(m), quantity_kg=700.0)
+               for m in range(20)]
+    burst = _burst(buyer="Comercial  UNO", field="counterparty_name", movement="sale")
+
+    [finding] = run("splitting", data(lines=history + burst, as_of=AS_OF),
+                    params={"movements": ["sale"], "party": "counterparty"})
+
+    assert finding.licence_no is None
+    assert finding.party == "name:comercial uno"
+    assert finding.measures["counterparties"] == 3
+    assert "bought 12 orders" in finding.summary
