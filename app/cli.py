@@ -145,6 +145,16 @@ def demo_command(no_serve: bool, seed: int, operators: int, months: int, host: s
         on_outcome=lambda outcome: print_outcome(outcome, max_errors=3),
     )
     click.echo(f"demo: {len(report.outcomes)} files, {report.rows_stored:,} rows stored")
+    if report.detection is not None:
+        from app.alerts.service import alert_counts
+        from app.detection.cli import run_summary
+
+        for line in run_summary(report.detection):
+            click.echo(f"demo: {line.strip()}")
+        with services.db.session() as session:
+            counts = alert_counts(session=session, run_id=report.detection.id)
+        click.echo("demo: alerts by detector: " + (", ".join(
+            f"{detector} {count}" for detector, count in counts.items()) or "none"))
     if not no_serve:
         from waitress import serve
 
@@ -161,7 +171,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(demo_command)
     from app.alerts.cli import alerts_group
+    from app.detection.cli import detect_command
     from app.detection.rules.cli import rules_group
 
+    app.cli.add_command(detect_command)
     app.cli.add_command(rules_group)
     app.cli.add_command(alerts_group)

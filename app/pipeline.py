@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.alerts.models import DetectionRun
 from app.extensions import Vigia
 from app.intake.service import ImportOutcome, import_file
 from app.registry.models import Licence, Operator
@@ -21,9 +23,10 @@ FEED_ORDER = ("registry", "baselines", "declarations", "customs", "export_notifi
 
 @dataclass
 class PipelineReport:
-    """What a pipeline run imported, file by file."""
+    """What a pipeline run imported, file by file, and the detection run that followed."""
 
     outcomes: list[ImportOutcome] = field(default_factory=list)
+    detection: DetectionRun | None = None
 
     @property
     def rows_stored(self) -> int:
@@ -103,5 +106,33 @@ def run_demo(
     country = generate_country(out_dir, seed=seed, operators=operators, months=months,
                                home_country=services.settings.home_country, progress=say)
     say(f"demo files written to {out_dir}; importing")
-    return import_in_order(services, files=dict(country.feeds()), submitted_by="demo",
-                           as_of=date.today(), on_outcome=on_outcome)
+    report = import_in_order(services, files=dict(country.feeds()), submitted_by="demo",
+                             as_of=date.today(), on_outcome=on_outcome)
+    as_of = demo_as_of(country.expectations()["periods"][-1])
+    say(f"running detection as of {as_of}")
+    report.detection = detect(services, as_of=as_of)
+    return report
+
+
+def demo_as_of(last_period: str) -> date:
+    """Return the demo's run date: the last day of the month after its last period (YYYY-MM).
+
+    The demo country ends at a fixed month; running detection as of today would, a year
+    later, find every operator a year late with its declarations.
+    """
+    year, month = (int(part) for part in last_period[:7].split("-"))
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def detect(services: Vigia, *, as_of: date, since: date | None = None,
+           rules_dir: Path | None = None) -> DetectionRun:
+    """Run detection over the stored data in its own transaction and return the run."""
+    from app.detection.service import run_detection
+
+    with services.db.session() as session:
+        return run_detection(
+            session=session, catalogue=services.catalogue,
+            rules_dir=rules_dir or services.settings.rules_dir, as_of=as_of, since=since,
+            home_country=services.settings.home_country,
+        )

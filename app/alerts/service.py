@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.alerts.models import OPEN_STATUSES, Alert, AlertEvent, DetectionRun, StoredFinding
@@ -91,6 +91,14 @@ def dismiss_alert(*, session: Session, alert: Alert, actor: str, reason: str) ->
     alert.dismissed_observed = alert.observed
     session.add(event)
     return event
+
+
+def alert_counts(*, session: Session, run_id: int) -> dict[str, int]:
+    """Return how many alerts a run saw (raised, refreshed or kept), per detector."""
+    rows = session.execute(
+        select(Alert.detector, func.count(Alert.id)).where(Alert.last_run_id == run_id)
+        .group_by(Alert.detector).order_by(Alert.detector))
+    return {detector: int(count) for detector, count in rows.all()}
 
 
 def _alerts_by_key(session: Session, keys: list[str]) -> dict[str, Alert]:
