@@ -40,6 +40,16 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def parse_day(option: str, text: str | None) -> date | None:
+    """Return the date of a YYYY-MM-DD option value; raise ValueError naming the option."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{option}: '{text}' is not a date (write it as YYYY-MM-DD)") from None
+
+
 def ensure_schema(app: Flask) -> None:
     """Build the embedded database on first use; refuse to run on an outdated schema."""
     from app.migrate import current_revision, head_revision, upgrade

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -15,16 +14,6 @@ from app.alerts.models import SEVERITIES
 @click.group("alerts")
 def alerts_group() -> None:
     """Work with alerts."""
-
-
-def parse_day(option: str, text: str | None) -> date | None:
-    """Return the date of a YYYY-MM-DD option value; raise ValueError naming the option."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{option}: '{text}' is not a date (write it as YYYY-MM-DD)") from None
 
 
 @alerts_group.command("export")
@@ -54,7 +43,7 @@ def export_command(fmt, output, statuses, severities, min_severity, rule_ids, li
                    substances, since, until, min_score) -> None:
     """Export alerts, most urgent first, as CSV (UTF-8 with BOM) or XLSX."""
     from app.alerts.export import AlertFilters, expand_statuses, export_alerts, resolve_substances
-    from app.cli import ensure_schema, fail
+    from app.cli import ensure_schema, fail, parse_day
     from app.exports import ExportError, check_writable, export_format
     from app.extensions import vigia
 
