@@ -169,7 +169,8 @@ TABLE_HEADER = ("rule", "change", "in force", "proposed", "alerts now", "would b
 def backtest_lines(backtest: Backtest, *, proposed_dir: object,
                    in_force_dir: object) -> list[str]:
     """Return the backtest as a readable table, totals, and the confirmed alerts it would miss."""
-    window = f", alerts whose window ends from {backtest.since}" if backtest.since else ""
+    window = (f", alerts whose window ends on or after {backtest.since}" if backtest.since
+              else "")
     lines = [f"Backtest of {proposed_dir} against the rules in force ({in_force_dir}), "
              f"as of {backtest.as_of}{window}", ""]
     table = [TABLE_HEADER]

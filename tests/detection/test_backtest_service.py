@@ -191,6 +191,7 @@ def test_cli_bad_rule_files_exit_with_their_messages(stored, runner, tmp_path):
 @pytest.mark.parametrize(("args", "reason"), [
     (["--as-of", "1/9/2025"], "--as-of: '1/9/2025' is not a date"),
     (["--rule", "nonexistent"], "no rule nonexistent"),
+    (["--since", "2025-10-01", "--as-of", "2025-09-01"], "--since 2025-10-01 is after --as-of"),
 ])
 def test_cli_bad_options_exit_with_one_line(stored, runner, tmp_path, args, reason):
     result = runner.invoke(args=["rules", "backtest", str(_rules(tmp_path, "new")), *args])

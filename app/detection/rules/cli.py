@@ -72,6 +72,8 @@ def backtest_command(directory: Path, in_force_dir: Path | None, as_of: str | No
         start = parse_day("--since", since)
     except ValueError as exc:
         fail(str(exc))
+    if start is not None and start > day:
+        fail(f"--since {start} is after --as-of {day}")
     in_force_dir = in_force_dir or services.settings.rules_dir
     ensure_schema(current_app)
     with services.db.sessionmaker() as session:
