@@ -53,6 +53,11 @@ def generate_bulk_declarations(path: Path, *, rows: int, seed: int = 1,
     pick = rng.integers(0, len(lines), rows)
     month = rng.integers(0, months, rows)
     movement = np.asarray(MOVEMENTS)[rng.choice(len(MOVEMENTS), rows, p=MOVEMENT_SHARES)]
+    # One opening and one closing stock per licence line and month, as in a real declaration:
+    # further stock draws become consumption.
+    stocks = np.isin(movement, ("opening_stock", "closing_stock"))
+    repeated = pd.DataFrame({"line": pick, "month": month, "movement": movement}).duplicated()
+    movement = np.where(stocks & repeated.to_numpy(), "consumption", movement)
     # Dates: a table of every "DD/MM/YYYY" of the window, indexed without a Python loop.
     days_in = np.array([cal.end(t).day for t in range(months)])
     day = rng.integers(0, 28, rows)
@@ -72,7 +77,7 @@ def generate_bulk_declarations(path: Path, *, rows: int, seed: int = 1,
         "quantity": _decimal_comma(hundredths),
         "unit": np.where(lines["liquid"].to_numpy()[pick] & (rng.random(rows) < 0.3),
                          "litros", "kilogramos"),
-        "concentration_pct": "",
+        "concentration_pct": lines["grade"].to_numpy()[pick],
         "counterparty_licence": np.where(traded, lines["licence"].to_numpy()[partner], ""),
         "counterparty_name": np.where(traded, lines["name"].to_numpy()[partner], ""),
         "counterparty_country": "",
@@ -98,10 +103,18 @@ def _licence_lines(registry: Path) -> pd.DataFrame:
     active = table[table[headers["status"]] == "activo"]
     liquids = {s.names["es"][0] for s in SUBSTANCES.values()
                if any(p.density for p in PRODUCTS.values() if p.substance == s.key)}
+    # Acids are traded as water solutions (33 % hydrochloric, 98 % sulphuric): companies write
+    # the grade, and without it a volume of acid cannot be converted to kg of pure substance.
+    grades = {s.names["es"][0]: f"{max(p.concentration for p in liquid):g}"
+              for s in SUBSTANCES.values()
+              if (liquid := [p for p in PRODUCTS.values() if p.substance == s.key and p.density])
+              and max(p.concentration for p in liquid) < 100}
+    substance = active[headers["substance"]]
     return pd.DataFrame({"licence": active[headers["licence_no"]].to_numpy(),
                          "name": active[headers["operator_name"]].to_numpy(),
-                         "substance": active[headers["substance"]].to_numpy(),
-                         "liquid": active[headers["substance"]].isin(liquids).to_numpy()})
+                         "substance": substance.to_numpy(),
+                         "liquid": substance.isin(liquids).to_numpy(),
+                         "grade": substance.map(grades).fillna("").to_numpy()})
 
 
 PAD2 = np.array([f"{i:02d}" for i in range(100)])

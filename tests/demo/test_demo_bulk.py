@@ -40,3 +40,19 @@ def test_bulk_file_is_deterministic_and_brings_its_registry(tmp_path):
                                         operators=30, months=12)
     assert first.registry.is_file()
     assert first.path.read_bytes() == second.path.read_bytes()
+
+
+def test_bulk_file_is_all_valid_rows_with_one_stock_per_line_and_month(small_country, tmp_path):
+    from app.catalogue import load_catalogue
+    from importers import ReadContext, read_file
+
+    bulk = generate_bulk_declarations(tmp_path / "bulk.csv", rows=20_000, seed=3,
+                                      registry=small_country.registry[0])
+    result = read_file("declarations", bulk.path, filename="bulk.csv",
+                       context=ReadContext(catalogue=load_catalogue()))
+    assert result.errors == []
+    assert len(result.records) == 20_000
+    stocks = result.records[result.records["movement"].str.endswith("_stock")]
+    assert not stocks.duplicated(["licence_no", "period", "movement", "substance_code"]).any()
+    acid = result.records[result.records["substance_code"] == "hydrochloric-acid"]
+    assert len(acid) and (acid["concentration_pct"] == 33).all()
