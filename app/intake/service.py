@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.intake.bulk import bulk_insert
 from app.intake.feeds import StoreResult, storer_for
-from app.intake.models import ImportBatch, RowErrorRecord
+from app.intake.models import ImportBatch
+from app.intake.read_ahead import read_ahead
 from importers import FileRejected, ReadContext, RowError, iter_file
 
 CHUNK = 1024 * 1024
@@ -118,23 +121,31 @@ def import_file(
                         submitted_by=submitted_by, status="stored", message="")
     session.add(batch)
     session.flush()
+    # A file can still prove unreadable after some chunks were stored (a quote never closed):
+    # the savepoint takes those rows back, so a rejected batch never holds half a file.
+    savepoint = session.begin_nested()
     try:
-        chunks = iter_file(feed, stored_path, filename=filename, context=context,
-                           chunk_rows=chunk_rows)
+        chunks = read_ahead(iter_file(feed, stored_path, filename=filename, context=context,
+                                      chunk_rows=chunk_rows))
         result: StoreResult = store(
             session=session, batch=batch, chunks=_counting(chunks, progress), as_of=as_of,
             context=context,
         )
     except FileRejected as rejected:
+        savepoint.rollback()
         batch.status, batch.message = "rejected", rejected.reason
+        session.flush()
         return ImportOutcome(feed=feed, filename=filename, status="rejected",
                              message=rejected.reason, batch_id=batch.id)
+    savepoint.commit()
     errors = sorted(result.errors, key=lambda e: (e.row, e.column or ""))
-    session.add_all(
-        RowErrorRecord(batch_id=batch.id, row=e.row, column=e.column, value=e.value,
-                       reason=e.reason)
-        for e in errors
-    )
+    bulk_insert(session, "import_row_error", pd.DataFrame({
+        "batch_id": batch.id,
+        "row": pd.Series([e.row for e in errors], dtype="int64"),
+        "column": pd.Series([e.column for e in errors], dtype=object),
+        "value": pd.Series([e.value for e in errors], dtype=object),
+        "reason": pd.Series([e.reason for e in errors], dtype=object),
+    }))
     rejected_rows = len({e.row for e in errors})
     batch.rows_read = result.rows_read
     batch.rows_stored = result.rows_stored

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from app.intake.bulk import bulk_insert, to_json_column
@@ -78,7 +78,6 @@ def store_declarations(
     operator_ids = dict(session.execute(select(Operator.licence_no, Operator.id)).all())
     # (licence_no, period) -> declaration id, for the declarations this batch created so far.
     declared = pd.DataFrame({"licence_no": [], "period": [], "declaration_id": []})
-    line_counts: list[pd.Series] = []
     facts = collect_chunk_facts()
     stored = 0
     for chunk in facts.watch(chunks):
@@ -94,7 +93,6 @@ def store_declarations(
             added = _add_declarations(session, batch=batch, keys=new, operator_ids=operator_ids)
             declared = pd.concat([declared, added], ignore_index=True)
         ids = keys.merge(declared, how="left", on=["licence_no", "period"])["declaration_id"]
-        line_counts.append(ids.value_counts())
         lines = records[LINE_COLUMNS].copy()
         lines.insert(0, "declaration_id", ids.astype("int64").to_numpy())
         lines.insert(1, "batch_id", batch.id)
@@ -102,13 +100,11 @@ def store_declarations(
         lines.insert(4, "period", keys["period"].to_numpy())
         lines["extra"] = to_json_column(records["extra"])
         stored += bulk_insert(session, "declaration_line", lines)
-    if line_counts:
-        counts = pd.concat(line_counts).groupby(level=0).sum()
-        table = Declaration.__table__
+    if len(declared):
         session.execute(
-            update(table).where(table.c.id == bindparam("declaration_id"))
-            .values(lines=bindparam("line_count")),
-            [{"declaration_id": int(i), "line_count": int(n)} for i, n in counts.items()],
+            text("UPDATE declaration SET lines = (SELECT count(*) FROM declaration_line l "
+                 "WHERE l.declaration_id = declaration.id) WHERE batch_id = :batch"),
+            {"batch": batch.id},
         )
     amended = _supersede_declarations(session, batch_id=batch.id) if len(declared) else 0
     message = f"{len(declared)} declarations"

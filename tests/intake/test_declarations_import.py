@@ -149,3 +149,26 @@ def test_an_amendment_supersedes_and_both_stay_visible(runner, db_session, regis
     assert new_lic1.superseded_by_id == current[0].id
     db_session.refresh(old_lic1)
     assert old_lic1.superseded_by_id == new_lic1.id  # history is not rewritten
+
+
+def test_a_file_found_unreadable_midway_stores_none_of_its_rows(
+        runner, db_session, registered, tmp_path, app):
+    from app.extensions import vigia
+    from app.intake.service import import_file
+    from app.pipeline import read_context
+
+    rows = [f"LIC-001;2025-01;purchase;2025-01-{d:02d};acetone;{d};kg;" for d in range(1, 29)]
+    rows.append('LIC-001;2025-01;purchase;2025-01-29;"acetone;5;kg;')  # quote never closed
+    path = write(tmp_path / "broken.csv", DECLARATION_HEADER, rows)
+    context = read_context(vigia(app), session=db_session, feed="declarations")
+    outcome = import_file(session=db_session, feed="declarations", source=path,
+                          submitted_by="t", upload_folder=tmp_path / "up", context=context,
+                          as_of=date(2025, 3, 1), chunk_rows=5)
+    assert outcome.status == "rejected"
+    assert "line 30" in outcome.message and "never closed" in outcome.message
+    assert db_session.scalars(select(DeclarationLine)).all() == []
+    assert db_session.scalars(select(Declaration)).all() == []
+    batch = db_session.get(ImportBatch, outcome.batch_id)
+    assert (batch.status, batch.rows_stored) == ("rejected", 0)
+    kept = tmp_path / "up" / batch.sha256[:2] / batch.sha256
+    assert kept.read_bytes() == path.read_bytes()
