@@ -36,6 +36,7 @@ CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM
 MAX_COLUMN_WIDTH = 60
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+XLSX_MAX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows, the header included
 
 
 class ExportError(Exception):
@@ -131,12 +132,17 @@ def _write_xlsx(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, 
     worksheet.freeze_panes = "A2"
     widths = [len(column) for column in columns]
     rows = list(rows)
+    if len(rows) > XLSX_MAX_ROWS:
+        raise ExportError(f"{len(rows):,} rows do not fit in one XLSX sheet "
+                          f"(at most {XLSX_MAX_ROWS:,}): export as CSV or filter further")
     for row in rows:
         for index, column in enumerate(columns):
             widths[index] = max(widths[index], len(csv_text(row.get(column))))
     for index, width in enumerate(widths, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = min(width + 2,
                                                                           MAX_COLUMN_WIDTH)
+    # Filter buttons on the header: officers sort and filter the export in the spreadsheet.
+    worksheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     bold = Font(bold=True)
     header = []
     for column in columns:

@@ -63,6 +63,7 @@ def test_xlsx_writes_text_as_strings_dates_as_dates_and_a_bold_frozen_header(tmp
     assert [cell.value for cell in sheet[1]] == list(COLUMNS)
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:D{len(HOSTILE) + 2}"
     for row, text in enumerate(HOSTILE, start=2):
         cell = sheet.cell(row=row, column=1)
         assert cell.data_type == "s"
@@ -113,3 +114,13 @@ def test_format_comes_from_the_option_or_the_suffix(tmp_path):
         export_format("pdf", tmp_path / "a.csv")
     with pytest.raises(ExportError, match="cannot tell the format"):
         export_format(None, tmp_path / "a.txt")
+
+
+def test_more_rows_than_a_sheet_holds_is_refused_before_writing(tmp_path, monkeypatch):
+    monkeypatch.setattr("app.exports.XLSX_MAX_ROWS", 2)
+    output = tmp_path / "out.xlsx"
+
+    with pytest.raises(ExportError, match="3 rows do not fit in one XLSX sheet"):
+        write_table(output, fmt="xlsx", columns=("a",), rows=[{"a": n} for n in range(3)])
+
+    assert list(tmp_path.iterdir()) == []
