@@ -100,12 +100,19 @@ def _replacing(output: Path):
         temporary.unlink(missing_ok=True)
 
 
+def utc_wall_time(moment: datetime) -> datetime:
+    """Return a time as naive UTC: spreadsheets have no time zones (exports say UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def csv_text(value: Any) -> str:
     """Return the text of one CSV cell: ISO dates, no formulas, empty for None."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="seconds")
+        return utc_wall_time(value).isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -159,10 +166,7 @@ def _write_xlsx(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, 
 def _xlsx_cell(worksheet, value: Any) -> WriteOnlyCell:
     """Return one typed cell: real dates, numbers as numbers, text always as text."""
     if isinstance(value, datetime):
-        # Excel has no time zones: write UTC wall time (the column says so).
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        cell = WriteOnlyCell(worksheet, value=value)
+        cell = WriteOnlyCell(worksheet, value=utc_wall_time(value))
         cell.number_format = DATETIME_FORMAT
         return cell
     if isinstance(value, date):

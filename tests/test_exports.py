@@ -1,7 +1,7 @@
 """Spreadsheet exports: formula injection neutralised, BOM, typed XLSX cells, safe writes."""
 
 import csv
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -21,7 +21,8 @@ COLUMNS = ("name", "day", "amount", "at")
 
 def _rows():
     rows = [{"name": text, "day": date(2025, 3, 10), "amount": -5.5,
-             "at": datetime(2025, 3, 10, 14, 30, tzinfo=UTC)} for text in HOSTILE]
+             "at": datetime(2025, 3, 10, 9, 30, tzinfo=timezone(timedelta(hours=-5)))}
+            for text in HOSTILE]
     rows.append({"name": "Química Andina S.A.", "day": None, "amount": 12400.0, "at": None})
     return rows
 
@@ -50,7 +51,7 @@ def test_csv_has_bom_iso_dates_and_no_live_formula(tmp_path):
     assert [row["name"] for row in read[:-1]] == ["'" + text for text in HOSTILE]
     assert read[0]["day"] == "2025-03-10"
     assert read[0]["amount"] == "-5.5"  # numbers are numbers: a minus sign is not text
-    assert read[0]["at"] == "2025-03-10 14:30:00+00:00"
+    assert read[0]["at"] == "2025-03-10 14:30:00"  # UTC, in a form spreadsheets read as a time
     assert read[-1] == {"name": "Química Andina S.A.", "day": "", "amount": "12400", "at": ""}
 
 

@@ -196,7 +196,11 @@ def backtest_lines(backtest: Backtest, *, proposed_dir: object,
 
 
 def _side(state: RuleState | None) -> str:
-    return "-" if state is None else f"v{state.version} {state.mode}"
+    """Return 'v2 active', or with what a monitor rule found: 'v1 monitor (12 found)'."""
+    if state is None:
+        return "-"
+    found = f" ({state.findings} found)" if state.mode == "monitor" else ""
+    return f"v{state.version} {state.mode}{found}"
 
 
 def _figures(count) -> tuple[str, ...]:

@@ -77,11 +77,15 @@ def test_tightening_reports_the_confirmed_alerts_it_would_miss_and_the_noise_it_
 
 
 def test_monitor_mode_keeps_findings_but_removes_the_alerts():
-    [rule] = _compare(_threshold(2000), _threshold(2000, mode="monitor")).rules
+    backtest = _compare(_threshold(2000), _threshold(2000, mode="monitor"))
 
+    [rule] = backtest.rules
     assert rule.change == "edited"
     assert rule.removed == [KEY_6000, KEY_2500]
     assert (rule.proposed.findings, rule.proposed.alerts) == (2, 0)
+    text = backtest_lines(backtest, proposed_dir="new", in_force_dir="rules")
+    row = next(t for t in text if t.startswith(THRESHOLD))
+    assert "v1 active  v1 monitor (2 found)" in row
 
 
 def test_a_new_rule_adds_and_a_withdrawn_rule_removes_everything():
