@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -89,10 +89,9 @@ def write_table(output: Path, *, fmt: str, columns: Sequence[str],
 @contextmanager
 def _replacing(output: Path):
     """Yield a temporary path beside the output; move it into place only on success."""
-    handle, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part",
-                                    dir=output.parent if str(output.parent) else ".")
-    os.close(handle)
-    temporary = Path(name)
+    temporary = output.with_name(f".{output.name}.{secrets.token_hex(6)}.part")
+    # Created like any new file (the umask decides who may read it), unlike mkstemp's 0600.
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         yield temporary
         os.replace(temporary, output)

@@ -1,6 +1,8 @@
 """Spreadsheet exports: formula injection neutralised, BOM, typed XLSX cells, safe writes."""
 
 import csv
+import os
+import stat
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -125,3 +127,13 @@ def test_more_rows_than_a_sheet_holds_is_refused_before_writing(tmp_path, monkey
         write_table(output, fmt="xlsx", columns=("a",), rows=[{"a": n} for n in range(3)])
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_file_gets_the_usual_permissions_of_a_new_file(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        write_table(tmp_path / "out.csv", fmt="csv", columns=("a",), rows=[{"a": 1}])
+    finally:
+        os.umask(umask)
+
+    assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o644
