@@ -16,6 +16,7 @@ from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, SEVERITIES, Alert
 from app.catalogue.models import UnknownSubstance
 from app.exports import write_table
 from app.registry.models import Operator
+from app.registry.service import tax_id_key
 
 if TYPE_CHECKING:
     from app.catalogue.catalogue import Catalogue
@@ -32,6 +33,7 @@ EXTRA_COLUMNS = (
 COLUMNS = REQUIRED_COLUMNS + EXTRA_COLUMNS
 # `--status open` stands for every status an officer still has to act on.
 STATUS_GROUPS = {"open": OPEN_STATUSES}
+CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def alert_rows(*, session: Session, catalogue: Catalogue,
         values.update(
             substance=substance.cas if substance else alert.substance_code,
             substance_name=substance.name if substance else None,
-            operator_name=names.get(alert.licence_no),
+            operator_name=_operator_name(names, alert),
         )
         rows.append(schema.dump(values))
     return rows
@@ -166,16 +168,27 @@ def export_alerts(*, session: Session, catalogue: Catalogue, filters: AlertFilte
     return write_table(output, fmt=fmt, columns=COLUMNS, rows=rows, sheet="alerts")
 
 
-def _operator_names(session: Session, alerts: list[Alert]) -> dict[str | None, str]:
-    """Return the legal name of each licence number the alerts name."""
+def _operator_names(session: Session, alerts: list[Alert]) -> dict[str, str]:
+    """Return the legal name of each party the alerts name, by licence and by tax id key."""
     licences = sorted({a.licence_no for a in alerts if a.licence_no})
-    names: dict[str | None, str] = {}
-    for start in range(0, len(licences), 1000):  # keep IN lists within every backend's limit
-        chunk = licences[start:start + 1000]
-        query = select(Operator.licence_no, Operator.legal_name).where(
-            Operator.licence_no.in_(chunk))
-        names.update((licence_no, name) for licence_no, name in session.execute(query))
+    tax_keys = sorted({tax_id_key(a.tax_id) for a in alerts if a.tax_id and not a.licence_no})
+    names: dict[str, str] = {}
+    for column, values, prefix in ((Operator.licence_no, licences, "licence:"),
+                                   (Operator.tax_id_key, tax_keys, "tax:")):
+        for start in range(0, len(values), CHUNK):  # IN lists within every backend's limit
+            query = select(column, Operator.legal_name).where(
+                column.in_(values[start:start + CHUNK]))
+            names.update((prefix + key, name) for key, name in session.execute(query))
     return names
+
+
+def _operator_name(names: dict[str, str], alert: Alert) -> str | None:
+    """Return the registered name of the alert's party: by licence, else by tax id."""
+    if alert.licence_no:
+        return names.get("licence:" + alert.licence_no)
+    if alert.tax_id:
+        return names.get("tax:" + tax_id_key(alert.tax_id))
+    return None
 
 
 def _substance(catalogue: Catalogue, code: str | None):

@@ -84,6 +84,18 @@ def test_rows_have_the_interface_columns_sorted_by_score(db_session, catalogue, 
     assert (quota["observed"], quota["expected"]) == (12400.0, 8000.0)
     national = rows[-1]
     assert (national["licence_no"], national["tax_id"], national["substance"]) == (None,) * 3
+    assert national["operator_name"] is None
+    assert rows[0]["operator_name"] is None  # an unregistered trader has no registered name
+
+
+def test_a_party_without_licence_is_named_by_its_registered_tax_id(db_session, catalogue, queue):
+    alert = stored_alert(db_session, rule_id="licence-buyers", licence_no=None,
+                         tax_id="20-100000002")
+
+    [row] = _rows(db_session, catalogue, rule_ids=("licence-buyers",))
+
+    assert row["alert_id"] == alert.id
+    assert row["operator_name"] == "=cmd|' /C calc'!A0"  # LIC-002, neutralised only on writing
 
 
 def test_status_open_means_every_open_status(db_session, catalogue, queue):
