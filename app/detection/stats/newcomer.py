@@ -86,7 +86,8 @@ def evaluate(ctx: Context) -> list[Finding]:
         tier = "fine" if pairs["group_kind"].iat[pair] == "sector" else "broad"
         peers = np.flatnonzero(established & (pairs[tier] == pairs[tier].iat[pair])
                                .to_numpy())
-        ref = _window_mean(cum_total, cum_known, peers, first, last)
+        # Peers' average month over all they declared: steadier than a few months of lots.
+        ref = _window_mean(cum_total, cum_known, peers, 0, panel.months - 1)
         ref_pairs, ref = peers[ref > 0], ref[ref > 0]
         if len(ref) < params["min_group"]:
             continue
@@ -147,9 +148,9 @@ def _finding(ctx: Context, panel: Panel, pairs: pd.DataFrame, starts, row,
         f"{kg(float(np.nansum(months)))} of {what}, {kg(row.level)} a month on average.",
         "Month by month: " + ", ".join(kg(v) for v in declared) + "."
         + (f" The last month is {growth:.1f} × the first." if np.isfinite(growth) else ""),
-        f"Established peers ({info.group_kind} group {info.group}) acquired in the same "
-        f"months a median of {kg(row.expected)} a month (robust spread {row.spread:.2f} on "
-        f"the log scale): {listed}.",
+        f"Established peers ({info.group_kind} group {info.group}) acquire a median of "
+        f"{kg(row.expected)} in an average month over all months they declared (robust "
+        f"spread {row.spread:.2f} on the log scale): {listed}.",
         f"Robust z = {row.z:.1f}, one-sided p = {format_p(row.p)} (Student t, {row.n - 1} "
         f"df); Benjamini–Hochberg q = {format_p(row.q)} over {tests} new operators tested, "
         f"below the rule's false discovery rate {params['fdr']}.",
@@ -177,8 +178,8 @@ KIND = Kind(
     name="new_operator",
     title="A new operator acquiring far more than established peers",
     help="In the first months after an operator's licence starts, its average monthly "
-         "acquisitions of a substance against the usual month of established operators of "
-         "the same sector and activities in the same months.",
+         "acquisitions of a substance against the average month of established operators of "
+         "the same sector and activities.",
     params=PARAMS,
     situations=SITUATIONS,
     fields=FIELDS,

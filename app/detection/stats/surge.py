@@ -24,6 +24,7 @@ from app.detection.stats.panel import Panel, build_panel, window_evidence
 from app.detection.stats.significance import (
     adjusted,
     benjamini_hochberg,
+    empirical_null,
     fdr_param,
     upper_p,
 )
@@ -79,9 +80,12 @@ def evaluate(ctx: Context) -> list[Finding]:
               else np.ones(panel.values.shape))
     tests = pd.concat([_tests(panel, season, span, params)
                        for span in range(1, params["max_span"] + 1)], ignore_index=True)
-    tests = tests[np.isfinite(tests["p"].astype(float))].reset_index(drop=True)
     if tests.empty:
         return []
+    tests["z"] = tests["z"].astype(float)
+    shift, scale = empirical_null(tests["z"].to_numpy())
+    tests["p"] = np.minimum(1.0, upper_p((tests["z"] - shift) / scale, tests["df"] + 1)
+                            * params["max_span"])
     tests["q"] = adjusted(tests["p"].to_numpy())
     found = benjamini_hochberg(tests["p"].to_numpy(), params["fdr"])
     practical = ((tests["observed"] >= params["min_ratio"] * tests["expected"])
@@ -93,7 +97,7 @@ def evaluate(ctx: Context) -> list[Finding]:
     raises = quota_raises(ctx.data.licences) if params["quota_raise_days"] is not None else {}
     findings = []
     for row in best.itertuples():
-        finding = _finding(ctx, panel, pairs, season, row, len(tests), raises)
+        finding = _finding(ctx, panel, pairs, season, row, len(tests), raises, scale)
         if finding is not None:
             findings.append(finding)
     return findings
@@ -114,7 +118,7 @@ def _tests(panel: Panel, season: np.ndarray, span: int, params) -> pd.DataFrame:
     n_pairs, n_months = values.shape
     history = params["history_months"]
     if n_months < span or history < 2 * span:
-        return pd.DataFrame(columns=["pair", "end", "span", "p"])
+        return pd.DataFrame(columns=["pair", "end", "span", "z", "df"])
     deseasonalised = values / season
     level = _rolling_mean(deseasonalised, span) * span
     observed = _rolling_mean(values, span) * span
@@ -124,8 +128,8 @@ def _tests(panel: Panel, season: np.ndarray, span: int, params) -> pd.DataFrame:
     past = sliding_window_view(padded, width, axis=1)[:, :n_months, :]
     known = np.isfinite(past)
     count = known.sum(axis=2)
-    filled = np.where(known, past, 0.0)
-    mean = np.divide(filled.sum(axis=2), count, out=np.zeros(count.shape), where=count > 0)
+    mean = np.divide(np.where(known, past, 0.0).sum(axis=2), count,
+                     out=np.zeros(count.shape), where=count > 0)
     square = np.where(known, (past - mean[..., None]) ** 2, 0.0).sum(axis=2)
     sd = np.sqrt(np.divide(square, count - 1, out=np.zeros(count.shape), where=count > 1))
     months, active = _history_months(values, history, span)
@@ -140,13 +144,13 @@ def _tests(panel: Panel, season: np.ndarray, span: int, params) -> pd.DataFrame:
         z = (level - centre) / spread
     independent = np.minimum(active, months // span)
     enough = ((months >= params["min_history"]) & (active >= params["min_active_months"])
-              & (independent >= 2) & (mean > 0) & np.isfinite(z))
-    p = np.where(enough, np.minimum(1.0, upper_p(z, independent) * params["max_span"]), np.nan)
+              & (independent >= 2) & (mean > 0) & np.isfinite(z) & np.isfinite(level))
     pair, end = np.nonzero(enough)
     return pd.DataFrame({
-        "pair": pair, "end": end, "span": span, "p": p[pair, end], "z": z[pair, end],
+        "pair": pair, "end": end, "span": span, "z": z[pair, end],
         "observed": observed[pair, end], "expected": (centre * season_mean)[pair, end],
-        "spread": (spread * season_mean)[pair, end], "history": months[pair, end],
+        "spread": (spread * season_mean)[pair, end],
+        "history": months[pair, end],
         "active": active[pair, end], "df": independent[pair, end] - 1,
         "season": season_mean[pair, end], "used_year": used_year[pair, end],
     })
@@ -187,7 +191,7 @@ def _episodes(hits: pd.DataFrame) -> pd.DataFrame:
 
 
 def _finding(ctx: Context, panel: Panel, pairs: pd.DataFrame, season: np.ndarray, row,
-             tests: int, raises) -> Finding | None:
+             tests: int, raises, scale: float) -> Finding | None:
     """Describe one surge, or return None when a recent quota raise explains it."""
     params = ctx.params
     info = pairs.iloc[int(row.pair)]
@@ -228,6 +232,10 @@ def _finding(ctx: Context, panel: Panel, pairs: pd.DataFrame, season: np.ndarray
         f"{format_p(row.p)} (Student t, {int(row.df)} df, × {params['max_span']} "
         f"window lengths); Benjamini–Hochberg q = {format_p(row.q)} over {tests:,} tests of "
         f"this run, below the rule's false discovery rate {params['fdr']}.")
+    if scale > 1:
+        trace.append(f"The run's {tests:,} tests spread {scale:.2f} times wider than chance "
+                     "alone would (empirical null): every z was divided by that before its "
+                     "p-value was taken.")
     if row.others:
         trace.append(f"{int(row.others)} overlapping or adjacent windows were significant too; "
                      "this is the strongest.")
