@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
-import pandas as pd
 
 from app.detection.rules.summary import month_end
 from app.registry.licensing import LicenceBook
@@ -32,8 +31,8 @@ def stat_fields(z: float, p: float, compared_with: str) -> dict[str, str]:
 
 def month_window(first: date, months: int) -> tuple[date, date]:
     """Return the first and last day of `months` months starting at `first`."""
-    last = pd.Timestamp(first) + pd.DateOffset(months=months - 1)
-    return first, month_end(last.date())
+    index = first.year * 12 + first.month - 1 + months - 1
+    return first, month_end(date(index // 12, index % 12 + 1, 1))
 
 
 def month_span(first: date, last: date) -> str:

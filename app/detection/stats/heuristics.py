@@ -42,8 +42,13 @@ def evaluate_max(ctx: Context) -> list[Finding]:
     with np.errstate(invalid="ignore"):
         flagged = (count >= months) & np.isfinite(values) & (values > high) & (values > 0)
     return [_finding(ctx, panel, int(p), int(t), values[p, t], high[p, t], "above_max",
-                     f"the largest of its previous {months} months")
+                     f"the largest of its previous {months} months", names=_names(panel))
             for p, t in zip(*np.nonzero(flagged), strict=True)]
+
+
+def _names(panel: Panel) -> tuple[np.ndarray, np.ndarray]:
+    """Return the licence numbers and substance codes of the panel's pairs, as arrays."""
+    return panel.pairs["licence_no"].to_numpy(), panel.pairs["substance_code"].to_numpy()
 
 
 def evaluate_average(ctx: Context) -> list[Finding]:
@@ -58,27 +63,29 @@ def evaluate_average(ctx: Context) -> list[Finding]:
         flagged = ((count >= params["min_history"]) & np.isfinite(values) & (mean > 0)
                    & (values > params["factor"] * mean))
     findings = []
+    names = _names(panel)
     for p, t in zip(*np.nonzero(flagged), strict=True):
         extraordinary = values[p, t] > params["extraordinary_factor"] * mean[p, t]
         findings.append(_finding(
             ctx, panel, int(p), int(t), values[p, t], mean[p, t],
             "extraordinary" if extraordinary else "above_average",
             f"its average month over the previous {params['months']} months",
-            factor=params["extraordinary_factor"] if extraordinary else params["factor"]))
+            factor=params["extraordinary_factor"] if extraordinary else params["factor"],
+            names=names))
     return findings
 
 
 def _finding(ctx: Context, panel: Panel, pair: int, column: int, observed: float,
-             expected: float, situation: str, compared: str, factor: float | None = None
-             ) -> Finding:
+             expected: float, situation: str, compared: str, factor: float | None = None,
+             *, names: tuple[np.ndarray, np.ndarray]) -> Finding:
     """Describe one flagged month."""
-    info = panel.pairs.iloc[pair]
+    licence_no, substance = names[0][pair], names[1][pair]
     start, end = month_window(panel.label(column), 1)
     months = ctx.params["months"]
     history = month_span(panel.label(max(0, column - months)), panel.label(column - 1))
     trace = [
-        f"{ctx.names.who(info.licence_no)} ({info.licence_no}) acquired {kg(observed)} of "
-        f"{ctx.names.substance.get(info.substance_code, info.substance_code)} in "
+        f"{ctx.names.who(licence_no)} ({licence_no}) acquired {kg(observed)} of "
+        f"{ctx.names.substance.get(substance, substance)} in "
         f"{start:%B %Y}.",
         f"Compared with {compared} ({history}): {kg(expected)}"
         + (f"; the rule's factor is {factor:g}." if factor else "."),
@@ -86,7 +93,7 @@ def _finding(ctx: Context, panel: Panel, pair: int, column: int, observed: float
     severity = raise_severity(ctx.rule.severity) if situation == "extraordinary" else None
     ids = window_evidence(panel, pair, column, column)
     return ctx.finding(
-        situation=situation, licence_no=info.licence_no, substance_code=info.substance_code,
+        situation=situation, licence_no=licence_no, substance_code=substance,
         start=start, end=end, observed=observed, expected=expected,
         evidence={"declaration_line": ids}, trace=trace, severity=severity,
         measures={"expected": expected, "statistic": observed / expected if expected else None,

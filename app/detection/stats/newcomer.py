@@ -20,10 +20,10 @@ from app.detection.stats.panel import (
     window_evidence,
 )
 from app.detection.stats.significance import (
+    MAD_SCALE,
     adjusted,
     benjamini_hochberg,
     fdr_param,
-    robust_centre,
     upper_p,
 )
 
@@ -70,42 +70,61 @@ def evaluate(ctx: Context) -> list[Finding]:
     new = has & (begins >= 0)
     established = ~new & (known.sum(axis=1) >= params["established_months"])
     pairs = assign_groups(pairs, established, params["min_group"])
-    cum_total = np.cumsum(np.where(known, panel.values, 0.0), axis=1)
-    cum_known = np.cumsum(known, axis=1)
-    rows = []
-    for pair in np.flatnonzero(new & (pairs["group"] != "").to_numpy()):
-        first = int(begins[pair])
-        last = min(panel.months - 1, first + params["new_months"] - 1)
-        count = int(known[pair, first:last + 1].sum())
-        if count < params["min_months"]:
-            continue
-        level = float(np.nansum(panel.values[pair, first:last + 1])) / count
-        if level <= 0:
-            continue
-        # An activity-group newcomer is compared with the whole activity group.
-        tier = "fine" if pairs["group_kind"].iat[pair] == "sector" else "broad"
-        peers = np.flatnonzero(established & (pairs[tier] == pairs[tier].iat[pair])
-                               .to_numpy())
-        # Peers' average month over all they declared: steadier than a few months of lots.
-        ref = _window_mean(cum_total, cum_known, peers, 0, panel.months - 1)
-        ref_pairs, ref = peers[ref > 0], ref[ref > 0]
-        if len(ref) < params["min_group"]:
-            continue
-        centre, spread, n = robust_centre(np.log(ref)[None, :])
-        spread = max(float(np.nan_to_num(spread[0])), params["min_spread"])
-        z = (np.log(level) - float(centre[0])) / spread
-        rows.append({"pair": pair, "first": first, "last": last, "months": count,
-                     "level": level, "expected": float(np.exp(centre[0])), "spread": spread,
-                     "z": z, "n": int(n[0]), "peers": ref_pairs, "peer_levels": ref})
-    if not rows:
+    filled = np.where(known, panel.values, 0.0)
+    cum_total = np.concatenate([np.zeros((len(pairs), 1)), np.cumsum(filled, axis=1)], axis=1)
+    cum_known = np.concatenate([np.zeros((len(pairs), 1)), np.cumsum(known, axis=1)], axis=1)
+    candidates = np.flatnonzero(new & (pairs["group"] != "").to_numpy())
+    first = begins[candidates]
+    last = np.minimum(panel.months - 1, first + params["new_months"] - 1)
+    count = cum_known[candidates, last + 1] - cum_known[candidates, first]
+    total = cum_total[candidates, last + 1] - cum_total[candidates, first]
+    level = np.divide(total, count, out=np.zeros(len(candidates)), where=count > 0)
+    keep = (count >= params["min_months"]) & (level > 0)
+    tests = pd.DataFrame({"pair": candidates[keep], "first": first[keep], "last": last[keep],
+                          "months": count[keep].astype(int), "level": level[keep]})
+    if tests.empty:
         return []
-    tests = pd.DataFrame(rows)
+    # Peers' average month over all they declared: steadier than a few months of lots.
+    average = np.divide(cum_total[:, -1], cum_known[:, -1], out=np.zeros(len(pairs)),
+                        where=cum_known[:, -1] > 0)
+    reference = established & (average > 0)
+    # A newcomer in an activity group is compared with the whole activity group.
+    sector = pairs["group_kind"].to_numpy()[tests["pair"]] == "sector"
+    for column in ("centre", "spread", "n", "label"):
+        tests[column] = None
+    for tier, chosen in (("fine", sector), ("broad", ~sector)):
+        stats = _peer_stats(pairs[tier].to_numpy(), average, reference)
+        labels = pairs[tier].to_numpy()[tests["pair"][chosen]]
+        matched = stats.reindex(labels)
+        tests.loc[chosen, ["centre", "spread", "n"]] = matched[
+            ["centre", "spread", "n"]].to_numpy()
+        tests.loc[chosen, "label"] = labels
+    tests = tests[tests["n"].fillna(0).astype(int) >= params["min_group"]].copy()
+    if tests.empty:
+        return []
+    tests["n"] = tests["n"].astype(int)
+    tests["spread"] = np.maximum(tests["spread"].astype(float).fillna(0), params["min_spread"])
+    tests["centre"] = tests["centre"].astype(float)
+    tests["z"] = (np.log(tests["level"]) - tests["centre"]) / tests["spread"]
+    tests["expected"] = np.exp(tests["centre"])
     tests["p"] = upper_p(tests["z"].to_numpy(), tests["n"].to_numpy())
     tests["q"] = adjusted(tests["p"].to_numpy())
     found = benjamini_hochberg(tests["p"].to_numpy(), params["fdr"])
     practical = tests["level"] >= params["min_ratio"] * tests["expected"]
     hits = tests[found & practical.to_numpy()]
-    return [_finding(ctx, panel, pairs, starts, row, len(tests)) for row in hits.itertuples()]
+    peers = {"average": average, "reference": reference}
+    return [_finding(ctx, panel, pairs, starts, row, len(tests), peers)
+            for row in hits.itertuples()]
+
+
+def _peer_stats(labels: np.ndarray, average: np.ndarray, reference: np.ndarray) -> pd.DataFrame:
+    """Return per group label the median and robust spread of log average months, and size."""
+    logs = pd.Series(np.log(average[reference]), index=labels[reference])
+    by = logs.groupby(level=0)
+    centre = by.median()
+    deviation = (logs - centre.reindex(logs.index).to_numpy()).abs()
+    spread = MAD_SCALE * deviation.groupby(level=0).median()
+    return pd.DataFrame({"centre": centre, "spread": spread, "n": by.size()})
 
 
 def _licence_starts(ctx: Context) -> dict[str, object]:
@@ -118,16 +137,8 @@ def _licence_starts(ctx: Context) -> dict[str, object]:
     return starts
 
 
-def _window_mean(cum_total: np.ndarray, cum_known: np.ndarray, rows: np.ndarray,
-                 first: int, last: int) -> np.ndarray:
-    """Return the mean known month of each row over columns first..last."""
-    total = cum_total[rows, last] - (cum_total[rows, first - 1] if first > 0 else 0)
-    count = cum_known[rows, last] - (cum_known[rows, first - 1] if first > 0 else 0)
-    return np.divide(total, count, out=np.zeros(len(rows)), where=count > 0)
-
-
 def _finding(ctx: Context, panel: Panel, pairs: pd.DataFrame, starts, row,
-             tests: int) -> Finding:
+             tests: int, peers: dict) -> Finding:
     """Describe one new operator acquiring far more than its established peers."""
     params = ctx.params
     info = pairs.iloc[int(row.pair)]
@@ -137,11 +148,14 @@ def _finding(ctx: Context, panel: Panel, pairs: pd.DataFrame, starts, row,
     growth = float(declared[-1] / declared[0]) if declared[0] > 0 else float("nan")
     who = ctx.names.who(info.licence_no)
     what = ctx.names.substance.get(info.substance_code, info.substance_code)
-    order = np.argsort(-row.peer_levels)[:PEERS_LISTED]
-    listed = ", ".join(f"{pairs.iloc[int(row.peers[i])].licence_no} ({kg(row.peer_levels[i])})"
+    tier = "fine" if info.group_kind == "sector" else "broad"
+    members = np.flatnonzero(peers["reference"] & (pairs[tier].to_numpy() == row.label))
+    levels = peers["average"][members]
+    order = np.argsort(-levels)[:PEERS_LISTED]
+    listed = ", ".join(f"{pairs['licence_no'].iat[int(members[i])]} ({kg(levels[i])})"
                        for i in order)
     licensed = starts[info.licence_no]
-    compared = f"its {len(row.peers)} established peers ({info.group})"
+    compared = f"its {len(members)} established peers ({row.label})"
     trace = [
         f"{who} ({info.licence_no}) holds a licence since {licensed.isoformat()}; in its first "
         f"{int(row.months)} declared months ({month_span(start, end)}) it acquired "

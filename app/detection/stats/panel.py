@@ -47,6 +47,23 @@ class Panel:
 
 
 def build_panel(data: DetectionData, movements: tuple[str, ...]) -> Panel:
+    """Build the monthly acquisitions matrix from the declaration lines (cached per frame)."""
+    key = (id(data.lines), id(data.declarations), tuple(movements))
+    cached = _CACHE.get("panel")
+    if cached is not None and cached[0] == key and cached[1] is data.lines \
+            and cached[2] is data.declarations:
+        return cached[3]
+    panel = _build(data, tuple(movements))
+    _CACHE["panel"] = (key, data.lines, data.declarations, panel)
+    return panel
+
+
+# The statistical rules of one run read the same lines: the last panel is kept (with the
+# frames it came from, so a new frame at a reused address is never mistaken for it).
+_CACHE: dict[str, tuple] = {}
+
+
+def _build(data: DetectionData, movements: tuple[str, ...]) -> Panel:
     """Build the monthly acquisitions matrix from the declaration lines."""
     lines = data.lines
     if lines.empty:
@@ -54,9 +71,15 @@ def build_panel(data: DetectionData, movements: tuple[str, ...]) -> Panel:
         return Panel(empty, 0, np.zeros((0, 0)), lines.iloc[0:0])
     lines = lines[lines["substance_code"].notna() & lines["licence_no"].notna()]
     month = month_index(lines["period"])
-    keys = pd.MultiIndex.from_arrays([lines["licence_no"], lines["substance_code"]])
-    pair, uniques = pd.factorize(keys)
-    pairs = pd.DataFrame(list(uniques), columns=["licence_no", "substance_code"])
+    lic_codes, licences = pd.factorize(lines["licence_no"])
+    sub_codes, substances = pd.factorize(lines["substance_code"])
+    combined = lic_codes.astype(np.int64) * len(substances) + sub_codes
+    unique, pair = np.unique(combined, return_inverse=True)
+    licence_codes = unique // len(substances)
+    pairs = pd.DataFrame({
+        "licence_no": np.asarray(licences, dtype=object)[licence_codes],
+        "substance_code": np.asarray(substances, dtype=object)[unique % len(substances)],
+    })
     first, last = int(month.min()), int(month.max())
     declared = data.declarations
     if not declared.empty:
@@ -64,13 +87,10 @@ def build_panel(data: DetectionData, movements: tuple[str, ...]) -> Panel:
         last = max(last, int(declared_months.max()))
     n_months = last - first + 1
     # Months each licence declared anything: its lines, or an empty declaration.
-    licence_codes, licences = pd.factorize(pairs["licence_no"])
-    by_licence = pd.Index(licences)
     seen = np.zeros((len(licences), n_months), dtype=bool)
-    lic_of_line = licence_codes[pair]
-    seen[lic_of_line, month - first] = True
+    seen[lic_codes, month - first] = True
     if not declared.empty:
-        known = by_licence.get_indexer(declared["licence_no"])
+        known = pd.Index(licences).get_indexer(declared["licence_no"])
         inside = (known >= 0) & (declared_months >= first)
         seen[known[inside], declared_months[inside] - first] = True
     start = np.full(len(pairs), n_months, dtype=np.int64)
@@ -92,17 +112,17 @@ def build_panel(data: DetectionData, movements: tuple[str, ...]) -> Panel:
 
 def window_evidence(panel: Panel, pair: int, start: int, end: int, limit: int = 500) -> tuple:
     """Return the line ids of one pair's acquisitions in columns start..end (largest first)."""
-    rows = panel.rows
     index = getattr(panel, "_by_pair", None)
     if index is None:
+        rows = panel.rows
         order = np.argsort(rows["pair"].to_numpy(), kind="stable")
         bounds = np.searchsorted(rows["pair"].to_numpy()[order], np.arange(len(panel.pairs) + 1))
-        index = (order, bounds)
+        index = (order, bounds, rows["month"].to_numpy()[order],
+                 rows["quantity_kg"].to_numpy()[order], rows["line_id"].to_numpy()[order])
         panel._by_pair = index  # type: ignore[attr-defined]
-    order, bounds = index
-    picked = order[bounds[pair]:bounds[pair + 1]]
-    months = rows["month"].to_numpy()[picked]
-    picked = picked[(months >= start) & (months <= end)]
-    qty = rows["quantity_kg"].to_numpy()[picked]
-    picked = picked[np.argsort(-qty, kind="stable")][:limit]
-    return tuple(sorted(int(i) for i in rows["line_id"].to_numpy()[picked]))
+    _order, bounds, months, qty, ids = index
+    chunk = slice(bounds[pair], bounds[pair + 1])
+    inside = (months[chunk] >= start) & (months[chunk] <= end)
+    picked_qty, picked_ids = qty[chunk][inside], ids[chunk][inside]
+    picked_ids = picked_ids[np.argsort(-picked_qty, kind="stable")][:limit]
+    return tuple(sorted(int(i) for i in picked_ids))

@@ -95,23 +95,27 @@ def evaluate(ctx: Context) -> list[Finding]:
         window_rows = orders.iloc[row.start:row.row + 1]
         if window_rows["counterparty"].nunique() < params["min_counterparties"]:
             continue
-        ids = members.loc[members["order"].isin(window_rows["order"]), "line_id"]
-        findings.append(_finding(ctx, window_rows, row, len(best), ids.tolist()))
+        bounds, line_ids = members
+        ids = [int(i) for o in window_rows["order"]
+               for i in line_ids[bounds[o]:bounds[o + 1]]]
+        findings.append(_finding(ctx, window_rows, row, len(best), ids))
     return findings
 
 
-def _orders(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return one row per order (party, substance, day, counterparty), sorted for scanning,
-    and the line ids of each order."""
+def _orders(ctx: Context) -> tuple[pd.DataFrame, tuple]:
+    """Return the orders (party, substance, day, counterparty), sorted, and their line ids."""
     params = ctx.params
     lines = ctx.data.lines
     rows = lines[lines["movement"].isin(params["movements"]) & lines["substance_code"].notna()]
     if rows.empty:
-        return pd.DataFrame(), pd.DataFrame()
+        return pd.DataFrame(), ()
     licence = fill_text(rows["counterparty_licence"])
     name = fill_text(rows["counterparty_name"])
-    other = licence.where(licence != "", ("name:" + name.map(normalise_text)).where(
-        name != "", ""))
+    # Names repeat: normalise each distinct one once.
+    distinct = pd.unique(name.to_numpy())
+    normalised = dict(zip(distinct, ("name:" + normalise_text(n) if n else "" for n in distinct),
+                          strict=True))
+    other = licence.where(licence != "", name.map(normalised))
     if params["party"] == "declarant":
         party, counterparty = fill_text(rows["licence_no"]), other
     else:
@@ -126,8 +130,10 @@ def _orders(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = rows[rows["party"] != ""]
     keys = ["party", "substance_code", "day", "counterparty"]
     grouped = rows.groupby(keys, sort=False)
-    members = pd.DataFrame({"order": grouped.ngroup().to_numpy(),
-                            "line_id": rows["line_id"].to_numpy()})
+    order = grouped.ngroup().to_numpy()
+    sort = np.argsort(order, kind="stable")
+    members = (np.searchsorted(order[sort], np.arange(grouped.ngroups + 1)),
+               rows["line_id"].to_numpy()[sort])
     orders = grouped.agg(quantity_kg=("quantity_kg", "sum"), movement=("movement", "first"),
                          name=("name", "first")).reset_index()
     orders["order"] = np.arange(len(orders))
