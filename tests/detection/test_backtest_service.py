@@ -199,3 +199,16 @@ def test_cli_bad_options_exit_with_one_line(stored, runner, tmp_path, args, reas
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and reason in lines[0], lines
+
+
+def test_cli_without_a_folder_shows_what_the_rules_in_force_raise(stored, runner, db_session):
+    before = _row_counts(db_session)
+
+    result = runner.invoke(args=["rules", "backtest", "--as-of", "2025-09-01",
+                                 "--rule", "large-movement"])
+
+    assert result.exit_code == 0, result.output
+    assert _row_counts(db_session) == before
+    row = next(t for t in result.output.splitlines() if t.startswith("large-movement "))
+    assert row.split()[1:] == ["same", "v1", "active", "v1", "active", "2", "2", "+0", "-0",
+                               "2", "0", "0"]

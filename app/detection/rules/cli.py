@@ -45,7 +45,8 @@ def check_command(directory: Path, catalogue_paths: tuple[Path, ...]) -> None:
 
 
 @rules_group.command("backtest")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, default=None,
+                type=click.Path(file_okay=False, path_type=Path))
 @click.option("--in-force", "in_force_dir", default=None,
               type=click.Path(file_okay=False, path_type=Path),
               help="Rules to compare with (default: the rules in force, VIGIA_RULES_DIR).")
@@ -57,10 +58,11 @@ def check_command(directory: Path, catalogue_paths: tuple[Path, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @with_appcontext
-def backtest_command(directory: Path, in_force_dir: Path | None, as_of: str | None,
+def backtest_command(directory: Path | None, in_force_dir: Path | None, as_of: str | None,
                      since: str | None, rule_ids: tuple[str, ...], fmt: str) -> None:
     """Show what the rule files of DIRECTORY would raise on the stored history, against the
-    rules in force, rule by rule. Writes nothing to the database."""
+    rules in force, rule by rule (without DIRECTORY: what the rules in force raise). Writes
+    nothing to the database."""
     from app.cli import ensure_schema, fail, parse_day
     from app.detection.backtest import BacktestSchema, backtest_lines
     from app.detection.backtest_service import run_backtest
@@ -75,6 +77,7 @@ def backtest_command(directory: Path, in_force_dir: Path | None, as_of: str | No
     if start is not None and start > day:
         fail(f"--since {start} is after --as-of {day}")
     in_force_dir = in_force_dir or services.settings.rules_dir
+    directory = directory or in_force_dir
     ensure_schema(current_app)
     with services.db.sessionmaker() as session:
         try:
