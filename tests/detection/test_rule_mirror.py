@@ -18,33 +18,35 @@ def purchase(kg: float) -> dict:
                 counterparty_licence="LIC-001", date=date(2025, 3, 11))
 
 
-def test_a_sale_the_buyer_never_declared_goes_to_the_buyer():
+def test_a_sale_the_buyer_never_declared_goes_to_the_seller():
     detection = data(lines=[sale(1200.0)], operators=OPERATORS, licences=LICENCES)
 
     [finding] = run("mirror", detection)
 
-    assert finding.licence_no == "LIC-002"
+    assert finding.licence_no == "LIC-001"
     assert finding.substance_code == "acetic-anhydride"
     assert (finding.window_start, finding.window_end) == (date(2025, 3, 1), date(2025, 3, 31))
-    assert (finding.observed, finding.expected) == (0.0, 1200.0)
+    assert (finding.observed, finding.expected) == (1200.0, 0.0)
     assert finding.evidence == {"declaration_line": (1,)}
-    assert finding.measures["missing_side"] == "this operator"
+    assert finding.measures["missing_side"] == "the counterparty"
+    assert finding.measures["missing_with"] == "LIC-002"
     assert finding.summary == (
-        "Beta S.R.L. declared 0 kg of acetic anhydride purchases from ACME S.A. (LIC-001) in "
-        "March 2025; the other side declared 1,200 kg"
+        "ACME S.A. declared 1,200 kg of acetic anhydride sales to Beta S.R.L. (LIC-002) in "
+        "March 2025; the other side declared 0 kg"
     )
 
 
-def test_a_purchase_the_seller_under_declared_goes_to_the_seller():
+def test_purchases_beyond_the_sellers_sales_go_to_the_buyer():
     detection = data(lines=[sale(500.0), purchase(1200.0)], operators=OPERATORS,
                      licences=LICENCES)
 
     [finding] = run("mirror", detection)
 
-    assert finding.licence_no == "LIC-001"
-    assert (finding.observed, finding.expected) == (500.0, 1200.0)
+    assert finding.licence_no == "LIC-002"
+    assert (finding.observed, finding.expected) == (1200.0, 500.0)
     assert finding.evidence == {"declaration_line": (1, 2)}
-    assert "sales to Beta S.R.L. (LIC-002)" in finding.summary
+    assert finding.measures["missing_side"] == "none"
+    assert "purchases from ACME S.A. (LIC-001)" in finding.summary
 
 
 def test_mirrored_trades_do_not_fire():

@@ -48,3 +48,25 @@ def test_declared_on_time_or_not_yet_due_or_unlicensed_does_not_fire():
 
     assert run("missing_declaration", on_time, params={"lookback_months": 8}) == []
     assert run("missing_declaration", expired) == []
+
+
+def test_the_month_a_licence_begins_is_due_only_when_customs_shows_trading():
+    # Licensed from 8 January: January is the licensee's set-up month, February its first
+    # full period (declared); March is missing.
+    detection = data(
+        declarations=[("LIC-001", date(2025, 2, 1))],
+        licences=[licence(valid_from=date(2025, 1, 8))],
+        as_of=date(2025, 4, 20),
+    )
+    findings = run("missing_declaration", detection, params={"lookback_months": 4})
+    assert [f.window_start for f in findings] == [date(2025, 3, 1)]
+
+    trading = data(
+        declarations=[("LIC-001", date(2025, 2, 1)), ("LIC-001", date(2025, 3, 1))],
+        customs=[customs_item(date=date(2025, 1, 20), net_mass_kg=900.0)],
+        licences=[licence(valid_from=date(2025, 1, 8))],
+        as_of=date(2025, 4, 20),
+    )
+    [january] = run("missing_declaration", trading, params={"lookback_months": 4})
+    assert january.window_start == date(2025, 1, 1)
+    assert january.measures["situation"] == "trading"

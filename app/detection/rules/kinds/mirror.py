@@ -43,14 +43,17 @@ def evaluate(ctx: Context) -> list[Finding]:
                             params["tolerance_kg"], params["tolerance_pct"])].copy()
     if flagged.empty:
         return []
-    # The side that declared less is the one the alert is about: an undeclared sale (or
-    # purchase) is the diversion pattern, the fuller side is the witness.
-    seller_short = flagged["sold"] < flagged["bought"]
-    flagged["party"] = flagged["seller"].where(seller_short, flagged["buyer"])
-    flagged["counterpart"] = flagged["buyer"].where(seller_short, flagged["seller"])
-    flagged["declared"] = np.where(seller_short, flagged["sold"], flagged["bought"])
-    flagged["witnessed"] = np.where(seller_short, flagged["bought"], flagged["sold"])
-    flagged["as_seller"] = seller_short
+    # The alert is about the side whose declared trade the other side does not confirm.
+    # A trade left out of one side's declaration leaves that side's own stock unexplained,
+    # which its mass balance shows; a trade invented on paper (sales "to" a licensed
+    # customer that never received them, to cover goods that went elsewhere) balances the
+    # inventor's own books, and only the counterpart's silence reveals it.
+    seller_fuller = flagged["sold"] > flagged["bought"]
+    flagged["party"] = flagged["seller"].where(seller_fuller, flagged["buyer"])
+    flagged["counterpart"] = flagged["buyer"].where(seller_fuller, flagged["seller"])
+    flagged["declared"] = np.where(seller_fuller, flagged["sold"], flagged["bought"])
+    flagged["witnessed"] = np.where(seller_fuller, flagged["bought"], flagged["sold"])
+    flagged["as_seller"] = seller_fuller
     rows = trades.merge(flagged[[*PAIR_KEYS, "party"]], on=PAIR_KEYS)
     ids = evidence_ids(rows, PARTY_KEYS, "line_id", weight="quantity_kg")
     totals = flagged.groupby(PARTY_KEYS, sort=False).agg(
@@ -81,7 +84,7 @@ def _trades(ctx: Context) -> pd.DataFrame:
 
 
 def _finding(ctx: Context, row, ids, details) -> Finding:
-    """Turn one operator's under-declared trades of a substance and period into a finding."""
+    """Turn one operator's unconfirmed trades of a substance and period into a finding."""
     key = (row.party, row.substance_code, row.window)
     items = details[key]
     who = ctx.names.who
@@ -101,14 +104,14 @@ def _finding(ctx: Context, row, ids, details) -> Finding:
     roles = {item.as_seller for item in items}
     declared_as = ("sales to" if roles == {True} else "purchases from" if roles == {False}
                    else "trades with")
-    missing = [item.counterpart for item in items if item.declared == 0]
+    missing = [item.counterpart for item in items if item.witnessed == 0]
     start = as_date(row.window)
     return ctx.finding(
         situation="mismatch", licence_no=row.party, substance_code=row.substance_code,
         start=start, end=period_end(start, ctx.params["period"]), observed=row.declared,
         expected=row.witnessed, evidence={"declaration_line": ids.get(key, ())}, trace=trace,
         measures={"counterparties": ", ".join(i.counterpart for i in items),
-                  "missing_side": "this operator" if missing else "none",
+                  "missing_side": "the counterparty" if missing else "none",
                   "missing_with": ", ".join(missing)},
         fields={"declared_as": declared_as, "counterparties": ", ".join(counterparts)},
     )
@@ -118,8 +121,8 @@ KIND = Kind(
     name="mirror",
     title="Trades between licensed operators that do not mirror",
     help="A seller's declared sales to a licensed buyer against that buyer's declared purchases "
-         "from the seller, per pair, substance and period. The alert goes to the side that "
-         "declared less (or nothing).",
+         "from the seller, per pair, substance and period. The alert goes to the side whose "
+         "declared trade the other side does not confirm (it declared more).",
     params={
         "period": period_param("month", "both sides are compared"),
         **tolerance_params(10.0, 5.0, "between the two sides"),

@@ -32,14 +32,16 @@ def evaluate(ctx: Context) -> list[Finding]:
     declared = declared.assign(window=period_start(declared["period"], period))
     declared = declared[["licence_no", "window"]].drop_duplicates()
     missing = licensed.merge(declared, on=KEYS, how="left", indicator=True)
-    missing = missing[missing["_merge"] == "left_only"][KEYS]
+    missing = missing[missing["_merge"] == "left_only"][[*KEYS, "whole"]]
     if missing.empty:
         return []
-    trading = _trading(ctx, missing)
+    trading = _trading(ctx, missing[KEYS])
     ids = evidence_ids(trading, KEYS, "item_id", weight="net_mass_kg")
     traded = trading.groupby(KEYS, sort=False).agg(
         kg=("net_mass_kg", "sum"), items=("item_id", "size")).to_dict("index")
-    return [_finding(ctx, row, ids, traded) for row in missing.itertuples()]
+    # The period a licence began in is reported only when customs shows the operator trading.
+    return [_finding(ctx, row, ids, traded) for row in missing.itertuples()
+            if row.whole or (row.licence_no, row.window) in traded]
 
 
 def _due_windows(ctx: Context) -> list[pd.Timestamp]:
@@ -58,7 +60,10 @@ def _due_windows(ctx: Context) -> list[pd.Timestamp]:
 
 
 def _licensed(ctx: Context, windows: list[pd.Timestamp]) -> pd.DataFrame:
-    """Return (licence_no, window) where some licence line was valid at the start or end."""
+    """Return (licence_no, window, whole) where a licence line was valid at the start or end.
+
+    `whole` says whether a licence was valid on the period's first day.
+    """
     pairs = {(s.licence_no, s.substance_code) for s in ctx.data.licences.states()}
     if ctx.licence_nos is not None:
         pairs = {p for p in pairs if p[0] in ctx.licence_nos}
@@ -73,7 +78,12 @@ def _licensed(ctx: Context, windows: list[pd.Timestamp]) -> pd.DataFrame:
     ], ignore_index=True).assign(need="any")
     answers = check_rows(ctx.data.licences, queries, "licence_no", "substance_code", "need", "on")
     valid = queries[answers["licensed"].to_numpy(dtype=bool)]
-    return valid[KEYS].drop_duplicates()
+    # Licensed on the first day of the period: the whole period is due. Licensed only by
+    # its last day: the licence began during the period, and a new licensee's first
+    # declaration is for its first full period.
+    whole = valid[valid["on"] == valid["window"]][KEYS].drop_duplicates()
+    result = valid[KEYS].drop_duplicates().merge(whole.assign(whole=True), on=KEYS, how="left")
+    return result.assign(whole=result["whole"].fillna(False).astype(bool))
 
 
 def _trading(ctx: Context, missing: pd.DataFrame) -> pd.DataFrame:
@@ -118,7 +128,8 @@ KIND = Kind(
     name="missing_declaration",
     title="Declaration missing after its deadline",
     help="An operator with a valid licence in a period that has not declared it some days after "
-         "the period ended; worse when customs shows it trading in that period.",
+         "the period ended; worse when customs shows it trading in that period. The period a "
+         "licence began in counts only when customs shows trading.",
     params={
         "period": Param("choice", "month", "how often operators declare",
                         choices=("month", "quarter")),
