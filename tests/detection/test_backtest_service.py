@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -52,10 +53,14 @@ def _rules(tmp_path: Path, name: str, threshold_kg: int | None = None) -> Path:
     folder = tmp_path / name
     folder.mkdir()
     text = (RULES / "threshold.yaml").read_text(encoding="utf-8")
+    # The fixed threshold alone decides here (the rule in force also asks for a market
+    # outlier, which three purchases by one operator cannot show).
+    assert "outlier_multiple: 2" in text
+    text = text.replace("outlier_multiple: 2", "outlier_multiple: null")
     if threshold_kg is not None:
         assert "108-24-7: 1000 " in text
         text = text.replace("108-24-7: 1000 ", f"108-24-7: {threshold_kg} ")
-        text = text.replace("version: 1", "version: 2")
+        text = text.replace("version: 2", "version: 3")
     (folder / "threshold.yaml").write_text(text, encoding="utf-8")
     return folder
 
@@ -77,7 +82,7 @@ def test_loosening_the_threshold_adds_an_alert(stored, db_session, tmp_path):
     [rule] = _backtest(stored, db_session, proposed, in_force).rules
 
     assert (rule.rule_id, rule.change) == ("large-movement", "edited")
-    assert (rule.in_force.version, rule.proposed.version) == (1, 2)
+    assert (rule.in_force.version, rule.proposed.version) == (2, 3)
     assert rule.added == [KEY_800]
     assert rule.unchanged == [KEY_1500, KEY_1200]
     assert rule.removed == []
@@ -110,17 +115,26 @@ def test_identical_folders_change_nothing(stored, db_session, tmp_path):
     assert backtest.totals["added"] == backtest.totals["removed"] == 0
 
 
-def test_rule_and_since_options(stored, db_session, tmp_path):
-    proposed = tmp_path / "all"
-    shutil.copytree(RULES, proposed)
+def _rules_in_force(tmp_path: Path) -> Path:
+    """Copy every rule file in force, threshold.yaml with the fixed threshold alone."""
+    folder = tmp_path / "in-force-all"
+    shutil.copytree(RULES, folder)
+    shutil.copy(_rules(tmp_path, "in-force-threshold") / "threshold.yaml", folder)
+    return folder
 
-    backtest = _backtest(stored, db_session, proposed, RULES, rule_ids=["large-movement"],
+
+def test_rule_and_since_options(stored, db_session, tmp_path):
+    in_force = _rules_in_force(tmp_path)
+    proposed = tmp_path / "all"
+    shutil.copytree(in_force, proposed)
+
+    backtest = _backtest(stored, db_session, proposed, in_force, rule_ids=["large-movement"],
                          since=date(2025, 4, 1))
 
     [rule] = backtest.rules
     assert rule.unchanged == [KEY_1200]
     with pytest.raises(ValueError, match="no rule nonexistent"):
-        _backtest(stored, db_session, proposed, RULES, rule_ids=["nonexistent"])
+        _backtest(stored, db_session, proposed, in_force, rule_ids=["nonexistent"])
 
 
 def test_invalid_rule_files_raise_with_file_and_line(stored, db_session, tmp_path):
@@ -144,14 +158,17 @@ def test_cli_writes_nothing_and_prints_the_table(stored, runner, db_session, tmp
     _rules(tmp_path, "edited", 2000)
     shutil.copy(tmp_path / "edited" / "threshold.yaml", proposed / "threshold.yaml")
 
-    # In force: the installation's rules folder (VIGIA_RULES_DIR, default the repository's).
+    # In force: the installation's rules folder (VIGIA_RULES_DIR, default the repository's);
+    # here a copy of it where the threshold rule counts the fixed threshold alone.
+    services = vigia(stored)
+    services.settings = replace(services.settings, rules_dir=_rules_in_force(tmp_path))
     result = runner.invoke(args=["rules", "backtest", str(proposed), "--as-of", "2025-09-01"])
 
     assert result.exit_code == 0, result.output
     assert _row_counts(db_session) == before
     lines = result.output.splitlines()
     row = next(t for t in lines if t.startswith("large-movement "))
-    assert row.split()[:13] == ["large-movement", "edited", "v1", "active", "v2", "active",
+    assert row.split()[:13] == ["large-movement", "edited", "v2", "active", "v3", "active",
                                 "2", "0", "+0", "-2", "0", "1", "0"]
     assert f"  large-movement: {KEY_1200}" in lines
     assert any(t.startswith("quota-annual ") and " same " in t for t in lines)
@@ -169,7 +186,7 @@ def test_cli_json(stored, runner, tmp_path):
     assert report["totals"]["added"] == 1
     [rule] = report["rules"]
     assert (rule["rule_id"], rule["added"]) == ("large-movement", [KEY_800])
-    assert rule["proposed"] == {"version": 2, "mode": "active", "findings": 3, "alerts": 3,
+    assert rule["proposed"] == {"version": 3, "mode": "active", "findings": 3, "alerts": 3,
                                 "error": None}
 
 
