@@ -218,7 +218,10 @@ def test_cli_bad_options_exit_with_one_line(stored, runner, tmp_path, args, reas
     assert len(lines) == 1 and lines[0].startswith("error: ") and reason in lines[0], lines
 
 
-def test_cli_without_a_folder_shows_what_the_rules_in_force_raise(stored, runner, db_session):
+def test_cli_without_a_folder_shows_what_the_rules_in_force_raise(stored, runner, db_session,
+                                                                  tmp_path):
+    services = vigia(stored)
+    services.settings = replace(services.settings, rules_dir=_rules_in_force(tmp_path))
     before = _row_counts(db_session)
 
     result = runner.invoke(args=["rules", "backtest", "--as-of", "2025-09-01",
@@ -227,5 +230,5 @@ def test_cli_without_a_folder_shows_what_the_rules_in_force_raise(stored, runner
     assert result.exit_code == 0, result.output
     assert _row_counts(db_session) == before
     row = next(t for t in result.output.splitlines() if t.startswith("large-movement "))
-    assert row.split()[1:] == ["same", "v1", "active", "v1", "active", "2", "2", "+0", "-0",
+    assert row.split()[1:] == ["same", "v2", "active", "v2", "active", "2", "2", "+0", "-0",
                                "2", "0", "0"]
