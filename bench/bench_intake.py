@@ -1,14 +1,19 @@
 """Intake benchmark (not a test): whole declarations import against raw baselines.
 
-    .venv/bin/python bench/bench_intake.py [--rows 1000000] [--backends sqlite,postgresql]
+    flock /tmp/vigia-bench.lock .venv/bin/python bench/bench_intake.py \
+        [--rows 1000000] [--xlsx-rows 100000] [--backends sqlite,postgresql]
 
-For each backend, in a fresh child process (so peak memory is its own): a new database
-built by the migrations, the demo registry imported, then the timed part: `import_file` of a
-declarations CSV (Windows-1252, `;`, decimal comma, Spanish headers) — parse, validate,
-convert, store with the real table's indexes, commit. Beside it, in the same run, the raw
-baselines: `pandas.read_csv` of the file, PostgreSQL `COPY` of the same file into an
-unindexed table, and sqlite3 `executemany` of the parsed rows. Results go to stdout as JSON
-and, with --write, into docs/benchmarks.md.
+For each backend and file, in a fresh child process (so peak memory is its own): a new
+database built by the migrations, the demo registry imported, then the timed part:
+`import_one` of a declarations file — parse, validate, convert, store with the real table's
+indexes and foreign keys, commit. The CSV is Windows-1252, `;`, decimal comma, Spanish
+headers; the XLSX holds the first --xlsx-rows of it with real date and number cells.
+
+Beside it, in the same run, the raw baselines: `pandas.read_csv` of the file, PostgreSQL
+`COPY` of the same file into an unindexed text table, sqlite3 `executemany` of the split rows
+into a plain table, and the storage floor: the database alone putting the already converted
+lines into a copy of the real `declaration_line` table (same indexes and foreign keys).
+Results go to stdout as JSON; docs/benchmarks.md reports them.
 """
 
 from __future__ import annotations
@@ -41,6 +46,31 @@ def prepare(rows: int) -> tuple[Path, Path]:
     return path, registry
 
 
+def prepare_xlsx(csv_path: Path, rows: int) -> Path:
+    """Write (once, cached) the first `rows` lines of the CSV as a workbook with typed cells."""
+    import pandas as pd
+    from openpyxl import Workbook
+
+    path = OUT / f"{csv_path.stem}_{rows}.xlsx"
+    if path.exists():
+        return path
+    frame = pd.read_csv(csv_path, sep=";", encoding="cp1252", dtype=str, keep_default_na=False,
+                        nrows=rows)
+    dates = pd.to_datetime(frame["Fecha"], format="%d/%m/%Y").dt.date
+    quantities = pd.to_numeric(frame["Cantidad"].str.replace(".", "", regex=False)
+                               .str.replace(",", ".", regex=False))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Declaración")
+    sheet.append(list(frame.columns))
+    for values, day, quantity in zip(frame.itertuples(index=False), dates, quantities,
+                                     strict=True):
+        row = [v or None for v in values]
+        row[3], row[5] = day, float(quantity)
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
 def fresh_database(backend: str, folder: Path) -> str:
     """Return the URL of a new, empty database of a backend."""
     if backend == "sqlite":
@@ -70,17 +100,62 @@ def child(backend: str, path: Path, registry: Path) -> dict:
     with app.app_context():
         import_one(services, feed="registry", path=registry, submitted_by="bench",
                    as_of=date.today())
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         outcome = import_one(services, feed="declarations", path=path, submitted_by="bench",
                              as_of=date.today())
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        floor = storage_floor(services.db.engine, backend)
     services.db.engine.dispose()
     return {
-        "backend": backend, "seconds": round(seconds, 2), "rows_read": outcome.rows_read,
+        "backend": backend, "file": path.name, "seconds": round(seconds, 2),
+        "cpu_seconds_client": round(cpu, 2), "rows_read": outcome.rows_read,
         "rows_stored": outcome.rows_stored, "rows_rejected": outcome.rows_rejected,
-        "rows_per_s": round(outcome.rows_read / seconds),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rows_per_s": round(outcome.rows_read / seconds), "peak_rss_mb": round(peak),
+        "storage_floor": floor,
     }
+
+
+def _cpu_seconds() -> float:
+    """Return this process's user + system CPU time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def storage_floor(engine, backend: str) -> dict:
+    """Time the database alone storing the imported lines again, into a copy of the table."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        rows = conn.execute(text("SELECT count(*) FROM declaration_line")).scalar_one()
+        if backend == "postgresql":
+            conn.execute(text("CREATE TABLE floor_line (LIKE declaration_line INCLUDING ALL)"))
+            conn.execute(text(
+                "ALTER TABLE floor_line ADD FOREIGN KEY (batch_id) REFERENCES import_batch (id), "
+                "ADD FOREIGN KEY (declaration_id) REFERENCES declaration (id)"))
+            raw = conn.connection.driver_connection
+            buffer = bytearray()
+            with raw.cursor() as cursor, cursor.copy(
+                    "COPY declaration_line TO STDOUT") as copy:
+                for block in copy:
+                    buffer += block
+            started = time.perf_counter()
+            with raw.cursor() as cursor, cursor.copy("COPY floor_line FROM STDIN") as copy:
+                copy.write(bytes(buffer))
+            how = "COPY (text) of the stored lines into a copy of declaration_line"
+        else:
+            for (sql,) in conn.execute(text(
+                    "SELECT sql FROM sqlite_master WHERE tbl_name = 'declaration_line' "
+                    "AND sql IS NOT NULL ORDER BY type DESC")).all():
+                conn.execute(text(sql.replace("declaration_line", "floor_line")))
+            started = time.perf_counter()
+            conn.execute(text("INSERT INTO floor_line SELECT * FROM declaration_line"))
+            how = "INSERT ... SELECT of the stored lines into a copy of declaration_line"
+        seconds = time.perf_counter() - started
+        conn.execute(text("DROP TABLE floor_line"))
+    return {"how": how, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds)}
 
 
 def raw_read_csv(path: Path) -> dict:
@@ -132,22 +207,29 @@ def raw_executemany_sqlite(path: Path) -> dict:
 
 
 def main() -> None:
-    """Run the benchmark and print (optionally write) the figures."""
+    """Run the benchmark and print the figures as JSON."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     path, registry = prepare(args.rows)
     if args.child:
-        print(json.dumps(child(args.child, path, registry)))
+        print(json.dumps(child(args.child, Path(args.file), registry)))
         return
+    files = [path]
+    if args.xlsx_rows:
+        files.append(prepare_xlsx(path, args.xlsx_rows))
     results = {"rows": args.rows, "file_mb": round(path.stat().st_size / 1e6, 1),
                "read_csv": raw_read_csv(path), "imports": []}
     for backend in args.backends.split(","):
-        out = subprocess.run([sys.executable, __file__, "--rows", str(args.rows),
-                              "--child", backend], check=True, capture_output=True, text=True)
-        results["imports"].append(json.loads(out.stdout.strip().splitlines()[-1]))
+        for file in files:
+            out = subprocess.run([sys.executable, __file__, "--rows", str(args.rows),
+                                  "--child", backend, "--file", str(file)],
+                                 check=True, capture_output=True, text=True)
+            results["imports"].append(json.loads(out.stdout.strip().splitlines()[-1]))
         if backend == "postgresql":
             results["raw_copy_postgresql"] = raw_copy_postgres(path)
     results["raw_executemany_sqlite"] = raw_executemany_sqlite(path)
