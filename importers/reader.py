@@ -40,6 +40,7 @@ class FileReader:
         src = Source(source)
         sniffed = sniff(src, filename=filename, limits=limits)
         self.warnings = list(sniffed.warnings)
+        self._file_warnings = list(self.warnings)  # not yet passed on with a chunk
         self.encoding = sniffed.encoding
         self._percent_columns: set[str] = set()
         if sniffed.kind == "csv":
@@ -105,9 +106,12 @@ class FileReader:
         records = build_records(columns, cells, int_columns=self.feed.int_columns)
         errors = sorted(raw.errors + cells.errors(), key=lambda e: e.row)
         fresh = self.state.notes - reported
+        # File-level remarks (a CSV named .xlsx) travel with the first chunk, notes once each.
+        said, self._file_warnings = self._file_warnings, []
         reported.update(fresh)
         return Chunk(
-            records, errors, raw.rows_read, self.describe(fresh), self.sheet, self.encoding
+            records, errors, raw.rows_read, said + self.describe(fresh), self.sheet,
+            self.encoding,
         )
 
     def describe(self, notes: Counter) -> list[str]:

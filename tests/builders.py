@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -60,3 +61,19 @@ def licence_state(**overrides: Any) -> LicenceState:
     }
     values.update(overrides)
     return LicenceState(**values)
+
+
+REGISTRY_HEADER = ("licence_no;operator_name;tax_id;activity;substance;annual_quota_kg;"
+                   "valid_from;valid_to;status")
+REGISTRY = [
+    "LIC-001;Química Andina S.A.;20100000001;distributor;acetone;8000;2024-01-01;2026-12-31;active",
+    "LIC-001;Química Andina S.A.;20100000001;distributor;toluene;;2024-01-01;2026-12-31;active",
+    "LIC-002;Pinturas del Sur;20100000002;end_user;toluene;1200;2024-01-01;2026-12-31;active",
+]
+DECLARATION_HEADER = "licence_no;period;movement;date;substance;quantity;unit;concentration_pct"
+
+
+def write(path: Path, header: str, rows: list[str]) -> Path:
+    """Write a `;`-separated UTF-8 file of a header and rows."""
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path

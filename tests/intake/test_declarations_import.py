@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from app.intake.models import ImportBatch
 from app.movements.models import Declaration, DeclarationLine
+from tests.builders import DECLARATION_HEADER, write
 
-REGISTRY_HEADER = ("licence_no;operator_name;tax_id;activity;substance;annual_quota_kg;"
-                   "valid_from;valid_to;status")
-REGISTRY = [
-    "LIC-001;Química Andina S.A.;20100000001;distributor;acetone;8000;2024-01-01;2026-12-31;active",
-    "LIC-001;Química Andina S.A.;20100000001;distributor;toluene;;2024-01-01;2026-12-31;active",
-    "LIC-002;Pinturas del Sur;20100000002;end_user;toluene;1200;2024-01-01;2026-12-31;active",
-]
-DECLARATION_HEADER = "licence_no;period;movement;date;substance;quantity;unit;concentration_pct"
 JANUARY = [
     "LIC-001;2025-01;opening_stock;2025-01-01;acetone;100;kg;",
     "LIC-001;2025-01;purchase;2025-01-10;acetone;500;kg;",
@@ -26,20 +18,6 @@ JANUARY = [
     "LIC-002;2025-01;purchase;2025-01-12;toluene;300;kg;50",
 ]
 FEBRUARY = ["LIC-001;2025-02;purchase;2025-02-03;acetone;50;kg;"]
-
-
-def write(path: Path, header: str, rows: list[str]) -> Path:
-    """Write a `;`-separated UTF-8 file."""
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def registered(runner, tmp_path):
-    """Import a small registry (LIC-001, LIC-002) through the command line."""
-    result = runner.invoke(args=["import", "registry",
-                                 str(write(tmp_path / "registry.csv", REGISTRY_HEADER, REGISTRY))])
-    assert result.exit_code == 0, result.output
 
 
 def declarations(session) -> list[tuple]:
