@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +15,8 @@ from app.intake.service import ImportOutcome
 from app.pipeline import import_one
 
 log = logging.getLogger(__name__)
-BIG_FILE = 20 * 1024 * 1024
+BIG_FILE = 20 * 1024 * 1024  # smaller files are read in a few seconds: no progress shown
+PROGRESS_EVERY = 2.0  # seconds between progress lines when stderr is not a terminal
 
 
 def run_imports(
@@ -40,28 +43,57 @@ def run_imports(
 def _import_one(services, *, feed: str, path: Path, submitted_by: str,
                 as_of: date) -> ImportOutcome | None:
     """Import one file in one transaction; report unexpected failures without a traceback."""
-    bar = _progress_bar(path)
+    progress = progress_reporter(path)
     try:
         return import_one(services, feed=feed, path=path, submitted_by=submitted_by,
-                          as_of=as_of, progress=bar)
+                          as_of=as_of, progress=progress)
     except Exception as exc:  # one bad file must not stop the others; nothing was stored
         log.exception("import of %s failed", path)
         click.secho(f"{path.name}: import failed, nothing stored: {exc}", fg="red", err=True)
         return None
     finally:
-        if bar is not None:
+        if progress is not None:
+            progress.finish()
+
+
+class ProgressReporter:
+    """Say on stderr how far the reading of a large file has got.
+
+    On a terminal one line is rewritten in place; otherwise (a log, a cron job) a plain line
+    is written at most every PROGRESS_EVERY seconds.
+    """
+
+    def __init__(self, name: str, *, live: bool):
+        self.name, self.live = name, live
+        self.started = self.last = time.monotonic()
+        self.rows = 0
+        self.shown = False
+
+    def __call__(self, rows: int) -> None:
+        """Report the rows read so far."""
+        self.rows = rows
+        now = time.monotonic()
+        if not self.live and now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        rate = rows / max(now - self.started, 1e-9)
+        text = f"{self.name}: {rows:,} rows read ({rate:,.0f} rows/s)"
+        click.echo(f"\r{text}" if self.live else text, nl=not self.live, err=True)
+        self.shown = True
+
+    def finish(self) -> None:
+        """End the live line so that the summary starts on its own line."""
+        if self.live and self.shown:
             click.echo("", err=True)
 
 
-def _progress_bar(path: Path):
-    """Return a progress callback for large files (rows read so far), or None."""
+def progress_reporter(path: Path, *, live: bool | None = None) -> ProgressReporter | None:
+    """Return a progress reporter for a large file (rows read so far), or None for small ones."""
     if path.stat().st_size < BIG_FILE:
         return None
-
-    def report(rows: int) -> None:
-        click.echo(f"\r{path.name}: {rows:,} rows read…", nl=False, err=True)
-
-    return report
+    if live is None:
+        live = sys.stderr.isatty()
+    return ProgressReporter(path.name, live=live)
 
 
 def print_outcome(outcome: ImportOutcome, *, max_errors: int) -> None:
