@@ -84,6 +84,7 @@ def percent_formatted(src: Source, layout: SheetLayout, positions: dict[str, int
     Such a cell shows 33 % but holds 0.33; calamine gives the value without its format, so
     the first rows are looked at with openpyxl (XLSX only; other workbooks keep values).
     """
+    positions = _fraction_columns(layout, positions)
     if not positions:
         return set()
     from openpyxl import load_workbook  # only needed for this rare question
@@ -111,6 +112,26 @@ def percent_formatted(src: Source, layout: SheetLayout, positions: dict[str, int
     except Exception:  # not an XLSX openpyxl can read: the values stay as they are
         return set()
     return {name for name, flags in seen.items() if flags and all(flags)}
+
+
+def _fraction_columns(layout: SheetLayout, positions: dict[str, int]) -> dict[str, int]:
+    """Keep the columns whose first numbers include a fraction (0 < x <= 1).
+
+    Only such a value can be a percentage cell (33 % is held as 0.33); a column of 33s and
+    36.5s reads the same whatever its format. Asking openpyxl costs a parse of the whole
+    shared-string table (seconds on a large workbook), so it is asked only when it matters.
+    """
+    if layout.loaded is None:
+        return positions
+    start = layout.header_index + 1
+    head = itertools.islice(layout.loaded.iter_rows(), start, start + PERCENT_FORMAT_ROWS)
+    fractions: set[str] = set()
+    for row in head:
+        for name, position in positions.items():
+            value = row[position] if position < len(row) else None
+            if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1:
+                fractions.add(name)
+    return {name: position for name, position in positions.items() if name in fractions}
 
 
 def iter_sheet(

@@ -15,6 +15,8 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 NULL = r"\N"
+_COPY_SPECIAL = ("\\", "\t", "\n", "\r")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 COPY_ROWS = 20_000  # rows per write to the COPY stream
 SQLITE_CACHE_KIB = 256 * 1024  # page cache while bulk inserting (SQLite default: 2 MB)
 
@@ -53,33 +55,37 @@ def _copy_column(column: pd.Series) -> list[str]:
     if pd.api.types.is_bool_dtype(column):
         return np.where(column.to_numpy(), "t", "f").tolist()
     if pd.api.types.is_integer_dtype(column):
-        return column.to_numpy().astype(str).tolist()
+        return list(map(str, column.tolist()))
     if pd.api.types.is_float_dtype(column):
-        values = column.to_numpy(dtype=np.float64)
-        return np.where(np.isnan(values), NULL, values.astype(str)).tolist()
+        # Python's repr is the shortest exact text of a float, and faster than numpy's.
+        return [NULL if v != v else repr(v) for v in column.tolist()]
     kind = pd.api.types.infer_dtype(column, skipna=True)
     if kind == "date":
-        days = np.array(column.to_numpy(dtype=object), dtype="datetime64[D]")
-        return np.where(np.isnat(days), NULL, days.astype(str)).tolist()
-    values = column.astype(object)
-    missing = values.isna().to_numpy()
+        return _date_texts(column, missing=NULL)
     if kind != "string":
-        values = pd.Series([_copy_text(v) for v in values.tolist()], index=values.index,
-                           dtype=object)
-    text = values.where(~missing, "")
-    special = text.str.contains(r"[\\\t\n\r]", regex=True).to_numpy(dtype=bool)
-    if special.any():  # the text format escapes backslash, tab and line breaks
-        escaped = text[special]
-        for char, escape in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
-            escaped = escaped.str.replace(char, escape, regex=False)
-        text[special] = escaped
-    return np.where(missing, NULL, text.to_numpy(dtype=object)).tolist()
+        return [NULL if v is None else _copy_text(v) for v in map(_sqlite_value, column.tolist())]
+    values = column.tolist()
+    missing = column.isna().to_numpy()
+    if missing.any():
+        values = [NULL if gone else v for v, gone in zip(values, missing, strict=True)]
+    joined = "".join(v for v, gone in zip(values, missing, strict=True) if not gone)
+    if any(char in joined for char in _COPY_SPECIAL):  # the text format escapes these
+        values = [v if gone else v.translate(_COPY_ESCAPES)
+                  for v, gone in zip(values, missing, strict=True)]
+    return values
 
 
-def _copy_text(value) -> str:
-    """Return a value of a mixed column as the text PostgreSQL reads for it."""
-    stored = _sqlite_value(value)
-    return str(int(stored) if isinstance(stored, bool) else stored)
+def _date_texts(column: pd.Series, *, missing) -> list:
+    """Write date objects as ISO text, converting each distinct date once."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    texts = np.array([day.isoformat() for day in uniques] + [missing], dtype=object)
+    return texts[codes].tolist()  # code -1 (missing) takes the last entry
+
+
+def _copy_text(stored) -> str:
+    """Return a value of a mixed column (already in storage form) as COPY text."""
+    text = str(int(stored) if isinstance(stored, bool) else stored)
+    return text.translate(_COPY_ESCAPES)
 
 
 def _executemany_sqlite(raw, table: str, columns: list[str], frame: pd.DataFrame) -> None:
@@ -118,11 +124,7 @@ def _sqlite_column(column: pd.Series) -> list:
     if kind == "string" or kind == "empty":
         return column.astype(object).where(column.notna(), None).tolist()
     if kind == "date":
-        # date objects -> 'YYYY-MM-DD' through numpy, not one isoformat() call per value
-        days = np.array(column.to_numpy(dtype=object), dtype="datetime64[D]")
-        text = days.astype(str).astype(object)
-        text[np.isnat(days)] = None
-        return text.tolist()
+        return _date_texts(column, missing=None)
     return [_sqlite_value(v) for v in column.tolist()]
 
 

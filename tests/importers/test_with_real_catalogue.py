@@ -162,6 +162,26 @@ def test_percent_formatted_cells_read_as_shown(
     assert result.records["concentration_pct"].tolist() == expected
 
 
+def test_cell_formats_are_read_only_when_a_fraction_could_be_a_percentage(
+    tmp_path, real_context, monkeypatch
+):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(THINNER_HEADER)
+    for value in (33, 60, None):
+        sheet.append(["LIC-1", "2025-03", "Compra", "05/03/2025", "Thinner", 10, "kg", value])
+        sheet.cell(sheet.max_row, 8).number_format = "0%"
+    path = tmp_path / "pct.xlsx"
+    workbook.save(path)
+    asked = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: asked.append(a) or 1 / 0)
+    result = read_file("declarations", path, filename="pct.xlsx", context=real_context)
+    assert asked == []  # 33 and 60 read the same whatever their format: openpyxl not asked
+    assert result.records["concentration_pct"].tolist() == [33.0, 60.0]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("33 %", 33.0), ("33%", 33.0), ("% 33", 33.0), ("36,5 % p/p", 36.5), ("98%w/w", 98.0)],
