@@ -30,6 +30,12 @@ _LICENCE = (
     "inscripción", "código de registro", "número de autorización", "autorización",
     "número de licença", "licença", "registro do operador", "licencia del declarante",
     "registro del declarante", "registration no", "permit no",
+    # the names of the national registers: Peru IQBF/RCBF, Argentina RENPRE, Colombia CCITE,
+    # Ecuador calificación, Mexico permiso, Brazil CLF/CRC (Polícia Federal)
+    "registro IQBF", "Nº registro IQBF", "registro RCBF", "Nº RCBF", "RENPRE", "Nº RENPRE",
+    "inscripción RENPRE", "CCITE", "Nº CCITE", "certificado de carencia", "calificación",
+    "código de calificación", "Nº calificación", "permiso", "Nº permiso", "Nº de permiso",
+    "CLF", "Nº CLF", "CRC", "Nº CRC", "licença PF", "registro único", "Nº registro único",
 )
 _TAX_ID = (
     "tax_id", "tax id", "tax number", "taxpayer id", "vat number", "RUC", "RUT", "NIT", "CUIT",
@@ -40,9 +46,18 @@ _SUBSTANCE = (
     "substance", "substance name", "chemical", "sustancia", "sustancia química",
     "sustancia controlada", "nombre de la sustancia", "substância", "substancia",
     "produto químico", "producto químico", "insumo químico", "insumo químico fiscalizado",
-    "IQBF", "bien fiscalizado", "precursor", "sustancia fiscalizada",
+    "IQBF", "bien fiscalizado", "precursor", "sustancia fiscalizada", "insumo",
+    "descripción del insumo", "nombre del insumo", "insumo fiscalizado", "insumo químico",
+    "descripción del bien fiscalizado", "nombre del bien fiscalizado", "descripción IQBF",
+    "descripción de la sustancia", "nombre del producto químico", "nome da substância",
+    "descrição da substância", "produto controlado", "producto controlado",
+    "sustancia química controlada", "nombre comercial", "nombre químico",
 )
-_SUBSTANCE_WEAK = ("producto", "produto", "product", "CAS", "Nº CAS", "código CAS", "material")
+_SUBSTANCE_WEAK = (
+    "producto", "produto", "product", "CAS", "Nº CAS", "código CAS", "material",
+    "nombre del producto", "descripción", "descripción del producto", "descrição",
+    "descrição do produto", "artículo", "item description", "description",
+)
 _COUNTRY = ("país", "pais", "country", "nación")
 _QUANTITY_KG = (
     "quantity_kg", "quantity kg", "quantity", "cantidad", "cantidad kg", "cantidad en kg",
@@ -112,6 +127,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "period", "periodo", "período", "mes", "mês", "mes declarado", "periodo declarado",
         "periodo tributario", "mes/año", "mes y año", "competencia", "competência",
         "mes de referencia", "mês de referência", "month", "reporting period",
+        "mes de declaración", "periodo AAAA-MM", "periodo MM/AAAA", "periodo AAAAMM",
+        "periodo YYYY-MM", "periodo de declaración", "período de apuração", "mes/ano",
+        "periodo informado", "mes informado",
     ),
     "movement": (
         "movement", "movement type", "movimiento", "tipo de movimiento", "tipo de operación",
@@ -120,23 +138,30 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "tipo de movimento", "tipo movimento", "tipo de movimentação", "tipo mov.", "mov.",
         "tipo de mov.", "clase de movimiento", "naturaleza del movimiento",
         "natureza da operação", "natureza do movimento", "transação", "tipo de transação",
-        "transaction type",
+        "transaction type", "tipo de op.", "tipo op.", "concepto del movimiento",
+        "tipo de registro", "clase de operación", "tipo de ingreso/salida",
     ),
     "date": (
         "date", "fecha", "data", "fecha de movimiento", "fecha de operación",
         "fecha del documento", "fecha de emisión", "data do movimento", "data da operação",
         "fecha de aceptación", "fecha de numeración", "data de registro", "fecha de envío",
         "fecha de notificación", "data de envio", "acceptance date", "movement date",
-        "fecha de la transacción",
+        "fecha de la transacción", "fecha mov.", "fecha doc.", "fecha de documento",
+        "fecha emisión", "F. emisión", "fecha del movimiento", "fecha factura",
+        "fecha de factura", "fecha de la factura", "data de emissão", "data emissão",
+        "fecha de despacho", "fecha de guía", "fecha comprobante", "data da nota",
     ),
     "quantity": (
         "quantity", "qty", "cantidad", "cant.", "cant", "quantidade", "qtd", "qtde",
         "cantidad declarada", "cantidad de producto", "cantidad producto", "volumen",
-        "amount",
+        "amount", "cantidad neta", "cantidad física", "cantidad del insumo", "quant.",
+        "quantidade declarada", "cantidad movida",
     ),
     "unit": (
         "unit", "unidad", "unidade", "unidad de medida", "unidade de medida", "UM", "U.M.",
         "U/M", "UOM", "unit of measure", "medida", "und", "unid", "unidades",
+        "unid. medida", "unidad med.", "U. medida", "unid. de medida", "und. medida",
+        "unidad de medida comercial", "unid. med.", "UND", "un", "unid.", "U.M",
     ),
     "concentration_pct": _with_pct(
         "concentration_pct", "concentration", "concentración", "concentração", "conc.",
@@ -144,7 +169,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "% m/m", "% peso", "porcentaje", "percentual", "porcentagem", "ley %", "grado %",
         "concentración del producto", "concentración de la sustancia", "% de sustancia",
         "% sustancia", "% de pureza", "% de concentración", "% da substância",
-        "teor da substância", "strength", "assay",
+        "teor da substância", "strength", "assay", "concentración p/p", "pureza p/p",
+        "concentración w/w", "concentración (% en peso)", "conc. p/p", "porcentaje de pureza",
     ),
     "counterparty_licence": (
         "counterparty_licence", "counterparty licence", "counterparty license",
@@ -159,7 +185,13 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "nombre contraparte", "nombre de la contraparte", "cliente/proveedor",
         "proveedor/cliente", "razón social contraparte", "razón social cliente/proveedor",
         "tercero", "nombre del tercero", "fornecedor/cliente", "cliente/fornecedor",
-        "nome da contraparte", "razão social contraparte",
+        "nome da contraparte", "razão social contraparte", "razón social cliente",
+        "razón social proveedor", "razón social del cliente", "razón social del proveedor",
+        "nombre proveedor/cliente", "nombre cliente/proveedor", "nombre del cliente",
+        "nombre del proveedor", "cliente o proveedor", "proveedor o cliente", "nome do cliente",
+        "nome do fornecedor", "razão social do cliente", "razão social do fornecedor",
+        "razón social proveedor/cliente", "razón social cliente/proveedor",
+        "destinatario/remitente", "remitente/destinatario",
     ),
     "counterparty_country": (
         "counterparty_country", "counterparty country", "país contraparte",
@@ -171,13 +203,20 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "número de documento", "factura", "Nº factura", "guía", "guía de remisión",
         "comprobante", "Nº comprobante", "nota fiscal", "NF", "Nº NF", "NF-e",
         "documento de soporte", "documento soporte", "referencia", "invoice", "invoice no",
-        "doc", "referência", "documento de referencia",
+        "doc", "referência", "documento de referencia", "Nº guía", "Nº guía de remisión",
+        "Nº factura/guía", "factura/guía", "guía/factura", "comprobante de pago",
+        "Nº comprobante de pago", "serie-número", "serie y número", "Nº de documento",
+        "documento sustentatorio", "Nº documento sustentatorio", "Nº nota fiscal",
+        "número da nota fiscal", "Nº NF-e", "remito", "Nº remito", "Nº de factura",
+        "Nº de guía", "factura o guía", "CFDI", "folio", "folio fiscal", "Nº folio",
     ),
     "payment_method": (
         "payment_method", "payment method", "payment", "forma de pago", "medio de pago",
         "modalidad de pago", "tipo de pago", "pago", "forma de pagamento", "meio de pagamento",
         "pagamento", "forma pago", "modo de pago",
         "modo de pagamento", "tipo de pagamento", "payment type", "paid by",
+        "medio de pago utilizado", "forma de cobro", "medio de cobro", "forma de pago/cobro",
+        "medio de pago/cobro",
     ),
     "delivery": (
         "delivery", "delivery method", "entrega", "tipo de entrega", "forma de entrega",
@@ -186,6 +225,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "condición de entrega", "condiciones de entrega", "entrega/recojo", "recojo/entrega",
         "retiro o entrega", "modalidade de entrega", "tipo de entrega/retirada",
         "entrega/retirada", "forma de envio", "delivery mode", "delivery terms",
+        "modalidad de despacho/retiro", "tipo de retiro", "forma de retiro", "despacho/retiro",
+        "retiro/despacho", "modalidad de traslado", "entrega o retiro",
     ),
     # customs
     "declaration_no": (
@@ -193,11 +234,16 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "DAM", "DI", "DUE", "DUCA", "DAI", "DEX", "pedimento", "número de pedimento",
         "Nº declaración", "número de declaración", "declaración", "declaración aduanera",
         "Nº DUA", "Nº DAM", "declaração", "número da declaração", "Nº DI",
+        "Nº DUI", "Nº DUE", "Nº DEX", "Nº DUCA", "Nº pedimento", "Nº DAI", "número DUA",
+        "número DAM", "número de DUA", "número de DAM", "DUA/DAM", "Nº declaración aduanera",
+        "Nº de declaración", "declaración de importación", "declaración de exportación",
+        "Nº DIN", "DIN", "Nº DUS", "DUS", "Nº DI/DUE", "número da DI", "número da DUE",
     ),
     "item_no": (
         "item_no", "item no", "item", "ítem", "Nº ítem", "número de ítem", "serie", "Nº serie",
         "adición", "adição", "línea", "Nº línea", "secuencia", "line", "line no",
-        "item number",
+        "item number", "Nº serie DUA", "serie DUA", "Nº adición", "Nº adição", "Nº de serie",
+        "Nº de ítem", "Nº de línea", "partida del pedimento", "secuencia de la partida",
     ),
     "flow": (
         "flow", "trade flow", "direction", "régimen", "régimen aduanero", "tipo de régimen",
@@ -244,7 +290,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "customs_office": (
         "customs_office", "customs office", "aduana", "aduana de despacho", "intendencia de aduana",
         "oficina aduanera", "alfândega", "unidade RFB", "recinto aduanero", "aduana de ingreso",
-        "aduana de salida", "URF de despacho", "customs",
+        "aduana de salida", "URF de despacho", "customs", "intendencia",
+        "intendencia de aduanas", "aduana de ingreso/salida", "código de aduana",
     ),
     "statistical_value_usd": (
         "statistical_value_usd", "statistical value", "statistical value usd",
@@ -289,13 +336,16 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 
 WEAK_ALIASES: dict[str, tuple[str, ...]] = {
     "substance": _SUBSTANCE_WEAK,
-    "movement": ("tipo", "type", "concepto", "concepto de movimiento"),
+    "movement": ("tipo", "type", "concepto", "concepto de movimiento", "motivo"),
     "counterparty_name": ("cliente", "proveedor", "fornecedor", "customer", "supplier"),
     "counterparty_country": ("origen/destino", "procedencia/destino"),
     "document_ref": ("DUA", "DAM", "número de DUA"),
     "goods_description": ("producto", "produto", "detalle", "detalhe"),
     "trader_name": ("importador", "exportador", "empresa", "operador"),
-    "partner_country": ("país de procedencia", "país de embarque", "procedencia", "origen"),
+    "partner_country": (
+        "país de procedencia", "país de embarque", "procedencia", "origen", "país de adquisición",
+        "país de compra", "país de expedición",
+    ),
     "statistical_value_usd": ("valor", "valor CIF", "CIF USD", "valor aduana", "valor en aduana"),
     "year": ("periodo", "período"),
     "source": ("origen", "referencia", "observaciones"),

@@ -22,6 +22,8 @@ class CodeTable:
 
     name: str
     synonyms: dict[str, tuple[str, ...]]
+    # Words deliberately not mapped, by their first normalised words, with the reason given.
+    refused: dict[str, str] = field(default_factory=dict)
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -44,7 +46,17 @@ class CodeTable:
 
     def unknown(self, text: str) -> str:
         """Explain why a value was refused, listing the accepted codes."""
+        words = normalise_text(text).split()
+        for size in range(len(words), 0, -1):
+            reason = self.refused.get(" ".join(words[:size]))
+            if reason:
+                return f"{self.name} {text!r} is not accepted: {reason}"
         return f"unknown {self.name} {text!r} (accepted: {', '.join(self.codes)})"
+
+
+def _refusals(reasons: dict[tuple[str, ...], str]) -> dict[str, str]:
+    """Spread one reason over the words it answers (compared normalised)."""
+    return {normalise_text(word): why for words, why in reasons.items() for word in words}
 
 
 MOVEMENT = CodeTable("movement", {
@@ -107,30 +119,64 @@ MOVEMENT = CodeTable("movement", {
         "inventario de cierre", "stock al cierre", "stock al cierre del mes",
         "existencia al cierre", "saldo final del mes", "saldo al cierre", "estoque de fechamento",
         "saldo de fechamento", "existência final", "saldo final do mês", "ending inventory",
-        "ending balance",
+        "ending balance", "stock al final", "existencia al final", "saldo al final del mes",
+        "saldo final de inventario", "inventario al cierre", "estoque no fim do mês",
     ),
-})
+}, refused=_refusals({
+    ("devolución", "devoluciones", "devolução", "devoluções", "return", "returns", "retorno",
+     "nota de crédito", "nota de credito"): (
+        "a return is not a movement of its own (whether stock comes in or goes out depends on "
+        "who returns it): declare goods returned by a customer as a purchase from that customer "
+        "and goods returned to a supplier as a sale to it"
+    ),
+    ("entrada", "salida", "saída", "saida", "ingreso", "egreso", "ingresos", "salidas",
+     "entradas", "saídas"): (
+        "which inflow or outflow? write compra, importación or producción for goods coming in; "
+        "venta, exportación, consumo or merma for goods going out"
+    ),
+    ("ajuste", "ajustes", "ajuste de inventario", "regularización", "regularizacion"): (
+        "an inventory adjustment says neither where the goods went nor where they came from: "
+        "declare the loss (merma) or the movement it corrects"
+    ),
+    ("transferencia", "traslado", "transferência", "transfer"): (
+        "a transfer between the operator's own premises does not change its stock; a transfer "
+        "to another company is a sale (venta)"
+    ),
+}))
 
 STOCK_MOVEMENTS = frozenset({"opening_stock", "closing_stock"})
 
 UNIT = CodeTable("unit", {
     "kg": ("kgs", "kilo", "kilos", "kilogramo", "kilogramos", "quilo", "quilos", "quilograma",
            "quilogramas", "kilogram", "kilograms", "kilogramme", "kilogrammes", "kgr", "kilo(s)",
-           "kilogramo(s)", "kg.", "kilogr"),
+           "kilogramo(s)", "kg.", "kilogr", "kgm", "kilogramo neto", "kg neto",
+           "kilogramos netos", "kn", "kgs."),
     "g": ("gr", "grs", "gramo", "gramos", "grama", "gramas", "gram", "grams", "gramme", "grm",
-          "gramo(s)", "gr."),
+          "gramo(s)", "gr.", "grs.", "grm.", "gs"),
     "t": ("tn", "ton", "tons", "tonelada", "toneladas", "tm", "tonelada métrica",
           "toneladas métricas", "tonne", "tonnes", "metric ton", "tonelada(s)", "ton.",
-          "tons métricas", "metric tons", "mt"),
+          "tons métricas", "metric tons", "mt", "tne", "tn.", "tm.", "t.m.", "tons."),
     "L": ("lt", "lts", "ltr", "ltrs", "litro", "litros", "liter", "liters", "litre", "litres",
-          "l", "lit", "litro(s)", "lt."),
+          "l", "lit", "litro(s)", "lt.", "lts.", "ltr.", "l.", "ltr", "lts"),
+    # US gallon, the gallon of the Americas (solvents are sold by the gallon in the region)
+    "gal": ("galón", "galones", "gl", "gln", "gls", "gal.", "gallon", "gallons", "galão",
+            "galões", "us gal", "galón americano"),
     "mL": ("mililitro", "mililitros", "millilitre", "millilitres", "milliliter", "milliliters",
-           "cc", "cm3", "ml.", "mls", "mililitro(s)", "cm³", "c.c."),
-})
+           "cc", "cm3", "ml.", "mls", "mililitro(s)", "cm³", "c.c.", "mlt"),
+}, refused=_refusals({
+    ("bidón", "bidones", "cilindro", "cilindros", "tambor", "tambores", "balde", "baldes",
+     "saco", "sacos", "bolsa", "bolsas", "caja", "cajas", "envase", "envases", "frasco",
+     "frascos", "botella", "botellas", "tanque", "isotanque", "IBC", "unidad", "unidades",
+     "und", "unid", "pieza", "piezas", "tambor de 200 l", "cilindro de 200 l", "galonera",
+     "bombona", "tambores de 200 l", "bidões", "tambor metálico"): (
+        "a container or a count, not a measure (its size varies): give the quantity in kg, g, "
+        "t, L, mL or gal"
+    ),
+}))
 
 # kg per unit for masses; L per unit for volumes (converted with the substance's density)
 UNIT_MASS_KG = {"kg": 1.0, "g": 0.001, "t": 1000.0}
-UNIT_VOLUME_L = {"L": 1.0, "mL": 0.001}
+UNIT_VOLUME_L = {"L": 1.0, "mL": 0.001, "gal": 3.785411784}
 
 ACTIVITY = CodeTable("activity", {
     "importer": ("importador", "importadora", "import", "importación", "importação"),
@@ -158,10 +204,16 @@ PAYMENT_METHOD = CodeTable("payment method", {
         "transferencia interbancaria", "depósito a cuenta", "abono en cuenta",
         "transferencia bancaria", "transferencia a cuenta", "transferência eletrônica",
         "depósito em conta", "pix", "ted", "electronic transfer", "bank",
+        # wallets and networks that move money between bank accounts, by country
+        "Yape", "Plin", "Nequi", "Daviplata", "PSE", "SPEI", "transferencia SPEI",
+        "consignación", "consignación bancaria", "transferencia/depósito",
+        "depósito/transferencia", "depósito en cuenta corriente", "transferencia vía web",
+        "Interbank", "transferencia interbank", "TEF", "DEBIN", "e-cheq", "echeq",
     ),
     "cash": ("efectivo", "en efectivo", "dinero en efectivo", "dinheiro", "em dinheiro",
              "espécie", "em espécie", "cash payment", "pago en efectivo", "efectivo contra entrega",
-             "pagamento em dinheiro", "dinheiro vivo", "cash on delivery"),
+             "pagamento em dinheiro", "dinheiro vivo", "cash on delivery", "efvo", "efvo.",
+             "efectivo contado", "contado efectivo", "contado en efectivo", "pago en caja"),
     "card": ("tarjeta", "tarjeta de crédito", "tarjeta de débito", "tarjeta crédito",
              "tarjeta débito", "cartão", "cartão de crédito", "cartão de débito", "credit card",
              "debit card", "tarjeta de credito/debito", "tarjeta crédito/débito", "POS",
@@ -171,7 +223,14 @@ PAYMENT_METHOD = CodeTable("payment method", {
                "cheque administrativo", "cheque nominal", "cheque pré-datado", "cheques"),
     "other": ("otro", "otros", "outro", "outros", "others", "otra", "otras", "outra", "outras",
               "otro medio", "outro meio"),
-})
+}, refused=_refusals({
+    ("contado", "al contado", "à vista", "a vista", "pago al contado", "crédito", "credito",
+     "a crédito", "a plazo", "a prazo", "cuenta corriente", "plazo", "prazo", "diferido",
+     "factura a 30 días", "letra", "letra de cambio", "pagaré", "consignación en venta"): (
+        "this says when it is paid (payment terms), not how: write efectivo, transferencia, "
+        "depósito, cheque or tarjeta"
+    ),
+}))
 
 DELIVERY = CodeTable("delivery", {
     "delivered": (
@@ -187,6 +246,9 @@ DELIVERY = CodeTable("delivery", {
         "enviado ao cliente", "envio ao cliente", "envio", "courier", "encomienda",
         "por transportadora", "via transportadora", "entrega por transportadora",
         "delivered", "door delivery", "delivered to customer", "shipped to customer",
+        "envío por courier", "envío por agencia", "agencia de transporte", "transportista",
+        "por transportista", "despacho por agencia", "enviado por agencia", "entrega a domicílio",
+        "despacho a obra", "puesto en almacén del cliente", "delivery a domicilio",
     ),
     "collected": (
         "retiro en planta", "retira cliente", "retiro", "retirado", "retiro por el cliente",
@@ -202,8 +264,27 @@ DELIVERY = CodeTable("delivery", {
         "retirada no depósito", "retirada pelo cliente", "retirado no local",
         "retirado na fábrica", "cliente retira no local", "collected", "customer pickup",
         "customer collection", "collected by customer", "will call",
+        "retiro por cliente", "recoge", "recoge en planta", "recoge en almacén",
+        "recogido en bodega", "recogido en planta", "transporte del cliente",
+        "vehículo del cliente", "camión del cliente", "unidad del cliente", "retira en bodega",
+        "retiro en bodega del proveedor", "cliente recoge en planta", "retirado en bodega",
+        "recogido en almacén",
     ),
-})
+}, refused=_refusals({
+    ("flete", "flete propio", "transporte propio", "por cuenta propia", "movilidad propia",
+     "camión propio", "despacho en camión propio", "unidad propia", "frete", "frete próprio"): (
+        "whose transport? 'propio' is the seller's truck on a sale and the buyer's on a "
+        "purchase: write entregado (we delivered) or retiro en planta (the buyer collected)"
+    ),
+    ("FOB", "FOB planta", "EXW", "CIF", "CFR", "DAP", "DDP", "FCA", "CPT", "CIP"): (
+        "an Incoterm says who pays for transport, not whether the buyer came in person: "
+        "write entregado or retiro en planta"
+    ),
+    ("entrega en planta", "entrega en almacén", "puesto en planta"): (
+        "whose plant? write entrega en planta del cliente (delivered) or retiro en planta "
+        "(collected)"
+    ),
+}))
 
 FLOW = CodeTable("flow", {
     "import": ("i", "im", "imp", "importación", "importação", "importacion", "imports"),

@@ -10,7 +10,7 @@ from app.catalogue.models import Resolution
 
 # Canonical units -> kilograms per unit (mass) or litres per unit (volume).
 MASS_UNITS = {"kg": 1.0, "g": 0.001, "t": 1000.0}
-VOLUME_UNITS = {"L": 1.0, "mL": 0.001}
+VOLUME_UNITS = {"L": 1.0, "mL": 0.001, "gal": 3.785411784}  # gal: US gallon
 _CANONICAL = {unit.casefold(): unit for unit in (*MASS_UNITS, *VOLUME_UNITS)}
 
 
@@ -18,7 +18,7 @@ def canonical_unit(unit: str) -> str:
     """Return the canonical spelling of a unit ('ML' -> 'mL'); ValueError if unknown."""
     canonical = _CANONICAL.get(str(unit).strip().casefold())
     if canonical is None:
-        raise ValueError(f"unknown unit '{unit}' (use kg, g, t, L or mL)")
+        raise ValueError(f"unknown unit '{unit}' (use kg, g, t, L, mL or gal)")
     return canonical
 
 

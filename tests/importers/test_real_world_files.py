@@ -1,0 +1,185 @@
+"""Files as compliance staff and customs systems of the region really write them.
+
+Every case here is something the demo generator (app/demo/habits.py) does not write: other
+operators' headers, the words their accounting software puts in coded columns, units
+and layouts. Each table says what a regulator wants from the cell: the value it maps to,
+or the reason the row is refused.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from importers import read_file
+from importers.aliases import match_headers
+from importers.codes import DELIVERY, MOVEMENT, PAYMENT_METHOD, UNIT
+from importers.feeds import feed_named
+
+# ---------------------------------------------------------------- headers
+
+
+@pytest.mark.parametrize(
+    ("feed", "header", "canonical"),
+    [
+        # declarations: what the operator's own templates call the columns
+        ("declarations", "Descripción del Insumo", "substance"),
+        ("declarations", "Insumo", "substance"),
+        ("declarations", "Nombre del Insumo", "substance"),
+        ("declarations", "Nombre del producto", "substance"),
+        ("declarations", "Descripción", "substance"),
+        ("declarations", "Razón Social Cliente", "counterparty_name"),
+        ("declarations", "Razón Social Proveedor", "counterparty_name"),
+        ("declarations", "Nombre Proveedor/Cliente", "counterparty_name"),
+        ("declarations", "Nome do Fornecedor", "counterparty_name"),
+        ("declarations", "Nro. Guía", "document_ref"),
+        ("declarations", "N° Factura/Guía", "document_ref"),
+        ("declarations", "Comprobante de Pago", "document_ref"),
+        ("declarations", "Serie-Número", "document_ref"),
+        ("declarations", "Nº Remito", "document_ref"),
+        ("declarations", "Folio Fiscal", "document_ref"),
+        ("declarations", "Fecha Mov.", "date"),
+        ("declarations", "Fecha Doc.", "date"),
+        ("declarations", "Data de Emissão", "date"),
+        ("declarations", "Cantidad Neta", "quantity"),
+        ("declarations", "Unid. Medida", "unit"),
+        ("declarations", "U. Medida", "unit"),
+        ("declarations", "Concentración p/p", "concentration_pct"),
+        ("declarations", "Periodo (AAAA-MM)", "period"),
+        ("declarations", "Mes de Declaración", "period"),
+        ("declarations", "Nº RENPRE", "licence_no"),
+        ("declarations", "Registro IQBF", "licence_no"),
+        ("declarations", "CCITE", "licence_no"),
+        ("declarations", "Nº CLF", "licence_no"),
+        ("declarations", "Forma de Cobro", "payment_method"),
+        ("declarations", "Tipo de Retiro", "delivery"),
+        ("declarations", "Motivo", "movement"),
+        # customs: the names of the declaration in each country
+        ("customs", "Nº DUI", "declaration_no"),
+        ("customs", "Nº DUE", "declaration_no"),
+        ("customs", "DIN", "declaration_no"),
+        ("customs", "Nº Pedimento", "declaration_no"),
+        ("customs", "Nº Adición", "item_no"),
+        ("customs", "Serie DUA", "item_no"),
+        ("customs", "Intendencia", "customs_office"),
+        ("customs", "País de Adquisición", "partner_country"),
+    ],
+)
+def test_headers_other_operators_write(feed, header, canonical):
+    spec = feed_named(feed)
+    match = match_headers([header], spec.columns, spec.required)
+    assert match.columns == {canonical: 0}
+
+
+@pytest.mark.parametrize(
+    ("feed", "header"),
+    [
+        # a tax id is not a licence: kept as an extra column, never taken for one
+        ("declarations", "RUC Proveedor/Cliente"),
+        ("declarations", "CNPJ Fornecedor/Cliente"),
+        # a grade is not a percentage; gross mass is not net mass; terms are not a means
+        ("declarations", "Grado"),
+        ("declarations", "Condición de Pago"),
+        ("customs", "Peso Bruto"),
+        ("declarations", "Detalle"),
+    ],
+)
+def test_headers_that_look_useful_but_hold_something_else(feed, header):
+    spec = feed_named(feed)
+    assert match_headers([header], spec.columns, spec.required).columns == {}
+
+
+# ---------------------------------------------------------------- coded words
+
+
+@pytest.mark.parametrize(
+    ("table", "word", "code"),
+    [
+        (MOVEMENT, "Stock al final", "closing_stock"),
+        (MOVEMENT, "COMPRA LOCAL", "purchase"),
+        (MOVEMENT, "Uso en Producción", "consumption"),
+        (UNIT, "galones", "gal"),
+        (UNIT, "GLN", "gal"),
+        (UNIT, "Gl", "gal"),
+        (UNIT, "galão", "gal"),
+        (UNIT, "KGM", "kg"),  # UN/ECE rec. 20 codes, as customs systems write them
+        (UNIT, "TNE", "t"),
+        (UNIT, "MLT", "mL"),
+        (UNIT, "LTR", "L"),
+        (UNIT, "Lts.", "L"),
+        (PAYMENT_METHOD, "Yape", "bank_transfer"),
+        (PAYMENT_METHOD, "Plin", "bank_transfer"),
+        (PAYMENT_METHOD, "Consignación bancaria", "bank_transfer"),
+        (PAYMENT_METHOD, "PSE", "bank_transfer"),
+        (PAYMENT_METHOD, "SPEI", "bank_transfer"),
+        (PAYMENT_METHOD, "Nequi", "bank_transfer"),
+        (PAYMENT_METHOD, "Efvo.", "cash"),
+        (PAYMENT_METHOD, "Contado efectivo", "cash"),
+        (DELIVERY, "Retiro por cliente", "collected"),
+        (DELIVERY, "Recoge", "collected"),
+        (DELIVERY, "Transporte del cliente", "collected"),
+        (DELIVERY, "Recogido en bodega", "collected"),
+        (DELIVERY, "Envío por courier", "delivered"),
+        (DELIVERY, "Agencia de transporte", "delivered"),
+    ],
+)
+def test_words_other_operators_type(table, word, code):
+    assert table.code_for(word) == code
+
+
+@pytest.mark.parametrize(
+    ("table", "word", "because"),
+    [
+        # a return adds or removes stock depending on who returns it: never guessed
+        (MOVEMENT, "Devolución", "a return is not a movement of its own"),
+        (MOVEMENT, "Devolución de cliente", "a return is not a movement of its own"),
+        (MOVEMENT, "Devolução", "a return is not a movement of its own"),
+        (MOVEMENT, "Entrada", "which inflow or outflow?"),
+        (MOVEMENT, "Saída", "which inflow or outflow?"),
+        (MOVEMENT, "Ajuste de inventario", "an inventory adjustment"),
+        (MOVEMENT, "Traslado", "a transfer between the operator's own premises"),
+        # terms of payment are not a means of payment: "contado" is not cash
+        (PAYMENT_METHOD, "Contado", "payment terms"),
+        (PAYMENT_METHOD, "Crédito 30 días", "payment terms"),
+        (PAYMENT_METHOD, "Letra de cambio", "payment terms"),
+        # "propio" is the seller's truck on a sale and the buyer's on a purchase
+        (DELIVERY, "Flete propio", "whose transport?"),
+        (DELIVERY, "FOB planta", "an Incoterm"),
+        (DELIVERY, "Entrega en planta", "whose plant?"),
+        # a container is not a measure: a "cilindro" may hold 200 L or 250 kg
+        (UNIT, "Cilindros", "a container or a count"),
+        (UNIT, "Bidón", "a container or a count"),
+        (UNIT, "Unidades", "a container or a count"),
+    ],
+)
+def test_words_refused_with_their_reason(table, word, because):
+    assert table.code_for(word) is None
+    reason = table.unknown(word)
+    assert reason.startswith(f"{table.name} {word!r} is not accepted: ")
+    assert because in reason
+
+
+def test_a_word_nobody_planned_for_still_lists_the_codes():
+    assert MOVEMENT.unknown("regalo").startswith("unknown movement 'regalo' (accepted: ")
+
+
+HEADER = ["Nro. de Licencia", "Periodo", "Tipo de Movimiento", "Fecha Operación",
+          "Descripción del Insumo", "Cant.", "U.M.", "Concentración %"]
+
+
+def test_gallons_are_us_gallons(make_csv, context):
+    rows = [HEADER, ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", "10", "galones", ""]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.errors == []
+    assert result.records["unit"].tolist() == ["gal"]
+    assert result.records["quantity_kg"].tolist() == pytest.approx([10 * 3.785411784 * 0.867])
+
+
+def test_a_return_is_refused_with_row_column_and_value(make_csv, context):
+    rows = [HEADER,
+            ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", "10", "kg", ""],
+            ["LIC-1", "2025-12", "Devolución", "02/12/2025", "Tolueno", "2", "kg", ""]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert len(result.records) == 1
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (3, "Tipo de Movimiento", "Devolución")
+    assert "a return is not a movement of its own" in error.reason
