@@ -51,7 +51,7 @@ def test_to_pure_kg(quantity, unit, resolution, pct, expected):
         (HCL, "mL", 45, "give the concentration"),
         (ACETONE, "kg", 0, "outside"),
         (ACETONE, "kg", 100.5, "outside"),
-        (ACETONE, "gal", 100, "unknown unit"),
+        (ACETONE, "oz", 100, "unknown unit"),
     ],
 )
 def test_impossible_conversions_say_why(resolution, unit, pct, reason):
@@ -88,7 +88,7 @@ def test_vectorised_matches_the_scalar_conversion():
 def test_vectorised_gives_nan_where_impossible():
     result = pure_kg_vectorised(
         np.array([1.0, 1.0, 1.0, 1.0, 1.0, 1.0]),
-        np.array(["L", "mL", "gal", "kg", "kg", None], dtype=object),
+        np.array(["L", "mL", "oz", "kg", "kg", None], dtype=object),
         np.array([np.nan, np.nan, 1.0, 1.0, 1.0, 1.0]),
         np.array([100, 100, 100, 0, 150, 100], dtype=float),
         np.ones(6),
@@ -111,3 +111,9 @@ def test_vectorised_handles_a_million_rows_quickly():
     )
     assert time.perf_counter() - started < 5.0
     assert not np.isnan(result).any()
+
+
+def test_a_gallon_is_the_us_gallon():
+    density = ACETONE.substance.density_for(100)
+    assert to_pure_kg(2, "gal", resolution=ACETONE) == pytest.approx(2 * 3.785411784 * density)
+    assert canonical_unit("GAL") == "gal"
