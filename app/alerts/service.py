@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Row, func, insert, select
+from sqlalchemy import update as update_statement
 from sqlalchemy.orm import Session
 
 from app.alerts.models import OPEN_STATUSES, Alert, AlertEvent, DetectionRun, StoredFinding
@@ -31,6 +32,7 @@ from app.detection.rules.summary import format_kg
 
 ACTOR = "vigia detect"
 KEY_CHUNK = 500
+INSERT_CHUNK = 5000
 
 
 @dataclass
@@ -50,36 +52,62 @@ def record_findings(
     *, session: Session, run: DetectionRun, findings: Iterable[Finding],
     policies: Mapping[str, Policy], now: datetime | None = None,
 ) -> AlertOutcome:
-    """Turn a run's findings into alerts and store every finding; the caller commits."""
+    """Turn a run's findings into alerts and store every finding; the caller commits.
+
+    Everything is written with bulk statements (one INSERT or UPDATE per kind of change,
+    executed for many rows), never one ORM object per alert: a run may touch 100,000s.
+    """
     now = now or utcnow()
     drafts = plan_alerts(findings, policies)
     outcome = AlertOutcome(findings=sum(len(d.findings) for d in drafts))
-    existing = _alerts_by_key(session, [d.key for d in drafts])
-    alert_of: dict[str, Alert] = {}
+    existing = _stored_alerts(session, [d.key for d in drafts if d.raises])
+    seen = {"times_seen": None, "last_seen_at": now, "last_run_id": run.id}
+    new: list[AlertDraft] = []
+    updates: dict[str, dict] = {}
+    events: list[dict] = []
     for draft in drafts:
-        alert = existing.get(draft.key)
         if not draft.raises:
             outcome.monitored += 1
             continue
-        if alert is None:
-            alert = _raise(session, draft, run=run, now=now)
+        stored = existing.get(draft.key)
+        if stored is None:
+            new.append(draft)
             outcome.raised += 1
-        elif alert.status in OPEN_STATUSES:
-            _refresh(session, alert, draft, run=run, now=now)
+            continue
+        update = {"id": stored.id, **seen, "times_seen": (stored.times_seen or 0) + 1}
+        if stored.status in OPEN_STATUSES:
+            changes = _changes(stored, draft)
+            update.update(_figures(draft))
+            if changes:
+                events.append(_event(stored.id, now, "refreshed", stored.status, stored.status,
+                                     "; ".join(changes)))
             outcome.refreshed += 1
-        elif alert.status == "dismissed" and _grew(alert, draft):
-            _reopen(session, alert, draft, run=run, now=now)
+        elif stored.status == "dismissed" and _grew(stored, draft):
+            update.update(_figures(draft), status="open")
+            events.append(_event(stored.id, now, "reopened", "dismissed", "open",
+                                 _reopen_comment(stored, draft)))
             outcome.reopened += 1
+        elif stored.status == "dismissed":
+            outcome.kept_dismissed += 1
         else:
-            _seen(alert, run=run, now=now)
-            if alert.status == "dismissed":
-                outcome.kept_dismissed += 1
-            else:
-                outcome.kept_closed += 1
-        alert_of[draft.key] = alert
-    session.flush()
-    _store_corroboration(drafts, alert_of)
-    _store_findings(session, drafts, alert_of, run=run)
+            outcome.kept_closed += 1
+        updates[draft.key] = update
+    ids = {key: row.id for key, row in existing.items()}
+    ids.update(_insert_alerts(session, new, run=run, now=now))
+    events.extend(_event(ids[d.key], now, "raised", None, "open", d.finding.summary)
+                  for d in new)
+    statuses = {key: row.status for key, row in existing.items()}
+    statuses.update(dict.fromkeys((d.key for d in new), "open"))
+    for key, update in updates.items():
+        statuses[key] = update.get("status", statuses[key])
+    _corroborate(drafts, ids, statuses, updates)
+    if updates:
+        session.execute(update_statement(Alert), list(updates.values()))
+    if events:
+        session.execute(insert(AlertEvent), events)
+    _store_findings(session, drafts, ids, run=run)
+    for alert in [o for o in session.identity_map.values() if isinstance(o, Alert)]:
+        session.expire(alert)  # bulk statements bypass the objects the session holds
     return outcome
 
 
@@ -101,13 +129,42 @@ def alert_counts(*, session: Session, run_id: int) -> dict[str, int]:
     return {detector: int(count) for detector, count in rows.all()}
 
 
-def _alerts_by_key(session: Session, keys: list[str]) -> dict[str, Alert]:
-    """Return the stored alerts of the given keys."""
-    found: dict[str, Alert] = {}
+STORED_COLUMNS = (Alert.id, Alert.key, Alert.status, Alert.observed, Alert.expected,
+                  Alert.severity, Alert.summary, Alert.evidence, Alert.dismissed_observed,
+                  Alert.times_seen, Alert.kind, Alert.detector, Alert.rule_id)
+
+
+def _stored_alerts(session: Session, keys: list[str]) -> dict[str, Row]:
+    """Return what the alert step needs of the stored alerts of the given keys."""
+    found: dict[str, Row] = {}
     for start in range(0, len(keys), KEY_CHUNK):
         chunk = keys[start:start + KEY_CHUNK]
-        found.update((a.key, a) for a in session.scalars(select(Alert).where(Alert.key.in_(chunk))))
+        rows = session.execute(select(*STORED_COLUMNS).where(Alert.key.in_(chunk)))
+        found.update((row.key, row) for row in rows)
     return found
+
+
+def _insert_alerts(session: Session, drafts: list[AlertDraft], *, run: DetectionRun,
+                   now: datetime) -> dict[str, int]:
+    """Insert the alerts of new keys in bulk and return their ids by key."""
+    if not drafts:
+        return {}
+    rows = [{"key": d.key, "rule_id": d.finding.rule_id, "period_start": d.finding.window_start,
+             "period_end": d.finding.window_end, "status": "open", "times_seen": 1,
+             "first_raised_at": now, "last_seen_at": now, "last_run_id": run.id,
+             **_figures(d)} for d in drafts]
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), INSERT_CHUNK):
+        result = session.execute(insert(Alert).returning(Alert.id, Alert.key),
+                                 rows[start:start + INSERT_CHUNK])
+        ids.update((key, alert_id) for alert_id, key in result)
+    return ids
+
+
+def _event(alert_id: int, at: datetime, action: str, before: str | None, after: str | None,
+           comment: str) -> dict:
+    return {"alert_id": alert_id, "at": at, "actor": ACTOR, "action": action,
+            "from_status": before, "to_status": after, "comment": comment}
 
 
 def _figures(draft: AlertDraft) -> dict:
@@ -136,108 +193,72 @@ def _figures(draft: AlertDraft) -> dict:
     }
 
 
-def _raise(session: Session, draft: AlertDraft, *, run: DetectionRun, now: datetime) -> Alert:
-    """Create the alert of a new key, with its `raised` event."""
-    finding = draft.finding
-    alert = Alert(key=draft.key, rule_id=finding.rule_id, period_start=finding.window_start,
-                  period_end=finding.window_end, status="open", times_seen=1,
-                  first_raised_at=now, last_seen_at=now, last_run_id=run.id, **_figures(draft))
-    session.add(alert)
-    session.flush()
-    session.add(AlertEvent(alert_id=alert.id, at=now, actor=ACTOR, action="raised",
-                           from_status=None, to_status="open", comment=finding.summary))
-    return alert
+def _reopen_comment(stored: Row, draft: AlertDraft) -> str:
+    before = stored.dismissed_observed if stored.dismissed_observed is not None \
+        else stored.observed
+    return (f"observed {_kg(draft.finding.observed)} grew past "
+            f"{draft.policy.reopen_factor:g} × the {_kg(before)} it was dismissed with")
 
 
-def _refresh(session: Session, alert: Alert, draft: AlertDraft, *, run: DetectionRun,
-             now: datetime) -> None:
-    """Bring an open alert up to date; record an event when what it shows changed."""
-    changes = _changes(alert, draft)
-    for column, value in _figures(draft).items():
-        setattr(alert, column, value)
-    _seen(alert, run=run, now=now)
-    if changes:
-        session.add(AlertEvent(alert_id=alert.id, at=now, actor=ACTOR, action="refreshed",
-                               from_status=alert.status, to_status=alert.status,
-                               comment="; ".join(changes)))
-
-
-def _reopen(session: Session, alert: Alert, draft: AlertDraft, *, run: DetectionRun,
-            now: datetime) -> None:
-    """Reopen a dismissed alert whose evidence grew past the rule's reopen factor."""
-    before = alert.dismissed_observed if alert.dismissed_observed is not None else alert.observed
-    comment = (f"observed {_kg(draft.finding.observed)} grew past "
-               f"{draft.policy.reopen_factor:g} × the {_kg(before)} it was dismissed with")
-    for column, value in _figures(draft).items():
-        setattr(alert, column, value)
-    session.add(AlertEvent(alert_id=alert.id, at=now, actor=ACTOR, action="reopened",
-                           from_status=alert.status, to_status="open", comment=comment))
-    alert.status = "open"
-    _seen(alert, run=run, now=now)
-
-
-def _seen(alert: Alert, *, run: DetectionRun, now: datetime) -> None:
-    alert.times_seen = (alert.times_seen or 0) + 1
-    alert.last_seen_at = now
-    alert.last_run_id = run.id
-
-
-def _grew(alert: Alert, draft: AlertDraft) -> bool:
+def _grew(stored: Row, draft: AlertDraft) -> bool:
     """Tell whether a dismissed alert's observed figure grew past the reopen factor."""
-    before = alert.dismissed_observed if alert.dismissed_observed is not None else alert.observed
+    before = stored.dismissed_observed if stored.dismissed_observed is not None \
+        else stored.observed
     now = draft.finding.observed
     if before is None or now is None:
         return False
     return abs(now) > abs(before) * draft.policy.reopen_factor
 
 
-def _changes(alert: Alert, draft: AlertDraft) -> list[str]:
+def _changes(stored: Row, draft: AlertDraft) -> list[str]:
     """Describe what a refresh changes in what the officer sees."""
     finding = draft.finding
     changes = []
-    if alert.observed != finding.observed:
-        changes.append(f"observed {_kg(alert.observed)} → {_kg(finding.observed)}")
-    if alert.expected != finding.expected:
-        changes.append(f"expected {_kg(alert.expected)} → {_kg(finding.expected)}")
-    if alert.severity != finding.severity:
-        changes.append(f"severity {alert.severity} → {finding.severity}")
-    before = json.loads(alert.evidence or "{}")
+    if stored.observed != finding.observed:
+        changes.append(f"observed {_kg(stored.observed)} → {_kg(finding.observed)}")
+    if stored.expected != finding.expected:
+        changes.append(f"expected {_kg(stored.expected)} → {_kg(finding.expected)}")
+    if stored.severity != finding.severity:
+        changes.append(f"severity {stored.severity} → {finding.severity}")
+    before = json.loads(stored.evidence or "{}")
     if before != draft.evidence:
         count = sum(len(v) for v in before.values())
         changes.append(f"evidence {count} → {sum(len(v) for v in draft.evidence.values())} rows")
-    if not changes and alert.summary != finding.summary:
+    if not changes and stored.summary != finding.summary:
         changes.append("summary reworded")
     return changes
 
 
-def _store_corroboration(drafts: list[AlertDraft], alert_of: Mapping[str, Alert]) -> None:
-    """Name each alert's corroborating alerts (id, rule, detector) in its measures and trace."""
+def _corroborate(drafts: list[AlertDraft], ids: Mapping[str, int],
+                 statuses: Mapping[str, str], updates: dict[str, dict]) -> None:
+    """Name each open alert's corroborating alerts (id, rule, detector) in measures and trace."""
+    by_key = {d.key: d for d in drafts}
     for draft in drafts:
-        alert = alert_of.get(draft.key)
-        if alert is None or not draft.corroborated_by or alert.status not in OPEN_STATUSES:
+        if not draft.corroborated_by or statuses.get(draft.key) not in OPEN_STATUSES:
             continue
-        links = [alert_of[k] for k in draft.corroborated_by if k in alert_of]
-        measures = json.loads(alert.measures)
+        links = [by_key[k] for k in draft.corroborated_by if k in ids]
+        figures = _figures(draft)
+        measures = json.loads(figures["measures"])
         measures["corroborated_by"] = [
-            {"alert_id": other.id, "rule_id": other.rule_id, "detector": other.detector}
-            for other in links
+            {"alert_id": ids[o.key], "rule_id": o.finding.rule_id, "detector": o.finding.kind}
+            for o in links
         ]
-        alert.measures = _json(measures)
-        trace = json.loads(alert.trace)
-        trace.extend(f"Corroborated by alert #{other.id} ({other.kind} {other.detector}, "
-                     f"{other.rule_id}): {other.summary}" for other in links)
-        alert.trace = _json(trace)
+        trace = json.loads(figures["trace"])
+        trace.extend(f"Corroborated by alert #{ids[o.key]} ({o.category} {o.finding.kind}, "
+                     f"{o.finding.rule_id}): {o.finding.summary}" for o in links)
+        patch = updates.setdefault(draft.key, {"id": ids[draft.key]})
+        patch.update(measures=_json(measures), trace=_json(trace))
 
 
 def _store_findings(session: Session, drafts: list[AlertDraft],
-                    alert_of: Mapping[str, Alert], *, run: DetectionRun) -> None:
+                    ids: Mapping[str, int], *, run: DetectionRun) -> None:
     """Insert every finding of the run, linked to its alert (none for monitor rules)."""
     rows = []
     for draft in drafts:
-        alert = alert_of.get(draft.key)
+        alert_id = ids.get(draft.key) if draft.raises else None
         for finding in draft.findings:
             rows.append({
-                "run_id": run.id, "alert_id": alert.id if alert is not None else None,
+                "run_id": run.id, "alert_id": alert_id,
                 "rule_id": finding.rule_id, "rule_version": finding.rule_version,
                 "kind": finding.kind, "mode": draft.policy.mode, "severity": finding.severity,
                 "licence_no": finding.licence_no, "tax_id": finding.tax_id,
