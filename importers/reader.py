@@ -16,8 +16,10 @@ from importers.feeds import feed_named
 from importers.formats import Limits, Source, sniff
 from importers.numbers import COMMA
 from importers.results import Chunk, FileRejected, ReadResult
+from importers.totals import not_data_rows
 from importers.xlsx_reader import find_sheet, iter_sheet, open_workbook, percent_formatted
 
+_SHOWN_SKIPPED = 10  # skipped rows named one by one in the warning
 _SEPARATOR_NAMES = {";": "semicolons", ",": "commas", "\t": "tabs"}
 
 
@@ -100,6 +102,12 @@ class FileReader:
 
     def _validate(self, raw: RawChunk, reported: Counter) -> Chunk:
         """Turn one raw chunk into records and row errors."""
+        skip, skipped = not_data_rows(raw.frame, self.match, self.feed.required)
+        if skipped:
+            for position, why in skipped:
+                self.state.notes[("not_data", None, (int(raw.rows[position]), why))] = 1
+            keep = ~skip
+            raw = RawChunk(raw.frame[keep].reset_index(drop=True), raw.rows[keep], raw.errors)
         cells = Cells(raw, self.match, textual=self.state.textual)
         parsed = parse_fields(self.schema, cells, self.state)
         columns = self.feed.finish(cells, parsed, self.state)
@@ -117,7 +125,17 @@ class FileReader:
     def describe(self, notes: Counter) -> list[str]:
         """Turn counted remarks into sentences for the user."""
         messages = []
+        skipped = sorted(detail for kind, _, detail in notes if kind == "not_data")
+        if skipped:
+            shown = "; ".join(f"row {row}: {why}" for row, why in skipped[:_SHOWN_SKIPPED])
+            more = len(skipped) - _SHOWN_SKIPPED
+            messages.append(
+                f"{len(skipped)} row(s) not stored because they are not data ({shown}"
+                f"{f'; and {more} more' if more > 0 else ''})"
+            )
         for (kind, column, detail), count in sorted(notes.items(), key=str):
+            if kind == "not_data":
+                continue
             header = self.match.header(column)
             if kind == "guessed_style":
                 mark = "comma" if detail == COMMA else "point"

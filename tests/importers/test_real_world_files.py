@@ -183,3 +183,85 @@ def test_a_return_is_refused_with_row_column_and_value(make_csv, context):
     [error] = result.errors
     assert (error.row, error.column, error.value) == (3, "Tipo de Movimiento", "Devolución")
     assert "a return is not a movement of its own" in error.reason
+
+
+# ---------------------------------------------------------------- whole files
+
+
+def _peruvian_csv() -> bytes:
+    """A Latin-1 `;` export: title rows, a `;` ending every line, a quoted `;` and newline,
+    a blank row in the middle, the header repeated on a new page, a totals row at the end."""
+    lines = [
+        "QUIMICA ANDINA S.A.C.;;;;;;;;;",
+        "Declaración mensual de Insumos Químicos y Bienes Fiscalizados;;;;;;;;;",
+        ";;;;;;;;;",
+        "Nro. de Licencia;Periodo;Tipo de Movimiento;Fecha Operación;Descripción del Insumo;"
+        "Cant.;U.M.;Concentración %;Razón Social Cliente;",
+        "LIC-1;12/2025;Saldo Inicial;01/12/2025;TOLUENO;1.234,50;KG;;;",
+        'LIC-1;12/2025;Ventas;02/12/2025;Tolueno;  12,5 ;Lts;100 %;"Pinturas; S.A.\nLima";',
+        ";;;;;;;;;",
+        "LIC-1;12/2025;Compra Local;03/12/2025;Ácido clorhídrico;1 234,5;kilos;33;Proveedor;",
+        "Nro. de Licencia;Periodo;Tipo de Movimiento;Fecha Operación;Descripción del Insumo;"
+        "Cant.;U.M.;Concentración %;Razón Social Cliente;",
+        "LIC-1;12/2025;Merma;04/12/2025;tolueno;3;galones;;;",
+        "TOTAL;;;;;2.484,5;;;;",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode("latin-1")
+
+
+def test_a_latin1_semicolon_export_with_title_page_breaks_and_totals(context):
+    result = read_file("declarations", _peruvian_csv(), filename="dic.csv", context=context)
+    assert result.errors == []
+    records = result.records
+    assert records["movement"].tolist() == ["opening_stock", "sale", "purchase", "loss"]
+    assert records["quantity"].tolist() == [1234.5, 12.5, 1234.5, 3.0]
+    assert records["unit"].tolist() == ["kg", "L", "kg", "gal"]
+    assert records["concentration_pct"].tolist() == [100.0, 100.0, 33.0, 100.0]
+    assert records["counterparty_name"].tolist()[1] == "Pinturas; S.A.\nLima"
+    # true line numbers: the quoted newline makes row 6 two lines long
+    assert records["source_row"].tolist() == [5, 6, 9, 11]
+    assert result.rows_read == 4
+    assert result.warnings == [
+        "2 row(s) not stored because they are not data (row 10: a repeated header row; "
+        "row 12: a totals row ('TOTAL'))"
+    ]
+
+
+def test_a_workbook_with_a_letterhead_totals_and_odd_cells(make_xlsx, context):
+    import datetime as dt
+
+    header = ["N° Registro", "Mes", "Tipo Operación", "Fecha", "Producto", "Cantidad",
+              "Unidad de Medida", "Pureza", "Modalidad de Entrega"]
+    book = make_xlsx({"Declaración": [
+        ["QUIMICOS DEL SUR S.A."],
+        ["Declaración mensual - Diciembre 2025"],
+        [],
+        header,
+        ["LIC-1", "Diciembre 2025", "Saldo Inicial", dt.datetime(2025, 12, 1, 8, 30),
+         "Permanganato de Potasio", 100, "Kg.", 99, "Retiro en planta"],
+        ["LIC-1", "dic-2025", "Compras", "05/12/2025", "tolueno", "1.234,50", "Lt", 99,
+         "Entrega a domicilio"],
+        [],
+        ["LIC-1", 202512, "Stock Final", 46022, "TOLUENO", 5, "TM", "98%", "Despacho"],
+        ["Total general", None, None, None, None, 1339.5, None, None, None],
+    ]})
+    result = read_file("declarations", book, filename="dic.xlsx", context=context)
+    assert result.errors == []
+    records = result.records
+    assert records["period"].tolist() == ["2025-12"] * 3
+    assert [d.isoformat() for d in records["date"]] == ["2025-12-01", "2025-12-05", "2025-12-31"]
+    assert records["quantity"].tolist() == [100.0, 1234.5, 5.0]
+    assert records["unit"].tolist() == ["kg", "L", "t"]
+    assert records["delivery"].tolist() == ["collected", "delivered", "delivered"]
+    assert result.warnings == [
+        "1 row(s) not stored because they are not data (row 9: a totals row ('Total general'))"
+    ]
+
+
+def test_a_movement_missing_a_value_is_refused_not_taken_for_totals(make_csv, context):
+    rows = [HEADER,
+            ["LIC-1", "2025-12", "Venta", "", "Tolueno", "10", "kg", ""],
+            ["Subtotal tolueno", "", "", "", "", "10", "", ""]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Fecha Operación")]
+    assert "row 3: a totals row ('Subtotal tolueno')" in result.warnings[0]

@@ -1,0 +1,63 @@
+"""Rows a spreadsheet adds to the data that are not data: totals, subtotals, repeated headers.
+
+A totals row ("TOTAL", "Total general", "Subtotal diciembre") is not a movement: storing
+it would double the quantities, refusing it would report a mistake nobody made. Such rows
+are skipped and named in a warning. A row counts as a totals row only when its first
+non-empty cell starts with a totals word and some required column is empty, so a real
+movement is never skipped (it would be refused, with its reason, instead). Reports printed
+page by page repeat the header row; a row whose cells in the required columns are the
+header's own words is skipped the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+import pandas as pd
+
+from importers.aliases import HeaderMatch
+from importers.text import cell_text, normalise_text
+
+_TOTAL_WORDS = frozenset({
+    "total", "totales", "subtotal", "subtotales", "sub total", "gran total", "total general",
+    "suma", "sumas", "totais", "total geral", "subtotais", "grand total", "totals", "sum",
+})
+
+
+def _is_total(text: str) -> bool:
+    """Say whether a cell's text opens a totals row ("TOTAL", "Total diciembre", "Subtotal:")."""
+    words = normalise_text(text).split()
+    return bool(words) and (
+        words[0] in _TOTAL_WORDS or " ".join(words[:2]) in _TOTAL_WORDS
+    )
+
+
+def not_data_rows(
+    frame: pd.DataFrame, match: HeaderMatch, required: Collection[str]
+) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """Mark totals rows and repeated header rows; return the mask and (position, why) pairs."""
+    skip = np.zeros(len(frame), dtype=bool)
+    positions = [match.columns[c] for c in required if c in match.columns]
+    if not len(frame) or not positions:
+        return skip, []
+    some_empty = np.zeros(len(frame), dtype=bool)
+    repeated = np.ones(len(frame), dtype=bool)
+    for position in positions:
+        cells = frame[position].to_numpy(dtype=object)
+        some_empty |= (cells == "") | pd.isna(cells)
+        repeated &= cells == match.headers[position]
+    found: list[tuple[int, str]] = []
+    for i in np.flatnonzero(repeated):
+        skip[i] = True
+        found.append((int(i), "a repeated header row"))
+    candidates = np.flatnonzero(some_empty & ~repeated)  # only rows already missing a value
+    if len(candidates):
+        rows = frame.to_numpy(dtype=object)[candidates]
+        for i, row in zip(candidates.tolist(), rows, strict=True):
+            first = next((t for t in map(cell_text, row) if t.strip()), "")
+            if first and first.lstrip()[:1].isalpha() and _is_total(first):
+                skip[i] = True
+                found.append((i, f"a totals row ({first.strip()!r})"))
+    found.sort()
+    return skip, found
