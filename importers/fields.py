@@ -217,6 +217,8 @@ class Number(Column):
                 ]
             if style.guessed:
                 state.notes[("guessed_style", name, style.style)] = 1
+        if self.percent and name not in state.percent_columns:
+            _fractions_as_percentages(numbers, reasons, values, state, name)
         self._check_bounds(numbers, reasons)
         if pd.isna(reasons).all():
             return FieldResult(numbers, np.ones(len(numbers), dtype=bool), None)
@@ -237,6 +239,39 @@ class Number(Column):
             if wrong.any():
                 wrong &= pd.isna(reasons)
                 reasons[wrong] = f"{words} {_bound(bound)}"
+
+
+def _fractions_as_percentages(
+    numbers: np.ndarray, reasons: np.ndarray, values: np.ndarray, state: FileState, name: str
+) -> None:
+    """Read a percentage column written as fractions (0.98 for 98 %) as the user meant it.
+
+    Whether 0.98 means 98 % or 0.98 % changes a quantity a hundredfold, so the column's
+    own values decide, once per file: when every number in the first chunk that has some is
+    at most 1 and none is written with a `%`, the column holds fractions and is multiplied
+    by 100 (and the user is told). Otherwise it holds percentages; values of 1 or less stay
+    as written (0.5 is 0.5 %) and are counted in a warning, for a person to check. A later
+    value above 1 in a column of fractions cannot be read either way and is refused.
+    """
+    good = pd.isna(reasons) & ~np.isnan(numbers)
+    if not good.any():
+        return
+    key = f"fractions:{name}"
+    if key not in state.caches:
+        texts = [v for v in values[good] if isinstance(v, str)]
+        signed = any("%" in t for t in texts)
+        state.caches[key] = bool((numbers[good] <= 1).all()) and not signed
+    small = good & (numbers <= 1)
+    if state.caches[key]:
+        large = good & (numbers > 1)
+        numbers[good & ~large] = np.round(numbers[good & ~large] * 100.0, 9)
+        state.notes[("fraction_pct", name, None)] += int((good & ~large).sum())
+        reasons[large] = (
+            "this column holds fractions (0.98 for 98 %) in its first rows; a value above 1 "
+            "cannot be read either way: write all as fractions or all as percentages"
+        )
+    elif small.any():
+        state.notes[("small_pct", name, None)] += int(small.sum())
 
 
 class Integer(Number):

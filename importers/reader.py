@@ -148,6 +148,17 @@ class FileReader:
                     f"{count} row(s) declare a substance the licence does not cover ({detail}); "
                     "stored: the licence rule reports them"
                 )
+            elif kind == "fraction_pct":
+                messages.append(
+                    f"column {header!r} holds fractions (0.98 for 98 %): {count} value(s) read "
+                    "as percentages (x 100)"
+                )
+            elif kind == "small_pct":
+                messages.append(
+                    f"column {header!r}: {count} value(s) of 1 or less read as percentages "
+                    "(0.5 = 0.5 %) because the other values are percentages; check them if "
+                    "they were meant as fractions (0.98 for 98 %)"
+                )
             elif kind == "period_grace":
                 messages.append(
                     f"{count} row(s) dated one day outside their period were accepted in column "

@@ -265,3 +265,62 @@ def test_a_movement_missing_a_value_is_refused_not_taken_for_totals(make_csv, co
     result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
     assert [(e.row, e.column) for e in result.errors] == [(2, "Fecha Operación")]
     assert "row 3: a totals row ('Subtotal tolueno')" in result.warnings[0]
+
+
+# ---------------------------------------------------------------- concentrations
+
+
+def _concentrations(make_csv, context, cells, **kwargs):
+    rows = [HEADER] + [
+        ["LIC-1", "2025-12", "Compra", "01/12/2025", "Ácido clorhídrico", "10", "kg", c]
+        for c in cells
+    ]
+    return read_file("declarations", make_csv(rows), filename="d.csv", context=context, **kwargs)
+
+
+def test_a_column_of_fractions_is_read_as_percentages(make_csv, context):
+    result = _concentrations(make_csv, context, ["0,98", "0,33", "1"])
+    assert result.errors == []
+    assert result.records["concentration_pct"].tolist() == [98.0, 33.0, 100.0]
+    assert result.records["quantity_kg"].tolist() == pytest.approx([9.8, 3.3, 10.0])
+    assert result.warnings == [
+        "column 'Concentración %' holds fractions (0.98 for 98 %): 3 value(s) read as "
+        "percentages (x 100)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["98", "98 %", "0,98 %"], [98.0, 98.0, 0.98]),  # a % sign says it is a percentage
+        (["0,5", "33"], [0.5, 33.0]),  # with percentages beside it, 0.5 is 0.5 %: flagged
+    ],
+)
+def test_small_values_among_percentages_stay_and_are_flagged(make_csv, context, cells, expected):
+    result = _concentrations(make_csv, context, cells)
+    assert result.errors == []
+    assert result.records["concentration_pct"].tolist() == expected
+    assert result.warnings == [
+        "column 'Concentración %': 1 value(s) of 1 or less read as percentages (0.5 = 0.5 %) "
+        "because the other values are percentages; check them if they were meant as "
+        "fractions (0.98 for 98 %)"
+    ]
+
+
+def test_a_percentage_after_a_first_chunk_of_fractions_is_refused(make_csv, context):
+    result = _concentrations(make_csv, context, ["0,98", "0,33", "98"], chunk_rows=2)
+    assert result.records["concentration_pct"].tolist() == [98.0, 33.0]
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (4, "Concentración %", "98")
+    assert "cannot be read either way" in error.reason
+
+
+def test_unformatted_fraction_cells_of_a_workbook(make_xlsx, context):
+    book = make_xlsx({"Hoja1": [
+        HEADER,
+        ["LIC-1", "2025-12", "Compra", "01/12/2025", "Ácido clorhídrico", 10, "kg", 0.33],
+        ["LIC-1", "2025-12", "Compra", "02/12/2025", "Ácido clorhídrico", 10, "kg", 0.37],
+    ]})
+    result = read_file("declarations", book, filename="d.xlsx", context=context)
+    assert result.errors == []
+    assert result.records["concentration_pct"].tolist() == [33.0, 37.0]
