@@ -66,6 +66,26 @@ _QUANTITY_KG = (
 
 
 
+# Quantity headers that name their unit ("Cantidad (Kg)"): the unit column may be left out,
+# and when it is there it must agree. Codes as in importers.codes.UNIT.
+QUANTITY_HEADER_UNITS: dict[str, tuple[str, ...]] = {
+    "kg": ("cantidad kg", "cantidad en kg", "cantidad (kg)", "cantidad en kilos",
+           "cantidad kilos", "cantidad en kilogramos", "peso neto kg", "peso neto (kg)",
+           "peso kg", "peso (kg)", "peso en kg", "kilos", "kilogramos", "kg", "kgs",
+           "quantidade kg", "quantidade (kg)", "peso líquido kg", "peso líquido (kg)",
+           "cantidad neta kg", "cantidad neta (kg)", "qty kg", "quantity kg"),
+    "L": ("cantidad litros", "cantidad en litros", "cantidad (L)", "cantidad L",
+          "cantidad (lt)", "cantidad lts", "volumen (L)", "volumen L", "volumen en litros",
+          "litros", "quantidade (L)", "quantidade litros", "qty L", "quantity L"),
+    "t": ("cantidad t", "cantidad (t)", "cantidad TM", "cantidad (TM)", "cantidad en toneladas",
+          "cantidad toneladas", "toneladas", "peso neto TM", "peso neto (TM)",
+          "quantidade (t)", "quantidade toneladas"),
+    "g": ("cantidad g", "cantidad (g)", "cantidad en gramos", "cantidad gramos", "gramos",
+          "quantidade (g)"),
+    "gal": ("cantidad galones", "cantidad en galones", "cantidad (gal)", "galones"),
+}
+
+
 def _with_pct(*aliases: str) -> tuple[str, ...]:
     """Give each alias also with a percent sign: 'Conc. (%)', 'Riqueza %', 'Teor (%)'."""
     return (*aliases, *(f"{a} %" for a in aliases if "%" not in a), "%", "pct", "percent")
@@ -337,6 +357,11 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 WEAK_ALIASES: dict[str, tuple[str, ...]] = {
     "substance": _SUBSTANCE_WEAK,
     "movement": ("tipo", "type", "concepto", "concepto de movimiento", "motivo"),
+    # weak: beside a "Cantidad" column, "Peso (Kg)" is its conversion and stays extra
+    "quantity": (
+        "peso neto", "peso", "peso líquido",
+        *(alias for aliases in QUANTITY_HEADER_UNITS.values() for alias in aliases),
+    ),
     "counterparty_name": ("cliente", "proveedor", "fornecedor", "customer", "supplier"),
     "counterparty_country": ("origen/destino", "procedencia/destino"),
     "document_ref": ("DUA", "DAM", "número de DUA"),
@@ -393,6 +418,8 @@ class HeaderMatch:
     columns: dict[str, int] = field(default_factory=dict)  # canonical -> position
     duplicates: dict[str, list[int]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    # canonical -> value implied by another header ("Cantidad (Kg)": the unit is kg)
+    implied: dict[str, str] = field(default_factory=dict)
 
     @property
     def extras(self) -> list[int]:
@@ -433,4 +460,21 @@ def match_headers(
         if len(positions) > 1:
             match.duplicates[canonical] = positions
     match.missing = [c for c in columns if c in required and c not in match.columns]
+    if "quantity" in match.columns and "unit" in columns:
+        unit = _header_unit(keys[match.columns["quantity"]])
+        if unit is not None:
+            match.implied["unit"] = unit
+            match.missing = [c for c in match.missing if c != "unit"]
     return match
+
+
+@cache
+def _header_units() -> dict[str, str]:
+    """Map normalised quantity headers that name a unit -> the unit's code."""
+    return {normalise_header(a): unit for unit, aliases in QUANTITY_HEADER_UNITS.items()
+            for a in aliases}
+
+
+def _header_unit(key: str) -> str | None:
+    """Return the unit a quantity header names ("Cantidad (Kg)" -> "kg"), if any."""
+    return _header_units().get(key)

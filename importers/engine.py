@@ -108,6 +108,10 @@ def parse_fields(schema: Schema, cells: Cells, state: FileState) -> dict[str, Pa
     parsed: dict[str, Parsed] = {}
     for name, schema_field in schema.fields.items():
         values = cells.raw(name)
+        if values is None and name in cells.match.implied:  # "Cantidad (Kg)": unit kg
+            values = np.full(cells.n, cells.match.implied[name], dtype=object)
+            parsed[name] = schema_field.parse(values, state, name).as_parsed()
+            continue
         if values is None:
             parsed[name] = schema_field.absent(cells.n, state)
             continue
@@ -157,6 +161,10 @@ class FieldResult:
     ok: np.ndarray
     reasons: np.ndarray | None  # object array: a message where not ok (None: all ok)
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def as_parsed(self) -> Parsed:
+        """Return the result as a parsed column (for values that cannot fail)."""
+        return Parsed(self.values, self.ok.copy(), self.extra)
 
     def take(self, keep: np.ndarray) -> FieldResult:
         """Return the result for the cells selected by a boolean mask."""

@@ -63,6 +63,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     _concentration_from_substance_text(cells, parsed)
     _require_mixture_concentration(cells, parsed)
     _check_period(cells, parsed, state)
+    _check_unit_against_header(cells, parsed)
     density, quantity_kg = _quantity_kg(cells, parsed, state)
     _refuse_repeated_stock(cells, licences, parsed, state)
     note_unlicensed_substances(cells, licences, licence.ok & ~cells.bad, substance, state)
@@ -168,6 +169,27 @@ def _check_period(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> 
         cells.fail("date", mask, reasons)
 
 
+def _unit_column(cells: Cells) -> str:
+    """Return the column that gives the unit: its own, or the quantity's ("Cantidad (Kg)")."""
+    return "unit" if "unit" in cells.match.columns else "quantity"
+
+
+def _check_unit_against_header(cells: Cells, parsed: dict[str, Parsed]) -> None:
+    """Refuse a unit cell that contradicts the quantity's header ("Cantidad (Kg)" and "TM").
+
+    Either reading could be the wrong one by a factor of a thousand: never guessed.
+    """
+    named = cells.match.implied.get("unit")
+    if named is None or "unit" not in cells.match.columns:
+        return
+    unit = parsed["unit"]
+    wrong = unit.ok & (unit.values != named)
+    if wrong.any():
+        header = cells.header("quantity")
+        cells.fail("unit", wrong, f"disagrees with column {header!r}, which is in {named}")
+        unit.ok = unit.ok & ~wrong
+
+
 def _quantity_kg(
     cells: Cells, parsed: dict[str, Parsed], state: FileState
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -202,7 +224,7 @@ def _quantity_kg(
                     strict=True,
                 )
             ]
-            cells.fail("unit", unknown, reasons)
+            cells.fail(_unit_column(cells), unknown, reasons)
     per_unit = np.where(np.isnan(density), _MASS_FACTOR[index], _VOLUME_FACTOR[index] * density)
     quantity_kg = (
         parsed["quantity"].values * per_unit * concentration.values / 100.0

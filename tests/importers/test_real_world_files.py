@@ -324,3 +324,54 @@ def test_unformatted_fraction_cells_of_a_workbook(make_xlsx, context):
     result = read_file("declarations", book, filename="d.xlsx", context=context)
     assert result.errors == []
     assert result.records["concentration_pct"].tolist() == [33.0, 37.0]
+
+
+# ---------------------------------------------------------------- units named in the header
+
+SHORT = ["Licencia", "Periodo", "Movimiento", "Fecha", "Sustancia"]
+SALE = ["LIC-1", "2025-12", "Venta", "01/12/2025", "Tolueno"]
+
+
+@pytest.mark.parametrize(
+    ("header", "unit", "kg"),
+    [
+        ("Cantidad (Kg)", "kg", 12.0),
+        ("Cantidad en Kg", "kg", 12.0),
+        ("Peso Neto (Kg)", "kg", 12.0),
+        ("Kilos", "kg", 12.0),
+        ("Cantidad (TM)", "t", 12000.0),
+        ("Cantidad en Litros", "L", 12 * 0.867),
+        ("Cantidad (gal)", "gal", 12 * 3.785411784 * 0.867),
+    ],
+)
+def test_a_quantity_header_that_names_its_unit(make_csv, context, header, unit, kg):
+    rows = [[*SHORT, header], [*SALE, "12"]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.errors == []
+    assert result.records["unit"].tolist() == [unit]
+    assert result.records["quantity_kg"].tolist() == pytest.approx([kg])
+
+
+def test_a_unit_cell_contradicting_the_header_is_refused(make_csv, context):
+    rows = [[*SHORT, "Cantidad (Kg)", "U.M."], [*SALE, "12", "Kg."], [*SALE, "12", "TM"]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.records["quantity_kg"].tolist() == [12.0]
+    assert [(e.row, e.column, e.value, e.reason) for e in result.errors] == [
+        (3, "U.M.", "TM", "disagrees with column 'Cantidad (Kg)', which is in kg")
+    ]
+
+
+def test_a_weight_beside_the_quantity_stays_an_extra_column(make_csv, context):
+    rows = [[*SHORT, "Cantidad", "U.M.", "Peso (Kg)"], [*SALE, "12", "L", "10,4"]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.errors == []
+    assert result.records["unit"].tolist() == ["L"]
+    assert result.records["extra"].tolist() == [{"Peso (Kg)": "10,4"}]
+
+
+def test_a_weight_without_its_unit_still_needs_a_unit_column(make_csv, context):
+    from importers import FileRejected
+
+    rows = [[*SHORT, "Peso Neto"], [*SALE, "12"]]
+    with pytest.raises(FileRejected, match="missing required column 'unit'"):
+        read_file("declarations", make_csv(rows), filename="d.csv", context=context)
