@@ -59,14 +59,17 @@ class DeclarationLine(Base):
     """One declared movement, converted to kg of pure substance, the declared figures kept."""
 
     __tablename__ = "declaration_line"
+    # A bulk fact table (millions of rows, written only by the declarations storer in the
+    # same transaction that creates their declaration headers): no foreign keys and only the
+    # indexes that reads need, because each one multiplies the cost of a bulk load
+    # (docs/benchmarks.md). The declaration and batch ids are still stored on every line.
     __table_args__ = (
-        Index("ix_declaration_line_substance_date", "substance_code", "date"),
         Index("ix_declaration_line_licence_substance", "licence_no", "substance_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), index=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    declaration_id: Mapped[int] = mapped_column(Integer, index=True)
+    batch_id: Mapped[int] = mapped_column(Integer)
     source_row: Mapped[int] = mapped_column(Integer)
     licence_no: Mapped[str] = mapped_column(String(64))
     period: Mapped[date] = mapped_column(Date)
@@ -79,7 +82,7 @@ class DeclarationLine(Base):
     unit: Mapped[str] = mapped_column(String(8))
     concentration_pct: Mapped[float] = mapped_column(Float)
     quantity_kg: Mapped[float] = mapped_column(Float)
-    counterparty_licence: Mapped[str | None] = mapped_column(String(64), index=True)
+    counterparty_licence: Mapped[str | None] = mapped_column(String(64))
     counterparty_name: Mapped[str | None] = mapped_column(String(300))
     counterparty_country: Mapped[str | None] = mapped_column(String(2))
     document_ref: Mapped[str | None] = mapped_column(String(120))
