@@ -8,6 +8,7 @@ explains a single row exactly as the bulk reader does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -184,9 +185,17 @@ class Number(Column):
     dtype = np.float64
     fill = np.nan
 
-    def __init__(self, *, gt=None, ge=None, le=None, percent: bool = False, **kwargs: Any):
+    def __init__(
+        self, *, gt=None, ge=None, le=None, percent: bool = False,
+        units: CodeTable | None = None, **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.gt, self.ge, self.le, self.percent = gt, ge, le, percent
+        self.units = units  # a unit may follow the number ("12,5 kg"): kept in extra["unit"]
+
+    def absent_extra(self, n):
+        """Return the unit written after the number, for n empty cells."""
+        return {"unit": np.full(n, None, dtype=object)} if self.units else {}
 
     def parse(self, values, state, name):
         """Parse numbers in the column's decimal style and check the bounds."""
@@ -210,6 +219,10 @@ class Number(Column):
         if len(texts):
             parsed, good = _numbers(texts, style, state.number_hint, self.percent)
             numbers[texts_at] = parsed
+            written = np.full(len(values), None, dtype=object) if self.units else None
+            if not good.all() and self.units is not None:
+                _number_then_unit(texts, parsed, good, written, texts_at, self.units, state, style)
+                numbers[texts_at] = parsed
             if not good.all():
                 bad_at = np.flatnonzero(~good)
                 reasons[np.arange(len(values))[texts_at][bad_at]] = [
@@ -220,9 +233,13 @@ class Number(Column):
         if self.percent and name not in state.percent_columns:
             _fractions_as_percentages(numbers, reasons, values, state, name)
         self._check_bounds(numbers, reasons)
+        extra = {}
+        if self.units is not None:
+            extra["unit"] = written if len(texts) and written is not None else (
+                np.full(len(values), None, dtype=object))
         if pd.isna(reasons).all():
-            return FieldResult(numbers, np.ones(len(numbers), dtype=bool), None)
-        return _result(numbers, reasons)
+            return FieldResult(numbers, np.ones(len(numbers), dtype=bool), None, extra)
+        return _result(numbers, reasons, **extra)
 
     def _check_bounds(self, numbers: np.ndarray, reasons: np.ndarray) -> None:
         """Refuse numbers outside the field's bounds."""
@@ -239,6 +256,34 @@ class Number(Column):
             if wrong.any():
                 wrong &= pd.isna(reasons)
                 reasons[wrong] = f"{words} {_bound(bound)}"
+
+
+_NUMBER_THEN_WORD = re.compile(r"\s*([-+]?[\d.,\s']*\d)\s*([^\d\s].*?)\s*")
+
+
+def _number_then_unit(texts, parsed, good, written, texts_at, units, state, style) -> None:
+    """Read "12,5 kg" (a number, then a unit the table knows) among the cells that failed.
+
+    Only the failing cells are looked at, in Python; the unit found goes to `written` for
+    the feed to compare with the unit column.
+    """
+    failed = np.flatnonzero(~good)
+    numbers, codes, where = [], [], []
+    for i in failed:
+        m = _NUMBER_THEN_WORD.fullmatch(texts[i])
+        code = units.code_for(m[2]) if m else None
+        if code is not None:
+            numbers.append(m[1])
+            codes.append(code)
+            where.append(i)
+    if not where:
+        return
+    values, ok = parse_numbers(np.array(numbers, dtype=object), style, hint=state.number_hint)
+    at = np.array(where)[ok]
+    parsed[at] = values[ok]
+    good[at] = True
+    positions = np.arange(len(written))[texts_at][at]
+    written[positions] = np.array(codes, dtype=object)[ok]
 
 
 def _fractions_as_percentages(

@@ -30,7 +30,7 @@ class DeclarationRow(Schema):
     movement = Code(MOVEMENT, required=True)
     date = Date(required=True, past=True)
     substance = SubstanceName(required=True)
-    quantity = Number(required=True, gt=0)
+    quantity = Number(required=True, gt=0, units=UNIT)
     unit = Code(UNIT, required=True)
     concentration_pct = Number(gt=0, le=100, percent=True, load_default=100.0)
     counterparty_licence = Text()
@@ -64,6 +64,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     _require_mixture_concentration(cells, parsed)
     _check_period(cells, parsed, state)
     _check_unit_against_header(cells, parsed)
+    _check_unit_after_quantity(cells, parsed)
     density, quantity_kg = _quantity_kg(cells, parsed, state)
     _refuse_repeated_stock(cells, licences, parsed, state)
     note_unlicensed_substances(cells, licences, licence.ok & ~cells.bad, substance, state)
@@ -188,6 +189,25 @@ def _check_unit_against_header(cells: Cells, parsed: dict[str, Parsed]) -> None:
         header = cells.header("quantity")
         cells.fail("unit", wrong, f"disagrees with column {header!r}, which is in {named}")
         unit.ok = unit.ok & ~wrong
+
+
+def _check_unit_after_quantity(cells: Cells, parsed: dict[str, Parsed]) -> None:
+    """Accept "12,5 kg" in the quantity when the unit column says the same; refuse otherwise."""
+    written = parsed["quantity"].extra.get("unit")
+    if written is None:
+        return
+    unit = parsed["unit"]
+    given = pd.notna(written)
+    wrong = given & unit.ok & (written != unit.values)
+    if wrong.any():
+        where = cells.header("unit") if "unit" in cells.match.columns else cells.header("quantity")
+        reasons = np.full(cells.n, None, dtype=object)
+        reasons[wrong] = [
+            f"the quantity says {w} but {where!r} says {u}: which is it?"
+            for w, u in zip(written[wrong], unit.values[wrong], strict=True)
+        ]
+        cells.fail("quantity", wrong, reasons)
+        parsed["quantity"].ok = parsed["quantity"].ok & ~wrong
 
 
 def _quantity_kg(

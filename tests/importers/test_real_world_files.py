@@ -375,3 +375,27 @@ def test_a_weight_without_its_unit_still_needs_a_unit_column(make_csv, context):
     rows = [[*SHORT, "Peso Neto"], [*SALE, "12"]]
     with pytest.raises(FileRejected, match="missing required column 'unit'"):
         read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+
+
+@pytest.mark.parametrize(
+    ("cell", "unit", "quantity"),
+    [("12,5 kg", "kg", 12.5), ("1.234,5 Kgs", "KG", 1234.5), ("3 litros", "Lt", 3.0),
+     ("2TM", "t", 2.0)],
+)
+def test_a_quantity_written_with_its_unit(make_csv, context, cell, unit, quantity):
+    rows = [HEADER, ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", cell, unit, ""]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.errors == []
+    assert result.records["quantity"].tolist() == [quantity]
+
+
+def test_a_quantity_whose_unit_contradicts_the_unit_column(make_csv, context):
+    rows = [HEADER, ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", "12,5 kg", "TM", ""],
+            ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", "5 cilindros", "kg", ""]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert len(result.records) == 0
+    assert [(e.row, e.column, e.value, e.reason) for e in result.errors] == [
+        (2, "Cant.", "12,5 kg", "the quantity says kg but 'U.M.' says t: which is it?"),
+        (3, "Cant.", "5 cilindros",
+         "not a number: '5 cilindros' (this column uses decimal comma, e.g. 1.234,5)"),
+    ]
