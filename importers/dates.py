@@ -28,7 +28,7 @@ _DMY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME, re.IGNORE
 _D_MON_Y = re.compile(r"(\d{1,2}) ([a-z]{3,10}) (\d{4}|\d{2})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
-_YM = re.compile(r"(\d{4})[-/.]?(\d{1,2})")
+_YM = re.compile(r"(\d{4})[-/. ]?(\d{1,2})")
 _MY = re.compile(r"(\d{1,2})[-/.](\d{4})")
 _MON_Y = re.compile(r"([a-z]{3,10}) (\d{4}|\d{2})")
 

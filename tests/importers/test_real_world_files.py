@@ -399,3 +399,61 @@ def test_a_quantity_whose_unit_contradicts_the_unit_column(make_csv, context):
         (3, "Cant.", "5 cilindros",
          "not a number: '5 cilindros' (this column uses decimal comma, e.g. 1.234,5)"),
     ]
+
+
+# ---------------------------------------------------------------- dates and periods
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["2025-12", "12/2025", "dic-2025", "Diciembre 2025", "DIC 2025", "202512", "2025 12",
+     "Dezembro/2025", "2025/12", "01/12/2025"],
+)
+def test_periods_as_offices_write_them(cell):
+    from importers.dates import parse_period
+
+    assert parse_period(cell) == "2025-12"
+
+
+@pytest.mark.parametrize("cell", ["Diciembre", "12/25", "2025-13"])
+def test_periods_that_cannot_be_read(cell):
+    from importers.dates import parse_period
+
+    with pytest.raises(ValueError, match="not a period"):
+        parse_period(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("31/12/2025", "2025-12-31"), ("31-12-2025", "2025-12-31"), ("2025/12/31", "2025-12-31"),
+     ("31.12.2025", "2025-12-31"), ("31/12/25", "2025-12-31"), ("46022", "2025-12-31"),
+     ("2025-12-31 14:30:00", "2025-12-31"), ("31/12/2025 2:30 p. m.", "2025-12-31"),
+     ("31 de diciembre de 2025", "2025-12-31"), ("31-Dic-25", "2025-12-31"),
+     ("01/02/2025", "2025-02-01")],
+)
+def test_dates_as_offices_write_them(cell, expected):
+    from importers.dates import parse_date
+
+    assert parse_date(cell).isoformat() == expected
+
+
+def test_a_month_first_date_is_refused():
+    from importers.dates import parse_date
+
+    assert parse_date("12/31/2025") == "not a real date: '12/31/2025'"
+
+
+def test_hidden_columns_are_read_like_the_others(tmp_path, context):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*HEADER, "Observaciones"])
+    sheet.append(["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", 10, "kg", 99, "ok"])
+    sheet.column_dimensions["H"].hidden = True
+    path = tmp_path / "hidden.xlsx"
+    book.save(path)
+    result = read_file("declarations", path, filename="hidden.xlsx", context=context)
+    assert result.errors == []
+    assert result.records["concentration_pct"].tolist() == [99.0]
+    assert result.records["extra"].tolist() == [{"Observaciones": "ok"}]
