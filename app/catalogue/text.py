@@ -34,8 +34,13 @@ _QUALIFIERS = re.compile(
     r"tecnico|tecnica|technical|industrial|reactivo|reagente|reagent|p a|pa|acs|usp|bp|ep|"
     r"ph eur|nf|puro|pura|pure|purissimo|anhydrous|anhidro|anhidra|anidro|anidra|"
     r"en solucion|em solucao|in solution|solution|solucion|solucao|aqueous|acuosa|acuoso|"
-    r"aquosa|aquoso|concentrated|concentrado|concentrada|comercial|commercial|min)\b"
+    r"aquosa|aquoso|concentrated|concentrado|concentrada|comercial|commercial|min|"
+    r"qp|q p|conc|tec|ind|grado qp|quimicamente puro)\b"
 )
+# Abbreviations typed at the start of a name ("Ac. Sulfúrico", "Anh. acético"), normalised.
+_ABBREVIATIONS = re.compile(r"^(?:ac|acid|anh|anhid|perm|permang)\b")
+_EXPANSIONS = {"ac": "acido", "acid": "acido", "anh": "anhidrido", "anhid": "anhidrido",
+               "perm": "permanganato", "permang": "permanganato"}
 
 
 def normalise_text(text: object) -> str:
@@ -109,5 +114,9 @@ def split_concentration(text: str) -> tuple[str, float | None]:
 
 
 def strip_qualifiers(normalised: str) -> str:
-    """Remove grade and presentation words ('grado técnico', 'p.a.') from normalised text."""
-    return " ".join(_QUALIFIERS.sub(" ", normalised).split())
+    """Remove grade and presentation words ('grado técnico', 'p.a.') from normalised text.
+
+    Leading abbreviations are written out ('ac sulfurico' -> 'acido sulfurico').
+    """
+    expanded = _ABBREVIATIONS.sub(lambda m: _EXPANSIONS[m.group(0)], normalised)
+    return " ".join(_QUALIFIERS.sub(" ", expanded).split())

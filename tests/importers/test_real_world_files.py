@@ -457,3 +457,43 @@ def test_hidden_columns_are_read_like_the_others(tmp_path, context):
     assert result.errors == []
     assert result.records["concentration_pct"].tolist() == [99.0]
     assert result.records["extra"].tolist() == [{"Observaciones": "ok"}]
+
+
+# ---------------------------------------------------------------- substances (real catalogue)
+
+
+@pytest.fixture(scope="module")
+def real_catalogue():
+    from app.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+@pytest.mark.parametrize(
+    ("text", "cas", "pct"),
+    [
+        ("ACIDO SULFURICO", "7664-93-9", None),
+        ("Ac. Sulfúrico 98%", "7664-93-9", 98.0),
+        ("Ac. Clorhídrico 33%", "7647-01-0", 33.0),
+        ("Acido Sulfurico Conc.", "7664-93-9", None),
+        ("Permanganato de Potasio", "7722-64-7", None),
+        ("ANHIDRIDO ACETICO", "108-24-7", None),
+        ("Anh. acético", "108-24-7", None),
+        ("MEK", "78-93-3", None),
+        ("Acetona técnica", "67-64-1", None),
+        ("ACETONA QP", "67-64-1", None),
+        ("7664939", "7664-93-9", None),
+    ],
+)
+def test_substances_as_operators_write_them(real_catalogue, text, cas, pct):
+    found = real_catalogue.resolve(text)
+    assert found.substance.cas == cas
+    assert getattr(found, "concentration_pct", None) == pct
+
+
+@pytest.mark.parametrize(
+    "text", ["Ac. acético", "Ácido acético glacial", "Acetonitrilo", "Éter de petróleo", "MIBK"]
+)
+def test_false_friends_stay_refused_as_not_controlled(real_catalogue, text):
+    with pytest.raises(ValueError, match="not a controlled substance"):
+        real_catalogue.resolve(text)
