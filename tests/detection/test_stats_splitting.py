@@ -73,3 +73,25 @@ def test_a_buyer_that_declares_nothing_is_found_through_its_sellers():
     assert finding.party == "name:comercial uno"
     assert finding.measures["counterparties"] == 3
     assert "bought 12 orders" in finding.summary
+
+
+def test_small_orders_just_under_a_round_figure_hidden_in_a_large_buyers_flow_fire():
+    # A buyer of 20 t truckloads, six a month: twelve extra 950–999 kg orders barely move
+    # its monthly total or its count of orders, but it never orders just under 1,000 kg.
+    trucks = [line(licence_no="LIC-001", counterparty_licence="LIC-900",
+                   substance_code="acetone", date=month(m, 2 + 4 * k), quantity_kg=20000.0)
+              for m in range(24) for k in range(6)]
+
+    [finding] = run("splitting", data(lines=trucks + _burst(), as_of=AS_OF))
+
+    assert finding.measures["orders"] == 12
+    assert "just under a round figure" in finding.trace[1]
+    assert finding.severity == "critical"  # raised one step from the test's "high"
+
+
+def test_a_buyer_whose_usual_package_sits_just_under_a_round_figure_does_not_fire():
+    usual = [line(licence_no="LIC-001", counterparty_licence=f"LIC-90{k % 3}",
+                  substance_code="acetone", date=month(m, 3 + 5 * k), quantity_kg=985.0)
+             for m in range(24) for k in range(5)]
+
+    assert run("splitting", data(lines=usual, as_of=AS_OF)) == []

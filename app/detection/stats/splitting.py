@@ -16,7 +16,6 @@ from app.detection.stats.common import STAT_FIELDS, format_p, stat_fields
 from app.detection.stats.significance import adjusted, benjamini_hochberg, fdr_param, poisson_scan_p
 
 TRADES = ("purchase", "sale", "import", "export")
-ROUND_STEPS = np.array([1.0, 2.0, 5.0])
 
 PARAMS = {
     "movements": Param("choices", ("purchase",), "movements counted as orders",
@@ -58,6 +57,35 @@ def evaluate(ctx: Context) -> list[Finding]:
     orders, members = _orders(ctx)
     if orders.empty:
         return []
+    first = orders.groupby("group", sort=False)["day"].min()
+    last_day = _day(pd.Timestamp(ctx.data.as_of))
+    # Two views of the same orders: all of them, and only those just under a round figure
+    # (a buyer of truckloads placing a dozen 990 kg orders hides in its own total, not in
+    # its usual rate of orders like these).
+    under = _just_under_each(orders["quantity_kg"].to_numpy(), params["round_band_pct"])
+    views = {"all": orders, "round": orders[under].reset_index(drop=True)}
+    tests = pd.concat([_scan(view, first, last_day, params).assign(view=name)
+                       for name, view in views.items() if not view.empty], ignore_index=True)
+    if tests.empty:
+        return []
+    tests = tests.assign(q=adjusted(tests["p"].to_numpy()))
+    found = benjamini_hochberg(tests["p"].to_numpy(), params["fdr"])
+    large = tests["kg"].to_numpy() >= params["min_ratio"] * tests["usual_kg"].to_numpy()
+    hits = tests[found & large].sort_values("p").drop_duplicates("group")
+    findings = []
+    bounds, line_ids = members
+    for row in hits.itertuples():
+        window_rows = views[row.view].iloc[row.start:row.row + 1]
+        if window_rows["counterparty"].nunique() < params["min_counterparties"]:
+            continue
+        ids = [int(i) for o in window_rows["order"]
+               for i in line_ids[bounds[o]:bounds[o + 1]]]
+        findings.append(_finding(ctx, window_rows, row, len(tests), ids))
+    return findings
+
+
+def _scan(orders: pd.DataFrame, first_day: pd.Series, last_day: int, params) -> pd.DataFrame:
+    """Return, per party and substance, its busiest window tested against its usual rate."""
     window = params["window_days"]
     group = orders["group"].to_numpy()
     days = orders["day"].to_numpy()
@@ -67,39 +95,35 @@ def evaluate(ctx: Context) -> list[Finding]:
     count = end - start + 1
     cum = np.concatenate([[0.0], np.cumsum(orders["quantity_kg"].to_numpy())])
     in_window = cum[end + 1] - cum[start]
-    sizes = orders.groupby("group", sort=False).agg(
-        first=("day", "min"), n=("day", "size"), kg=("quantity_kg", "sum"))
-    first = sizes["first"].to_numpy()[group]
-    last_day = _day(pd.Timestamp(ctx.data.as_of))
+    sizes = orders.groupby("group", sort=False).agg(n=("day", "size"), kg=("quantity_kg", "sum"))
+    first = first_day.reindex(group).to_numpy()
     observed_days = np.maximum(last_day - first + 1, days - first + 1)
     outside_days = np.maximum(observed_days - window, window)
-    rate = (sizes["n"].to_numpy()[group] - count) / outside_days
-    usual_kg = (sizes["kg"].to_numpy()[group] - in_window) / outside_days * window
+    rate = (sizes["n"].reindex(group).to_numpy() - count) / outside_days
+    usual_kg = (sizes["kg"].reindex(group).to_numpy() - in_window) / outside_days * window
     expected = rate * window
     p = poisson_scan_p(count, expected, observed_days / window)
     trusted = (days - first + 1 >= params["min_history_days"]) & (count >= params["min_count"])
-    p = np.where(trusted, p, np.nan)
     scan = pd.DataFrame({"group": group, "row": end, "start": start, "count": count,
-                         "kg": in_window, "expected": expected, "usual_kg": usual_kg, "p": p,
-                         "days": observed_days})
+                         "kg": in_window, "expected": expected, "usual_kg": usual_kg,
+                         "p": np.where(trusted, p, np.nan), "days": observed_days})
     scan = scan[np.isfinite(scan["p"])]
-    if scan.empty:
-        return []
     # The scan statistic: one test per party and substance, its busiest window.
-    best = scan.sort_values(["p", "count"], ascending=[True, False]).drop_duplicates("group")
-    best = best.assign(q=adjusted(best["p"].to_numpy()))
-    found = benjamini_hochberg(best["p"].to_numpy(), params["fdr"])
-    large = best["kg"].to_numpy() >= params["min_ratio"] * best["usual_kg"].to_numpy()
-    findings = []
-    for row in best[found & large].itertuples():
-        window_rows = orders.iloc[row.start:row.row + 1]
-        if window_rows["counterparty"].nunique() < params["min_counterparties"]:
-            continue
-        bounds, line_ids = members
-        ids = [int(i) for o in window_rows["order"]
-               for i in line_ids[bounds[o]:bounds[o + 1]]]
-        findings.append(_finding(ctx, window_rows, row, len(best), ids))
-    return findings
+    return scan.sort_values(["p", "count"], ascending=[True, False]).drop_duplicates("group")
+
+
+def _just_under_each(quantities: np.ndarray, band_pct: float) -> np.ndarray:
+    """Return which quantities lie within band_pct below a round figure (1, 2, 5 × 10^k)."""
+    q = np.asarray(quantities, dtype=float)
+    flags = np.zeros(q.shape, dtype=bool)
+    positive = q > 0
+    if band_pct <= 0 or not positive.any():
+        return flags
+    power = 10.0 ** np.floor(np.log10(q[positive]))
+    steps = power[:, None] * np.array([1.0, 2.0, 5.0, 10.0])[None, :]
+    above = np.where(steps > q[positive, None], steps, np.inf).min(axis=1)
+    flags[positive] = q[positive] >= above * (1 - band_pct / 100)
+    return flags
 
 
 def _orders(ctx: Context) -> tuple[pd.DataFrame, tuple]:
@@ -153,16 +177,13 @@ def _day(values) -> np.ndarray:
 def just_under(quantities: np.ndarray, band_pct: float) -> tuple[float | None, int]:
     """Return the round number most orders stay just under, and how many do."""
     q = np.asarray(quantities, dtype=float)
-    q = q[q > 0]
-    if q.size == 0 or band_pct <= 0:
+    under = q[_just_under_each(q, band_pct)]
+    if under.size == 0:
         return None, 0
-    power = 10.0 ** np.floor(np.log10(q))
-    candidates = power[:, None] * np.concatenate([ROUND_STEPS, [10.0]])[None, :]
-    above = np.where(candidates > q[:, None], candidates, np.inf).min(axis=1)
-    under = q >= above * (1 - band_pct / 100)
-    if not under.any():
-        return None, 0
-    values, counts = np.unique(above[under], return_counts=True)
+    power = 10.0 ** np.floor(np.log10(under))
+    steps = power[:, None] * np.array([1.0, 2.0, 5.0, 10.0])[None, :]
+    above = np.where(steps > under[:, None], steps, np.inf).min(axis=1)
+    values, counts = np.unique(above, return_counts=True)
     return float(values[np.argmax(counts)]), int(counts.max())
 
 
@@ -191,21 +212,23 @@ def _finding(ctx: Context, rows: pd.DataFrame, row, tests: int, ids: list) -> Fi
     threshold, under = just_under(rows["quantity_kg"].to_numpy(), params["round_band_pct"])
     severity = None
     usual_per_window = row.expected
-    compared = (f"its usual rate ({usual_per_window:.1f} orders per {params['window_days']} "
-                f"days)")
+    of_kind = " just under a round figure" if row.view == "round" else ""
+    compared = (f"its usual rate ({usual_per_window:.1f} orders{of_kind} per "
+                f"{params['window_days']} days)")
     trace = [
         f"{who} {moved} {len(rows)} orders of {what} ({kg(row.kg)}) {direction} "
         f"{others.nunique()} counterparties between {first.isoformat()} and {last.isoformat()}: "
         + "; ".join(f"{as_date(pd.Timestamp(int(d), unit='D')).isoformat()} {kg(q)} {o}"
                     for d, q, o in zip(rows["day"], rows["quantity_kg"], others, strict=True))
         + ".",
-        f"Its usual rate outside this window: {usual_per_window:.2f} orders and "
+        f"Its usual rate outside this window: {usual_per_window:.2f} orders{of_kind} and "
         f"{kg(row.usual_kg)} per {params['window_days']} days (over {int(row.days)} days "
         "observed).",
-        f"Poisson probability of {len(rows)} or more orders in the busiest of "
+        f"Poisson probability of {len(rows)} or more such orders in the busiest of "
         f"{math.ceil(row.days / params['window_days'])} windows: p = {format_p(row.p)}; "
-        f"Benjamini–Hochberg q = {format_p(row.q)} over {tests:,} parties tested, below the "
-        f"rule's false discovery rate {params['fdr']}.",
+        f"Benjamini–Hochberg q = {format_p(row.q)} over {tests:,} scans (all orders, and "
+        f"orders just under a round figure, per party), below the rule's false discovery "
+        f"rate {params['fdr']}.",
     ]
     if threshold is not None and under * 2 >= len(rows):
         trace.append(f"{under} of the {len(rows)} orders lie just under {kg(threshold)}.")
