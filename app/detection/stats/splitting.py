@@ -144,26 +144,34 @@ def _orders(ctx: Context) -> tuple[pd.DataFrame, tuple]:
         party, counterparty = fill_text(rows["licence_no"]), other
     else:
         party, counterparty = other, fill_text(rows["licence_no"])
-    rows = pd.DataFrame({
-        "party": party.to_numpy(), "counterparty": counterparty.to_numpy(),
-        "substance_code": rows["substance_code"].to_numpy(),
-        "day": _day(rows["date"]), "quantity_kg": rows["quantity_kg"].to_numpy(dtype=float),
-        "line_id": rows["line_id"].to_numpy(), "movement": rows["movement"].to_numpy(),
-        "name": name.to_numpy(),
-    })
-    rows = rows[rows["party"] != ""]
-    keys = ["party", "substance_code", "day", "counterparty"]
-    grouped = rows.groupby(keys, sort=False)
-    order = grouped.ngroup().to_numpy()
+    keep = (party != "").to_numpy()
+    # One integer key per order (party, substance, day, counterparty); sorting it orders the
+    # orders by party and substance, then by day, as the scan needs.
+    party_codes, parties = pd.factorize(party.to_numpy()[keep])
+    substance_codes, substances = pd.factorize(rows["substance_code"].to_numpy()[keep])
+    other_codes, others = pd.factorize(counterparty.to_numpy()[keep])
+    days = _day(rows["date"])[keep]
+    day_codes = days - days.min()
+    group_key = party_codes.astype(np.int64) * len(substances) + substance_codes
+    key = (group_key * (int(day_codes.max()) + 1) + day_codes) * len(others) + other_codes
+    unique, first_line, order = np.unique(key, return_index=True, return_inverse=True)
     sort = np.argsort(order, kind="stable")
-    members = (np.searchsorted(order[sort], np.arange(grouped.ngroups + 1)),
-               rows["line_id"].to_numpy()[sort])
-    orders = grouped.agg(quantity_kg=("quantity_kg", "sum"), movement=("movement", "first"),
-                         name=("name", "first")).reset_index()
-    orders["order"] = np.arange(len(orders))
-    orders = orders.sort_values(["party", "substance_code", "day"], kind="stable")
-    orders["group"] = orders.groupby(["party", "substance_code"], sort=False).ngroup()
-    orders = orders.sort_values(["group", "day"], kind="stable").reset_index(drop=True)
+    members = (np.searchsorted(order[sort], np.arange(len(unique) + 1)),
+               rows["line_id"].to_numpy()[keep][sort])
+    group_of = group_key[first_line]
+    quantity = np.bincount(order, weights=np.nan_to_num(
+        rows["quantity_kg"].to_numpy(dtype=float)[keep]), minlength=len(unique))
+    orders = pd.DataFrame({
+        "party": np.asarray(parties, dtype=object)[party_codes[first_line]],
+        "substance_code": np.asarray(substances, dtype=object)[substance_codes[first_line]],
+        "day": days[first_line],
+        "counterparty": np.asarray(others, dtype=object)[other_codes[first_line]],
+        "quantity_kg": quantity,
+        "movement": rows["movement"].to_numpy()[keep][first_line],
+        "name": name.to_numpy()[keep][first_line],
+        "order": np.arange(len(unique)),
+        "group": np.unique(group_of, return_inverse=True)[1],
+    })
     return orders, members
 
 
