@@ -16,11 +16,13 @@ Every finding of the run is stored in `finding`, linked to its alert when it has
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, func, insert, select
+import pandas as pd
+from sqlalchemy import Row, func, insert, select, text
 from sqlalchemy import update as update_statement
 from sqlalchemy.orm import Session
 
@@ -29,10 +31,13 @@ from app.alerts.planning import AlertDraft, Policy, plan_alerts
 from app.db import utcnow
 from app.detection.findings import Finding
 from app.detection.rules.summary import format_kg
+from app.intake.bulk import bulk_insert
 
 ACTOR = "vigia detect"
 KEY_CHUNK = 500
 INSERT_CHUNK = 5000
+# From this many rows, bulk paths (COPY on PostgreSQL) beat an executemany.
+COPY_MIN_ROWS = 1000
 
 
 @dataclass
@@ -101,10 +106,8 @@ def record_findings(
     for key, update in updates.items():
         statuses[key] = update.get("status", statuses[key])
     _corroborate(drafts, ids, statuses, updates)
-    if updates:
-        session.execute(update_statement(Alert), list(updates.values()))
-    if events:
-        session.execute(insert(AlertEvent), events)
+    _update_alerts(session, list(updates.values()))
+    _insert_events(session, events)
     _store_findings(session, drafts, ids, run=run)
     for alert in [o for o in session.identity_map.values() if isinstance(o, Alert)]:
         session.expire(alert)  # bulk statements bypass the objects the session holds
@@ -159,6 +162,40 @@ def _insert_alerts(session: Session, drafts: list[AlertDraft], *, run: Detection
                                  rows[start:start + INSERT_CHUNK])
         ids.update((key, alert_id) for alert_id, key in result)
     return ids
+
+
+def _update_alerts(session: Session, rows: list[dict]) -> None:
+    """Update alerts by primary key in bulk, rows with the same columns together.
+
+    On PostgreSQL a large group goes through a temporary table filled by COPY and one
+    UPDATE ... FROM: an executemany of 60,000 UPDATE statements takes minutes there.
+    """
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(row)].append(row)
+    postgres = session.connection().dialect.name == "postgresql"
+    for columns, group in groups.items():
+        if not postgres or len(group) < COPY_MIN_ROWS:
+            session.execute(update_statement(Alert), group)
+            continue
+        names = [c for c in columns if c != "id"]
+        session.execute(text(f"CREATE TEMPORARY TABLE alert_update AS SELECT id, "
+                             f"{', '.join(names)} FROM alert WHERE false"))
+        bulk_insert(session, "alert_update", pd.DataFrame(group, columns=["id", *names]))
+        assignments = ", ".join(f"{name} = alert_update.{name}" for name in names)
+        session.execute(text(f"UPDATE alert SET {assignments} FROM alert_update "
+                             "WHERE alert.id = alert_update.id"))
+        session.execute(text("DROP TABLE alert_update"))
+
+
+def _insert_events(session: Session, events: list[dict]) -> None:
+    """Append alert events in bulk (COPY on PostgreSQL)."""
+    if not events:
+        return
+    if session.connection().dialect.name == "postgresql" and len(events) >= COPY_MIN_ROWS:
+        bulk_insert(session, "alert_event", pd.DataFrame(events))
+    else:
+        session.execute(insert(AlertEvent), events)
 
 
 def _event(alert_id: int, at: datetime, action: str, before: str | None, after: str | None,
@@ -269,7 +306,9 @@ def _store_findings(session: Session, drafts: list[AlertDraft],
                 "evidence": _json({k: list(v) for k, v in finding.evidence.items()}),
                 "trace": _json(list(finding.trace)), "measures": _json(dict(finding.measures)),
             })
-    if rows:
+    if len(rows) >= COPY_MIN_ROWS:
+        bulk_insert(session, "finding", pd.DataFrame(rows))
+    elif rows:
         session.execute(insert(StoredFinding), rows)
 
 

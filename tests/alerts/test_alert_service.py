@@ -118,3 +118,25 @@ def test_corroborating_alerts_name_each_other_and_rank_higher(db_session):
     assert json.loads(surge.measures)["corroborated_by"][0]["alert_id"] == quota.id
     assert any(f"alert #{surge.id}" in line for line in json.loads(quota.trace))
     assert quota.score == 66
+
+
+def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session):
+    many = [finding(licence_no=f"LIC-{i:04d}", observed=9000.0 + i) for i in range(1200)]
+    first, outcome = _run(db_session, many)
+    assert outcome.raised == 1200
+    grown = [finding(f, observed=f.observed + 5000.0) for f in many]
+    second, outcome = _run(db_session, grown)
+    assert (outcome.raised, outcome.refreshed) == (0, 1200)
+    alerts = db_session.scalars(select(Alert)).all()
+    assert len(alerts) == 1200
+    assert {(a.times_seen, a.last_run_id) for a in alerts} == {(2, second.id)}
+    sample = next(a for a in alerts if a.licence_no == "LIC-0007")
+    assert (sample.observed, sample.status) == (14007.0, "open")
+    refreshed = db_session.scalars(select(AlertEvent).where(
+        AlertEvent.alert_id == sample.id, AlertEvent.action == "refreshed")).one()
+    assert refreshed.comment == "observed 9,007 kg → 14,007 kg"
+    actions = [e.action for e in db_session.scalars(select(AlertEvent))]
+    assert (actions.count("raised"), actions.count("refreshed")) == (1200, 1200)
+    stored = db_session.scalars(select(StoredFinding)).all()
+    assert len(stored) == 2400 and all(s.alert_id is not None for s in stored)
+    assert {s.window_start for s in stored} == {date(2025, 1, 1)}
