@@ -306,10 +306,17 @@ def _store_findings(session: Session, drafts: list[AlertDraft],
                 "evidence": _json({k: list(v) for k, v in finding.evidence.items()}),
                 "trace": _json(list(finding.trace)), "measures": _json(dict(finding.measures)),
             })
-    if len(rows) >= COPY_MIN_ROWS:
-        bulk_insert(session, "finding", pd.DataFrame(rows))
-    elif rows:
-        session.execute(insert(StoredFinding), rows)
+    if len(rows) < COPY_MIN_ROWS:
+        if rows:
+            session.execute(insert(StoredFinding), rows)
+        return
+    # Findings with and without an alert apart: a column of ids with gaps would be floats.
+    linked = [row for row in rows if row["alert_id"] is not None]
+    alone = [{k: v for k, v in row.items() if k != "alert_id"} for row in rows
+             if row["alert_id"] is None]
+    for batch in (linked, alone):
+        if batch:
+            bulk_insert(session, "finding", pd.DataFrame(batch))
 
 
 def _kg(value: float | None) -> str:

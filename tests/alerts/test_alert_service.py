@@ -122,8 +122,12 @@ def test_corroborating_alerts_name_each_other_and_rank_higher(db_session):
 
 def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session):
     many = [finding(licence_no=f"LIC-{i:04d}", observed=9000.0 + i) for i in range(1200)]
-    first, outcome = _run(db_session, many)
-    assert outcome.raised == 1200
+    watched = [finding(rule_id="watch", licence_no=f"LIC-{i:04d}") for i in range(10)]
+    policies = {**POLICIES, "watch": Policy(mode="monitor")}
+    first, outcome = _run(db_session, many + watched, policies)
+    assert (outcome.raised, outcome.monitored) == (1200, 10)
+    unlinked = db_session.scalars(select(StoredFinding).where(StoredFinding.rule_id == "watch"))
+    assert [s.alert_id for s in unlinked] == [None] * 10
     grown = [finding(f, observed=f.observed + 5000.0) for f in many]
     second, outcome = _run(db_session, grown)
     assert (outcome.raised, outcome.refreshed) == (0, 1200)
@@ -137,6 +141,7 @@ def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session):
     assert refreshed.comment == "observed 9,007 kg → 14,007 kg"
     actions = [e.action for e in db_session.scalars(select(AlertEvent))]
     assert (actions.count("raised"), actions.count("refreshed")) == (1200, 1200)
-    stored = db_session.scalars(select(StoredFinding)).all()
-    assert len(stored) == 2400 and all(s.alert_id is not None for s in stored)
+    stored = db_session.scalars(select(StoredFinding).where(StoredFinding.run_id == second.id))
+    stored = stored.all()
+    assert len(stored) == 1200 and all(s.alert_id is not None for s in stored)
     assert {s.window_start for s in stored} == {date(2025, 1, 1)}
