@@ -286,10 +286,20 @@ DELIVERY = CodeTable("delivery", {
     ),
 }))
 
+# Customs regimes by the direction the goods physically cross the border: a temporary
+# admission or a re-export moves chemicals in or out just as a definitive one does.
 FLOW = CodeTable("flow", {
-    "import": ("i", "im", "imp", "importación", "importação", "importacion", "imports"),
-    "export": ("e", "ex", "exp", "exportación", "exportação", "exports"),
-    "transit": ("t", "tr", "tránsito", "trânsito", "transito"),
+    "import": ("i", "im", "imp", "importación", "importação", "importacion", "imports", "impo",
+               "importación para el consumo", "importación para consumo",
+               "importación a consumo", "importación definitiva", "importação para consumo",
+               "importação definitiva", "despacho para consumo", "reimportación",
+               "admisión temporal", "importación temporal", "admissão temporária",
+               "admisión temporal para perfeccionamiento activo"),
+    "export": ("e", "ex", "exp", "exportación", "exportação", "exports", "expo",
+               "exportación definitiva", "exportação definitiva", "reexportación",
+               "exportación temporal", "reexportação", "exportação temporária"),
+    "transit": ("t", "tr", "tránsito", "trânsito", "transito", "tránsito aduanero",
+                "tránsito internacional", "trânsito aduaneiro", "transbordo"),
 })
 
 LICENCE_STATUS = CodeTable("licence status", {

@@ -12,7 +12,7 @@ import pytest
 
 from importers import read_file
 from importers.aliases import match_headers
-from importers.codes import DELIVERY, MOVEMENT, PAYMENT_METHOD, UNIT
+from importers.codes import DELIVERY, FLOW, MOVEMENT, PAYMENT_METHOD, UNIT
 from importers.feeds import feed_named
 
 # ---------------------------------------------------------------- headers
@@ -120,6 +120,13 @@ def test_headers_that_look_useful_but_hold_something_else(feed, header):
         (DELIVERY, "Recogido en bodega", "collected"),
         (DELIVERY, "Envío por courier", "delivered"),
         (DELIVERY, "Agencia de transporte", "delivered"),
+        # customs regimes, by the direction the goods physically cross the border
+        (FLOW, "IMPORTACION PARA EL CONSUMO", "import"),
+        (FLOW, "Importação definitiva", "import"),
+        (FLOW, "Admisión temporal", "import"),
+        (FLOW, "Exportación definitiva", "export"),
+        (FLOW, "Reexportación", "export"),
+        (FLOW, "Tránsito aduanero", "transit"),
     ],
 )
 def test_words_other_operators_type(table, word, code):
@@ -497,3 +504,29 @@ def test_substances_as_operators_write_them(real_catalogue, text, cas, pct):
 def test_false_friends_stay_refused_as_not_controlled(real_catalogue, text):
     with pytest.raises(ValueError, match="not a controlled substance"):
         real_catalogue.resolve(text)
+
+
+def test_a_customs_extract_as_the_customs_office_exports_it(make_csv, context):
+    rows = [
+        ["SUPERINTENDENCIA NACIONAL DE ADUANAS", "", "", "", "", "", "", "", "", ""],
+        ["Nº DUA", "Serie", "Fecha de Numeración", "Régimen", "Subpartida Nacional",
+         "Descripción Comercial", "Peso Neto (Kg)", "RUC Importador", "País de Origen",
+         "Valor FOB (US$)"],
+        ["118-2025-10-001234", "1", "15/12/2025", "IMPORTACION PARA EL CONSUMO",
+         "2902.30.00.00", "TOLUENO GRADO TECNICO", "12.500,00", "20100070970", "Estados Unidos",
+         "15.000,00"],
+        ["118-2025-10-001234", "2", "15/12/2025", "IMPORTACION PARA EL CONSUMO",
+         "3814.00.10.00", "THINNER ACRILICO", "1.000,50", "20100070970", "US", "900,00"],
+        ["TOTAL", "", "", "", "", "", "13.500,50", "", "", "15.900,00"],
+    ]
+    result = read_file("customs", make_csv(rows), filename="dua.csv", context=context)
+    assert result.errors == []
+    records = result.records
+    assert records["flow"].tolist() == ["import", "import"]
+    assert records["hs_code"].tolist() == ["2902300000", "3814001000"]
+    assert records["substance_code"].tolist() == ["toluene", None]  # thinner kept, uncontrolled
+    assert records["net_mass_kg"].tolist() == [12500.0, 1000.5]
+    assert records["partner_country"].tolist() == ["US", "US"]
+    assert result.warnings == [
+        "1 row(s) not stored because they are not data (row 5: a totals row ('TOTAL'))"
+    ]
