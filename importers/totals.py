@@ -42,16 +42,22 @@ def not_data_rows(
     if not len(frame) or not positions:
         return skip, []
     some_empty = np.zeros(len(frame), dtype=bool)
-    repeated = np.ones(len(frame), dtype=bool)
-    for position in positions:
-        cells = frame[position].to_numpy(dtype=object)
-        some_empty |= (cells == "") | pd.isna(cells)
-        repeated &= cells == match.headers[position]
+    for position in positions:  # the readers give "" for an empty cell, never None
+        some_empty |= frame[position].to_numpy(dtype=object) == ""
+    # A repeated header: checked column by column only on the rows still matching.
+    repeated = np.flatnonzero(frame[positions[0]].to_numpy(dtype=object) == match.headers[
+        positions[0]])
+    for position in positions[1:]:
+        if not len(repeated):
+            break
+        cells = frame[position].to_numpy(dtype=object)[repeated]
+        repeated = repeated[cells == match.headers[position]]
     found: list[tuple[int, str]] = []
-    for i in np.flatnonzero(repeated):
+    for i in repeated:
         skip[i] = True
         found.append((int(i), "a repeated header row"))
-    candidates = np.flatnonzero(some_empty & ~repeated)  # only rows already missing a value
+    some_empty[repeated] = False
+    candidates = np.flatnonzero(some_empty)  # only rows already missing a value
     if len(candidates):
         rows = frame.to_numpy(dtype=object)[candidates]
         for i, row in zip(candidates.tolist(), rows, strict=True):
