@@ -202,6 +202,7 @@ class Number(Column):
         style = state.styles.setdefault(name, NumberStyle())
         numbers = np.full(len(values), np.nan)
         reasons = np.full(len(values), None, dtype=object)
+        written = np.full(len(values), None, dtype=object)  # a unit after the number
         if state.textual:
             texts_at = slice(None)
         else:
@@ -219,7 +220,6 @@ class Number(Column):
         if len(texts):
             parsed, good = _numbers(texts, style, state.number_hint, self.percent)
             numbers[texts_at] = parsed
-            written = np.full(len(values), None, dtype=object) if self.units else None
             if not good.all() and self.units is not None:
                 _number_then_unit(texts, parsed, good, written, texts_at, self.units, state, style)
                 numbers[texts_at] = parsed
@@ -233,10 +233,7 @@ class Number(Column):
         if self.percent and name not in state.percent_columns:
             _fractions_as_percentages(numbers, reasons, values, state, name)
         self._check_bounds(numbers, reasons)
-        extra = {}
-        if self.units is not None:
-            extra["unit"] = written if len(texts) and written is not None else (
-                np.full(len(values), None, dtype=object))
+        extra = {"unit": written} if self.units is not None else {}
         if pd.isna(reasons).all():
             return FieldResult(numbers, np.ones(len(numbers), dtype=bool), None, extra)
         return _result(numbers, reasons, **extra)
