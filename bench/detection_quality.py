@@ -9,10 +9,8 @@ detection frames (no database), every rule file in rules/ is evaluated, and find
 become alerts with the alert step's own planning and score (one alert per key; rule and
 statistical alerts on the same party, substance and window corroborate each other).
 
-Four systems are scored on the same alerts:
+Three systems are scored on the same alerts:
 - Vigía: every `active` rule (written rules and statistical kinds);
-- Vigía*: the same without the two rules whose parameters are per-country thresholds
-  (`large-movement`, `cash-or-collection`), which the shipped files set for no market;
 - statistics: the statistical kinds alone (surge, peer, splitting, new_operator);
 - heuristics: sar_max6 and sar_avg12 (shipped in monitor mode; scored as if active).
 
@@ -46,10 +44,7 @@ from app.detection.rules import evaluate, load_rules  # noqa: E402
 
 STATISTICAL = ("surge", "peer", "splitting", "new_operator")
 HEURISTICS = ("sar_max6", "sar_avg12")
-# Rules whose parameters are per-country thresholds a regulator sets for its own market
-# (single-movement kg per substance; how common cash and collection in person are).
-COUNTRY_SET = ("large-movement", "cash-or-collection")
-SYSTEMS = ("Vigía", "Vigía*", "statistics", "heuristics")
+SYSTEMS = ("Vigía", "statistics", "heuristics")
 TOP = 50
 
 
@@ -148,8 +143,6 @@ def run(seeds: list[int], operators: int, workdir: Path) -> dict[str, Tally]:
             raise SystemExit(f"seed {seed}: rules failed: {result.errors}")
         chosen = {
             "Vigía": [f for f in result.findings if f.rule_id in active],
-            "Vigía*": [f for f in result.findings
-                       if f.rule_id in active and f.rule_id not in COUNTRY_SET],
             "statistics": [f for f in result.findings if f.kind in STATISTICAL],
             "heuristics": [f for f in result.findings if f.kind in HEURISTICS],
         }
