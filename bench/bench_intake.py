@@ -106,7 +106,7 @@ def child(backend: str, path: Path, registry: Path) -> dict:
                              as_of=date.today())
         seconds = time.perf_counter() - started
         cpu = _cpu_seconds() - cpu
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = _peak_rss_mb()
         floor = storage_floor(services.db.engine, backend)
     services.db.engine.dispose()
     return {
@@ -116,6 +116,18 @@ def child(backend: str, path: Path, registry: Path) -> dict:
         "rows_per_s": round(outcome.rows_read / seconds), "peak_rss_mb": round(peak),
         "storage_floor": floor,
     }
+
+
+def _peak_rss_mb() -> float:
+    """Return this process's peak resident memory in MB (VmHWM).
+
+    Not getrusage's ru_maxrss: Linux carries the parent's peak across fork and exec into the
+    child's figure, so a parent that generated a big file would inflate every child's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu_seconds() -> float:
