@@ -182,6 +182,9 @@ def _update_alerts(session: Session, rows: list[dict]) -> None:
         session.execute(text(f"CREATE TEMPORARY TABLE alert_update AS SELECT id, "
                              f"{', '.join(names)} FROM alert WHERE false"))
         bulk_insert(session, "alert_update", pd.DataFrame(group, columns=["id", *names]))
+        # Without a key and statistics the planner joins the two tables by nested loops.
+        session.execute(text("ALTER TABLE alert_update ADD PRIMARY KEY (id)"))
+        session.execute(text("ANALYZE alert_update"))
         assignments = ", ".join(f"{name} = alert_update.{name}" for name in names)
         session.execute(text(f"UPDATE alert SET {assignments} FROM alert_update "
                              "WHERE alert.id = alert_update.id"))
