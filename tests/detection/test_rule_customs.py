@@ -1,7 +1,9 @@
 """unregistered_trader, customs_reconciliation and mislabelling: customs against the rest."""
 
+from dataclasses import replace
 from datetime import date
 
+from app.catalogue.loader import load_catalogue
 from tests.detection.builders import customs_item, data, line, operator, run
 
 
@@ -136,3 +138,20 @@ def test_mislabelling_scope_limits_the_substances_looked_for():
 
     assert run("mislabelling", detection, scope={"tables": ["I"]}) == []
     assert len(run("mislabelling", detection, scope={"substances": ["108-88-3"]})) == 1
+
+
+def test_customs_mass_of_a_salt_reconciles_with_the_declared_base():
+    # 603.39 kg of pseudoephedrine hydrochloride is 494.3 kg of the base the importer declared.
+    salt = customs_item(substance_code="pseudoephedrine", hs_code="2939.42.00",
+                        net_mass_kg=603.39)
+    base = line(movement="import", substance_code="pseudoephedrine", quantity_kg=494.3)
+    real = load_catalogue()  # with the salts and their base fractions
+    detection = replace(data(lines=[base], customs=[salt]), catalogue=real)
+    assert run("customs_reconciliation", detection) == []
+
+    short = line(movement="import", substance_code="pseudoephedrine", quantity_kg=300.0)
+    detection = replace(data(lines=[short], customs=[salt]), catalogue=real)
+    [finding] = run("customs_reconciliation", detection)
+    assert "as pseudoephedrine" in finding.trace[0]
+    # Still 300 kg short of even the salt reading closest to it (the sulfate's, 465 kg).
+    assert 300.0 < finding.expected < 603.39

@@ -87,3 +87,37 @@ def test_no_pace_warning_too_early_at_a_slow_pace_or_when_switched_off():
     assert run("quota", early) == []
     assert run("quota", slow) == []
     assert run("quota", fast, params={"pace_warning_share": None}) == []
+
+
+def _formulator(**quota_rule):
+    """A formulator buys 6,000 kg, consumes 5,000 kg of it into a mixture it declares as made."""
+    detection = data(lines=[
+        line(quantity_kg=6000.0, date=date(2025, 2, 3)),
+        line(quantity_kg=5000.0, movement="consumption", date=date(2025, 3, 3)),
+        line(quantity_kg=5000.0, movement="production", date=date(2025, 3, 3)),
+    ], as_of=date(2026, 2, 1))
+    return run("quota", detection, **quota_rule)
+
+
+def test_production_made_from_consumed_stock_is_not_an_acquisition():
+    assert _formulator() == []
+
+
+def test_production_is_counted_whole_when_the_rule_says_so():
+    [finding] = _formulator(params={"net_production": False})
+
+    assert finding.observed == 11000.0
+
+
+def test_production_beyond_consumption_still_counts_and_the_trace_says_what_was_netted():
+    detection = data(lines=[
+        line(quantity_kg=6000.0, date=date(2025, 2, 3)),
+        line(quantity_kg=1000.0, movement="consumption", date=date(2025, 3, 3)),
+        line(quantity_kg=4000.0, movement="production", date=date(2025, 3, 3)),
+    ], as_of=date(2026, 2, 1))
+
+    [finding] = run("quota", detection)
+
+    assert finding.observed == 9000.0
+    assert finding.measures["reformulated_kg"] == 1000.0
+    assert "less 1,000 kg of production made from its own consumption" in finding.trace[1]

@@ -97,6 +97,7 @@ def evaluate_reconciliation(ctx: Context) -> list[Finding]:
                                                     net=("net_mass_kg", "sum")),
         left_index=True, right_index=True, how="outer",
     ).fillna(0.0).reset_index()
+    both = _read_as_salts(ctx, both)
     both["difference"] = both["declared"] - both["customs"]
     flagged = both[exceeds(both["difference"], both["declared"], both["customs"],
                            params["tolerance_kg"], params["tolerance_pct"])]
@@ -115,6 +116,24 @@ def evaluate_reconciliation(ctx: Context) -> list[Finding]:
     ]
 
 
+def _read_as_salts(ctx: Context, both: pd.DataFrame) -> pd.DataFrame:
+    """Read customs mass as a salt of the substance where that reconciles the figures better.
+
+    Ephedrines and other bases travel as salts under the same tariff code, so customs net mass
+    may be the hydrochloride's while declarations count the base.
+    """
+    both = both.assign(reading="")
+    for substance in ctx.data.catalogue:
+        rows = both.index[both["substance_code"] == substance.code]
+        for form in substance.forms if len(rows) else ():
+            as_salt = both.loc[rows, "net"] * form.base_fraction
+            gap = (both.loc[rows, "declared"] - both.loc[rows, "customs"]).abs()
+            better = rows[((both.loc[rows, "declared"] - as_salt).abs() < gap).to_numpy()]
+            both.loc[better, "customs"] = as_salt[better]
+            both.loc[better, "reading"] = form.name
+    return both
+
+
 def _reconciliation_finding(ctx, row, item_ids, line_ids, item_counts, line_counts) -> Finding:
     """Turn one trader's unreconciled period into a finding."""
     params = ctx.params
@@ -128,9 +147,11 @@ def _reconciliation_finding(ctx, row, item_ids, line_ids, item_counts, line_coun
     larger = max(abs(row.declared), abs(row.customs))
     share = abs(row.difference) / larger * 100 if larger else 0.0
     pct = params["concentrations"].get(row.substance_code, params["concentration_pct"])
+    reading = (f"as {row.reading} (the reading closest to the declarations)" if row.reading
+               else f"at {pct:g}%")
     trace = [
         f"Customs recorded {n_items:,} {flow} items of {kg(row.net)} net, counted as "
-        f"{kg(row.customs)} of pure substance at {pct:g}%.",
+        f"{kg(row.customs)} of pure substance {reading}.",
         f"{who} declared {n_lines:,} {flow} lines totalling {kg(row.declared)}.",
         f"The difference, {kg(row.difference)} ({share:.0f}% of the larger figure), passes both "
         f"tolerances ({kg(params['tolerance_kg'])} and {params['tolerance_pct']:g}%).",

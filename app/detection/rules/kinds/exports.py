@@ -38,10 +38,8 @@ def evaluate(ctx: Context) -> list[Finding]:
         "quantity_kg": "notified_kg"})
     notices = notices.assign(notified_on=notices["notified_on"].astype("datetime64[ns]"))
     window = pd.Timedelta(days=ctx.params["window_days"])
-    approved = _latest_before(exports, notices[notices["status"] == "approved"], window)
-    exports = exports.assign(notification=approved["notification_id"],
-                             notified_kg=approved["notified_kg"])
-    exports["reason"] = _reasons(ctx, exports)
+    tolerance = 1 + ctx.params["quantity_tolerance_pct"] / 100
+    exports = _allocate(exports, notices[notices["status"] == "approved"], window, tolerance)
     for status in ("pending", "objected"):
         match = _latest_before(exports, notices[notices["status"] == status], window)
         found = (exports["reason"] == "none") & match["notification_id"].notna()
@@ -82,11 +80,14 @@ def _exports(ctx: Context) -> pd.DataFrame:
         customs = ctx.data.customs
         rows = customs[(customs["flow"] == "export") & customs["substance_code"].notna()]
         first_licence = {k: v[0] for k, v in ctx.names.licences_by_tax_key.items()}
+        # Customs net mass is product mass; notifications are in pure substance.
+        share = rows["substance_code"].map(ctx.params["concentrations"]).astype(float)
+        share = share.fillna(ctx.params["concentration_pct"]) / 100
         frame = pd.DataFrame({
             "licence_no": rows["tax_id_key"].map(first_licence), "tax_key": rows["tax_id_key"],
             "name": rows["trader_name"], "country": fill_text(rows["partner_country"]),
             "date": rows["date"], "substance_code": rows["substance_code"],
-            "quantity_kg": rows["net_mass_kg"], "row_id": rows["item_id"]})
+            "quantity_kg": rows["net_mass_kg"] * share, "row_id": rows["item_id"]})
     frame["exporter"] = fill_text(frame["licence_no"])
     frame["who"] = frame["exporter"].where(frame["exporter"] != "", fill_text(frame["tax_key"]))
     frame["date"] = frame["date"].astype("datetime64[ns]")
@@ -109,15 +110,39 @@ def _latest_before(exports: pd.DataFrame, notices: pd.DataFrame, window: pd.Time
     return joined.set_index(exports.index)
 
 
-def _reasons(ctx: Context, exports: pd.DataFrame) -> pd.Series:
-    """Say per export: '' (covered), 'none' or 'exceeds' (beyond the notified quantity)."""
-    allowed = exports["notified_kg"] * (1 + ctx.params["quantity_tolerance_pct"] / 100)
-    # Several shipments may draw on one notification: add them up in date order.
-    used = exports.groupby("notification", dropna=True)["quantity_kg"].cumsum()
-    reason = pd.Series("", index=exports.index, dtype=object)
-    reason[exports["notification"].isna()] = "none"
-    reason[exports["notification"].notna() & (used > allowed)] = "exceeds"
-    return reason
+def _allocate(exports: pd.DataFrame, approved: pd.DataFrame, window: pd.Timedelta,
+              tolerance: float) -> pd.DataFrame:
+    """Draw each export on an approved notification; say '' (covered), 'none' or 'exceeds'.
+
+    An exporter often notifies its next shipments ahead, so the latest notification before
+    a shipment may be meant for a later one. Each export, in date order, draws on the oldest
+    notification of the window whose unused quantity still covers it; several shipments
+    may share one notification. With none able to cover it, the export draws on the one with
+    the most left and is reported beyond the notified quantity; with none at all, as lacking.
+    """
+    notes: dict[tuple, list[list]] = {}
+    for row in approved.sort_values("notified_on", kind="stable").itertuples(index=False):
+        key = (row.exporter, row.country, row.substance_code)
+        notes.setdefault(key, []).append(
+            [row.notified_on, row.notification_id, float(row.notified_kg), 0.0])
+    notification, notified_kg, reason = [], [], []
+    for row in exports.itertuples(index=False):
+        open_notes = [n for n in notes.get((row.exporter, row.country, row.substance_code), ())
+                      if row.date - window <= n[0] <= row.date]
+        fits = [n for n in open_notes if n[3] + row.quantity_kg <= n[2] * tolerance]
+        chosen = fits[0] if fits else max(open_notes, key=lambda n: n[2] - n[3], default=None)
+        if chosen is None:
+            notification.append(None)
+            notified_kg.append(float("nan"))
+            reason.append("none")
+            continue
+        chosen[3] += row.quantity_kg
+        notification.append(chosen[1])
+        notified_kg.append(chosen[2])
+        reason.append("" if fits else "exceeds")
+    return exports.assign(notification=pd.Series(notification, index=exports.index,
+                                                 dtype=object),
+                          notified_kg=notified_kg, reason=reason)
 
 
 def _finding(ctx: Context, row, ids, notice_ids, covered, details) -> Finding:
@@ -164,6 +189,12 @@ KIND = Kind(
                              "days", minimum=1),
         "quantity_tolerance_pct": Param("number", 10.0, "exports may pass the notified quantity "
                                         "by this much", "%", minimum=0),
+        "concentration_pct": Param(
+            "number", 100.0, "customs source: customs net mass is product mass; the share of "
+            "pure substance assumed in it", "%", minimum=0, maximum=100),
+        "concentrations": Param(
+            "pct_by_substance", {}, "customs source: typical concentration by substance CAS, "
+            "where products travel diluted (hydrochloric acid about 33%)", "%"),
         "objected_severity": Param("choice", "critical", "severity when the importing country "
                                    "objected", choices=SEVERITY_CHOICES),
     },

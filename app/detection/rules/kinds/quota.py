@@ -34,6 +34,10 @@ PARAMS = {
     "pace_severity": Param("choice", "medium", "severity of pace warnings",
                            choices=SEVERITY_CHOICES),
     "movements": Param("choices", INFLOWS, "movements counted as acquisitions", choices=INFLOWS),
+    "net_production": Param(
+        "boolean", True, "count production less the same year's consumption of the substance: "
+        "a formulator that turns its toluene into thinner declares both, and acquires nothing "
+        "new by it"),
 }
 SITUATIONS = {
     "exceeded": "{operator} acquired {observed_kg} kg of {substance} in {year}, "
@@ -55,7 +59,9 @@ def evaluate(ctx: Context) -> list[Finding]:
     if acquired.empty:
         return []
     acquired = acquired.assign(year=acquired["period"].dt.year)
-    totals = acquired.groupby(KEYS, sort=False)["quantity_kg"].sum().reset_index()
+    totals = acquired.groupby(KEYS, sort=False)["quantity_kg"].sum()
+    reformulated = _reformulated(ctx, lines, acquired)
+    totals = (totals - reformulated.reindex(totals.index, fill_value=0.0).to_numpy()).reset_index()
     book = ctx.data.licences
     totals["quota"] = [
         book.quota(lic, sub, int(year)) for lic, sub, year in
@@ -74,7 +80,21 @@ def evaluate(ctx: Context) -> list[Finding]:
     ids = evidence_ids(rows, KEYS, "line_id", weight="quantity_kg")
     counts = group_counts(rows, KEYS)
     by_movement = rows.groupby([*KEYS, "movement"], sort=False)["quantity_kg"].sum().to_dict()
+    by_movement.update({(*key, "reformulated"): q for key, q in reformulated.items()})
     return [_finding(ctx, row, ids, counts, by_movement) for row in flagged.itertuples()]
+
+
+def _reformulated(ctx: Context, lines: pd.DataFrame, acquired: pd.DataFrame) -> pd.Series:
+    """Return, per operator, substance and year, production that only reworks consumed stock."""
+    if not ctx.params["net_production"] or "production" not in ctx.params["movements"]:
+        return pd.Series(dtype=float)
+    produced = acquired[acquired["movement"] == "production"]
+    used = lines[(lines["movement"] == "consumption")
+                 & lines["licence_no"].isin(produced["licence_no"].unique())]
+    used = used.assign(year=used["period"].dt.year).groupby(KEYS)["quantity_kg"].sum()
+    produced = produced.groupby(KEYS)["quantity_kg"].sum()
+    offset = produced.clip(upper=used.reindex(produced.index, fill_value=0.0))
+    return offset[offset > 0]
 
 
 def _months_declared(ctx: Context) -> pd.DataFrame:
@@ -118,12 +138,18 @@ def _finding(ctx: Context, row, ids, counts, by_movement) -> Finding:
     who = ctx.names.who(row.licence_no)
     name = ctx.names.substance.get(row.substance_code, row.substance_code)
     parts = {m: by_movement.get((*key, m), 0.0) for m in ctx.params["movements"]}
+    reworked = by_movement.get((*key, "reformulated"), 0.0)
+    less = (f", less {kg(reworked)} of production made from its own consumption"
+            if reworked else "")
     share = ctx.params["share"]
     trace = [
         f"{who} ({row.licence_no}) holds a quota of {kg(row.quota)} of {name} for {year}.",
         f"It declared acquisitions of {kg(row.quantity_kg)} in {year}: "
-        + ", ".join(f"{m} {kg(q)}" for m, q in parts.items()) + f" ({counts[key]:,} lines).",
+        + ", ".join(f"{m} {kg(q)}" for m, q in parts.items()) + less
+        + f" ({counts[key]:,} lines).",
     ]
+    if reworked:
+        parts["reformulated"] = reworked
     measures = {"quota_kg": row.quota, "share": share, "months_declared": row.months,
                 **{f"{m}_kg": q for m, q in parts.items()}}
     fields = {"months": str(row.months)}
