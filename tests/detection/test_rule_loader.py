@@ -75,7 +75,7 @@ def test_unknown_parameter_and_wrong_type_reported_together(tmp_path):
     assert errors == [
         ("a.yaml", 12, "'params.share': not a valid number"),
         ("a.yaml", 13, "unknown parameter of quota 'pace'; allowed: share, pace_warning_share, "
-                       "min_months, pace_severity, movements"),
+                       "min_months, pace_severity, movements, net_production"),
     ]
 
 
