@@ -86,9 +86,9 @@ def store_declarations(
             continue
         keys = pd.DataFrame({"licence_no": records["licence_no"].astype(str).to_numpy(),
                              "period": period_start(records["period"]).to_numpy()})
-        new = (keys.drop_duplicates()
-               .merge(declared[["licence_no", "period"]], how="left", indicator=True)
-               .query("_merge == 'left_only'")[["licence_no", "period"]])
+        seen = keys.drop_duplicates().merge(declared[["licence_no", "period"]], how="left",
+                                            indicator=True)
+        new = seen.loc[seen["_merge"] == "left_only", ["licence_no", "period"]]
         if len(new):
             added = _add_declarations(session, batch=batch, keys=new, operator_ids=operator_ids)
             declared = pd.concat([declared, added], ignore_index=True)
