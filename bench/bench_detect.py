@@ -2,6 +2,11 @@
 
     flock /tmp/vigia-bench.lock .venv/bin/python bench/bench_detect.py \\
         [--sizes 250000,500000,1000000] [--customs 100000] [--backends sqlite,postgresql]
+    flock /tmp/vigia-bench.lock .venv/bin/python bench/bench_detect.py --market 3400
+
+With --market N the stored history is instead a realistic demo market of N operators (its
+own registry, declarations, customs, baselines and notifications, with planted problems),
+all imported through intake.
 
 For each backend and size, in a fresh child process: a new database built by the
 migrations; the demo country's registry, baselines and export notifications imported
@@ -90,7 +95,15 @@ def database_url(backend: str) -> str:
     return make_url(PG_ADMIN).set(database=PG_DB).render_as_string(hide_password=False)
 
 
-def child(backend: str, size: int, customs_rows: int) -> None:
+def market(operators: int):
+    """Generate a realistic demo market of that many operators (seeded: same files each time)."""
+    from app.demo import generate_country
+
+    folder = OUT / f"market_{operators}"
+    return generate_country(folder, seed=7, operators=operators, months=24)
+
+
+def child(backend: str, size: int, customs_rows: int, operators: int = 0) -> None:
     """Build one database, import, run detection twice; print a JSON line per run."""
     from app import create_app
     from app.detection.service import run_detection
@@ -98,11 +111,15 @@ def child(backend: str, size: int, customs_rows: int) -> None:
     from app.migrate import upgrade
     from app.pipeline import import_in_order
 
-    demo = country()
-    files = {"registry": demo.registry, "baselines": demo.baselines,
-             "declarations": [declarations(size, demo.registry[0])],
-             "customs": [customs(customs_rows, demo.customs)],
-             "export_notifications": demo.export_notifications}
+    if operators:
+        # A whole market: supply chains, stocks that balance, planted problems.
+        files = dict(market(operators).feeds())
+    else:
+        demo = country()
+        files = {"registry": demo.registry, "baselines": demo.baselines,
+                 "declarations": [declarations(size, demo.registry[0])],
+                 "customs": [customs(customs_rows, demo.customs)],
+                 "export_notifications": demo.export_notifications}
     url = database_url(backend)
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(OUT / "instance"),
                       "SECRET_KEY": "bench"})
@@ -120,7 +137,8 @@ def child(backend: str, size: int, customs_rows: int) -> None:
         seconds = round(time.perf_counter() - started, 2)
         record = json.loads(run.rule_files)
         print(json.dumps({
-            "backend": backend, "size": size, "run": attempt, "seconds": seconds,
+            "backend": backend, "size": size, "market_operators": operators,
+            "run": attempt, "seconds": seconds,
             "status": run.status, "stages": record.get("stages"),
             "rows_read": json.loads(run.rows_read), "findings": run.findings,
             "raised": run.alerts_raised, "refreshed": run.alerts_refreshed,
@@ -136,17 +154,21 @@ def main() -> None:
     parser.add_argument("--sizes", default="250000,500000,1000000")
     parser.add_argument("--customs", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--market", type=int, default=0, metavar="OPERATORS",
+                        help="instead of bulk random lines, a realistic demo market of this "
+                             "many operators (3,400 give about 1,000,000 lines)")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        backend, size, rows = args.child
-        child(backend, int(size), int(rows))
+        backend, size, rows, operators = args.child
+        child(backend, int(size), int(rows), int(operators))
         return
     OUT.mkdir(parents=True, exist_ok=True)
+    sizes = [0] if args.market else [int(s) for s in args.sizes.split(",")]
     for backend in args.backends.split(","):
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in sizes:
             subprocess.run([sys.executable, __file__, "--child", backend, str(size),
-                            str(args.customs)], check=True)
+                            str(args.customs), str(args.market)], check=True)
 
 
 if __name__ == "__main__":
