@@ -49,22 +49,31 @@ def _add_declarations(
          "lines": 0, "is_current": True}
         for licence_no, period in keys.itertuples(index=False)
     ]
-    ids = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
-    return keys.assign(declaration_id=ids)
+    # A plain executemany, then the ids by key: RETURNING in parameter order makes SQLite
+    # insert one row per statement, which grew to seconds per file on a large database.
+    session.execute(insert(table), rows)
+    stored = session.execute(
+        select(table.c.licence_no, table.c.period, table.c.id)
+        .where(table.c.batch_id == batch.id)
+    ).all()
+    ids = {(licence_no, period.isoformat()): id_ for licence_no, period, id_ in stored}
+    return keys.assign(declaration_id=[ids[key] for key in keys.itertuples(index=False,
+                                                                             name=None)])
 
 
 def _supersede_declarations(session: Session, *, batch_id: int) -> int:
     """Mark earlier declarations of the licences and periods this batch declares as amended."""
     match = ("n.batch_id = :batch AND n.licence_no = declaration.licence_no "
              "AND n.period = declaration.period")
+    # Driven from this batch's declarations (by batch, then licence and period), not from
+    # every current declaration: the other way round grew with the whole database.
     return session.execute(
         text(
             f"UPDATE declaration SET is_current = :no, "
             f"superseded_by_id = (SELECT n.id FROM declaration n WHERE {match}) "
-            f"WHERE is_current = :yes AND batch_id <> :batch "
-            f"AND EXISTS (SELECT 1 FROM declaration n WHERE {match})"
+            f"WHERE is_current = :yes AND id IN (SELECT o.id FROM declaration n "
+            f"JOIN declaration o ON o.licence_no = n.licence_no AND o.period = n.period "
+            f"WHERE n.batch_id = :batch AND o.batch_id <> :batch)"
         ),
         {"batch": batch_id, "yes": True, "no": False},
     ).rowcount
@@ -115,12 +124,13 @@ def store_declarations(
 
 def _supersede(session: Session, table: str, keys: list[str], batch_id: int) -> int:
     """Mark rows of earlier batches that share a key with this batch's rows as not current."""
-    match = " AND ".join(f"n.{k} = {table}.{k}" for k in keys)
+    match = " AND ".join(f"o.{k} = n.{k}" for k in keys)
+    # Driven from this batch's rows through the key's index (see _supersede_declarations).
     result = session.execute(
         text(
             f"UPDATE {table} SET is_current = :no WHERE is_current = :yes "
-            f"AND batch_id <> :batch AND EXISTS (SELECT 1 FROM {table} n "
-            f"WHERE n.batch_id = :batch AND {match})"
+            f"AND id IN (SELECT o.id FROM {table} n JOIN {table} o ON {match} "
+            f"WHERE n.batch_id = :batch AND o.batch_id <> :batch)"
         ),
         {"batch": batch_id, "yes": True, "no": False},
     )
