@@ -21,6 +21,16 @@ NOTIFICATION_HEADER = ["notification_ref", "date", "exporter_licence", "importer
                        "importing_country", "substance", "quantity_kg", "status"]
 
 
+def declaration_row(licence: str, period: str, movement: str, day: str, substance: str,
+                    quantity, **extra) -> list:
+    """Return one declaration row in kg at 100 %, in DECLARATION_HEADER order."""
+    row = dict.fromkeys(DECLARATION_HEADER, "")
+    row.update(licence_no=licence, period=period, movement=movement, date=day,
+               substance=substance, quantity=quantity, unit="kg", concentration_pct=100,
+               **extra)
+    return [row[c] for c in DECLARATION_HEADER]
+
+
 def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
     """Write a UTF-8 CSV file with a header row."""
     path.parent.mkdir(parents=True, exist_ok=True)

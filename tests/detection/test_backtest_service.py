@@ -16,7 +16,13 @@ from app.detection.backtest_service import run_backtest
 from app.detection.rules import RuleFileError
 from app.extensions import vigia
 from tests.alerts.builders import stored_alert
-from tests.detection.stored import DECLARATION_HEADER, REGISTRY_HEADER, store, write_csv
+from tests.detection.stored import (
+    DECLARATION_HEADER,
+    REGISTRY_HEADER,
+    declaration_row,
+    store,
+    write_csv,
+)
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 AS_OF = date(2025, 9, 1)
@@ -26,10 +32,7 @@ KEY_1500, KEY_1200, KEY_800 = (KEY.format(day=d) for d in ("2025-03-10", "2025-0
 
 
 def _line(period, day, quantity):
-    row = dict.fromkeys(DECLARATION_HEADER, "")
-    row.update(licence_no="LIC-001", period=period, movement="purchase", date=day,
-               substance="108-24-7", quantity=quantity, unit="kg", concentration_pct=100)
-    return [row[c] for c in DECLARATION_HEADER]
+    return declaration_row("LIC-001", period, "purchase", day, "108-24-7", quantity)
 
 
 @pytest.fixture

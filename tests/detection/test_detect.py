@@ -19,6 +19,7 @@ from tests.detection.stored import (
     CUSTOMS_HEADER,
     DECLARATION_HEADER,
     REGISTRY_HEADER,
+    declaration_row,
     store,
     write_csv,
 )
@@ -27,11 +28,7 @@ AS_OF = date(2025, 9, 1)
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
 
-def _line(licence, period, movement, day, substance, quantity):
-    row = dict.fromkeys(DECLARATION_HEADER, "")
-    row.update(licence_no=licence, period=period, movement=movement, date=day,
-               substance=substance, quantity=quantity, unit="kg", concentration_pct=100)
-    return [row[c] for c in DECLARATION_HEADER]
+_line = declaration_row
 
 
 @pytest.fixture
