@@ -29,6 +29,15 @@ def stat_fields(z: float, p: float, compared_with: str) -> dict[str, str]:
     return {"z": f"{z:.1f}", "p_value": format_p(p), "compared_with": compared_with}
 
 
+def stat_measures(*, p: float, z: float, q: float, expected: float, spread: float,
+                  group: str, tests: int, statistic: float | None = None,
+                  **extra: float | str | None) -> dict[str, float | str | None]:
+    """Return the measures every statistical finding carries (the alert score reads them)."""
+    return {"p_value": p, "z": z, "statistic": z if statistic is None else statistic,
+            "q_value": q, "expected": expected, "spread": spread, "group": group,
+            **extra, "tests": tests}
+
+
 def month_window(first: date, months: int) -> tuple[date, date]:
     """Return the first and last day of `months` months starting at `first`."""
     index = first.year * 12 + first.month - 1 + months - 1

@@ -10,7 +10,13 @@ from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import INFLOWS, kg
 from app.detection.rules.params import Kind, Param
 from app.detection.rules.summary import month_end
-from app.detection.stats.common import STAT_FIELDS, format_p, month_span, stat_fields
+from app.detection.stats.common import (
+    STAT_FIELDS,
+    format_p,
+    month_span,
+    stat_fields,
+    stat_measures,
+)
 from app.detection.stats.groups import assign_groups, describe_operators
 from app.detection.stats.panel import (
     Panel,
@@ -180,10 +186,10 @@ def _finding(ctx: Context, panel: Panel, pairs: pd.DataFrame, starts, row,
         substance_code=info.substance_code, start=start, end=window_end,
         observed=row.level, expected=row.expected, evidence={"declaration_line": ids},
         trace=trace,
-        measures={"p_value": row.p, "z": row.z, "statistic": row.z, "q_value": row.q,
-                  "expected": row.expected, "spread": row.spread, "group": info.group,
-                  "group_size": int(row.n), "months_declared": int(row.months),
-                  "growth": growth if np.isfinite(growth) else None, "tests": tests},
+        measures=stat_measures(
+            p=row.p, z=row.z, q=row.q, expected=row.expected, spread=row.spread,
+            group=info.group, tests=tests, group_size=int(row.n),
+            months_declared=int(row.months), growth=growth if np.isfinite(growth) else None),
         fields=fields,
     )
 

@@ -11,7 +11,7 @@ from app.detection.findings import Finding
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import INFLOWS, kg
 from app.detection.rules.params import Kind, Param
-from app.detection.stats.common import STAT_FIELDS, format_p, stat_fields
+from app.detection.stats.common import STAT_FIELDS, format_p, stat_fields, stat_measures
 from app.detection.stats.groups import assign_groups, describe_operators
 from app.detection.stats.panel import build_panel, window_evidence
 from app.detection.stats.significance import (
@@ -148,10 +148,10 @@ def _finding(ctx: Context, panel, pairs: pd.DataFrame, row, group: pd.DataFrame,
         situation="above_peers", licence_no=info.licence_no,
         substance_code=info.substance_code, start=start, end=end, observed=row.annual,
         expected=row.expected, evidence={"declaration_line": ids}, trace=trace,
-        measures={"p_value": row.p, "z": row.z, "statistic": row.z, "q_value": row.q,
-                  "expected": row.expected, "spread": row.spread, "group": info.group,
-                  "group_size": int(row.size), "months_declared": int(row.months),
-                  "tests": tests},
+        measures=stat_measures(
+            p=row.p, z=row.z, q=row.q, expected=row.expected, spread=row.spread,
+            group=info.group, tests=tests, group_size=int(row.size),
+            months_declared=int(row.months)),
         fields=stat_fields(row.z, row.p, compared),
     )
 

@@ -12,7 +12,7 @@ from app.detection.findings import Finding, raise_severity
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import as_date, fill_text, kg
 from app.detection.rules.params import Kind, Param
-from app.detection.stats.common import STAT_FIELDS, format_p, stat_fields
+from app.detection.stats.common import STAT_FIELDS, format_p, stat_fields, stat_measures
 from app.detection.stats.significance import adjusted, benjamini_hochberg, fdr_param, poisson_scan_p
 
 TRADES = ("purchase", "sale", "import", "export")
@@ -251,12 +251,12 @@ def _finding(ctx: Context, rows: pd.DataFrame, row, tests: int, ids: list) -> Fi
         who=who, substance_code=head["substance_code"], start=first, end=last,
         observed=row.kg, expected=row.usual_kg, evidence={"declaration_line": ids},
         trace=trace, severity=severity,
-        measures={"p_value": row.p, "z": z, "statistic": float(len(rows)), "q_value": row.q,
-                  "expected": usual_per_window, "spread": math.sqrt(max(usual_per_window, 0)),
-                  "group": "own rate", "orders": len(rows),
-                  "counterparties": int(others.nunique()),
-                  "just_under_kg": threshold or 0.0, "orders_just_under": under,
-                  "tests": tests},
+        measures=stat_measures(
+            p=row.p, z=z, q=row.q, expected=usual_per_window,
+            spread=math.sqrt(max(usual_per_window, 0)), group="own rate", tests=tests,
+            statistic=float(len(rows)), orders=len(rows),
+            counterparties=int(others.nunique()), just_under_kg=threshold or 0.0,
+            orders_just_under=under),
         fields=fields,
     )
 

@@ -18,6 +18,7 @@ from app.detection.stats.common import (
     quota_raises,
     recent_raise,
     stat_fields,
+    stat_measures,
 )
 from app.detection.stats.groups import assign_groups, describe_operators, seasonal_index
 from app.detection.stats.panel import Panel, build_panel, window_evidence
@@ -244,10 +245,10 @@ def _finding(ctx: Context, panel: Panel, pairs: pd.DataFrame, season: np.ndarray
         situation="surge", licence_no=info.licence_no, substance_code=info.substance_code,
         start=start, end=end, observed=row.observed, expected=row.expected,
         evidence={"declaration_line": ids}, trace=trace,
-        measures={"p_value": row.p, "z": row.z, "statistic": row.z, "q_value": row.q,
-                  "expected": row.expected, "spread": row.spread, "group": info.group,
-                  "history_months": int(row.history), "span_months": int(row.span),
-                  "tests": tests},
+        measures=stat_measures(
+            p=row.p, z=row.z, q=row.q, expected=row.expected, spread=row.spread,
+            group=info.group, tests=tests, history_months=int(row.history),
+            span_months=int(row.span)),
         fields=stat_fields(row.z, row.p, compared),
     )
 
