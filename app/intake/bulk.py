@@ -89,27 +89,51 @@ def _copy_text(stored) -> str:
 
 
 def _executemany_sqlite(raw, table: str, columns: list[str], frame: pd.DataFrame) -> None:
-    """Insert with the sqlite3 driver's executemany, values already in storage form."""
-    names = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join("?" for _ in columns)
+    """Insert with the sqlite3 driver's executemany, binding as few and cheap values as can be.
+
+    Binding dominates: the driver binds an int or float in ~75 ns, a str in ~260 ns, but a
+    None in ~1 µs (it looks for an adapter each time). So a column that is one constant is
+    written into the statement, missing text is bound as '' behind `NULLIF(?, '')`, and
+    missing floats are bound as NaN, which SQLite stores as NULL.
+    """
+    names, marks, values = [], [], []
+    for name in columns:
+        mark, column = _sqlite_binding(frame[name])
+        names.append(f'"{name}"')
+        marks.append(mark)
+        if column is not None:
+            values.append(column)
     cursor = raw.cursor()
     try:
-        # A million rows touch every page of five indexes: with SQLite's default 2 MB page
+        # A million rows touch every page of the indexes: with SQLite's default 2 MB page
         # cache each insert would evict (and spill) pages the next one needs again.
         (cache,) = cursor.execute("PRAGMA cache_size").fetchone()
         if -SQLITE_CACHE_KIB < cache < 0 or 0 <= cache < SQLITE_CACHE_KIB // 4:
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-        cursor.executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({marks})",
-            _sqlite_rows(frame),
-        )
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(marks)})"
+        if values:
+            cursor.executemany(sql, zip(*values, strict=True))
+        else:
+            cursor.executemany(sql, ((),) * len(frame))
     finally:
         cursor.close()
 
 
-def _sqlite_rows(frame: pd.DataFrame):
-    """Yield rows as tuples of values sqlite3 accepts (ISO dates, None for missing)."""
-    return zip(*(_sqlite_column(frame[name]) for name in frame.columns), strict=True)
+def _sqlite_binding(column: pd.Series) -> tuple[str, list | None]:
+    """Return the value expression of one column and the values it binds (None: none)."""
+    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column):
+        numbers = column.to_numpy(dtype=np.int64)
+        if len(numbers) and numbers.min() == numbers.max():
+            return str(int(numbers[0])), None  # the same for every row: a literal
+        return "?", numbers.tolist()
+    if pd.api.types.is_float_dtype(column):
+        return "?", column.to_numpy(dtype=np.float64).tolist()  # NaN is stored as NULL
+    values = _sqlite_column(column)
+    if None not in values:
+        return "?", values
+    if "" in values:  # an empty text that must stay distinct from NULL
+        return "?", values
+    return "NULLIF(?, '')", ["" if v is None else v for v in values]
 
 
 def _sqlite_column(column: pd.Series) -> list:

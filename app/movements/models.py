@@ -60,12 +60,10 @@ class DeclarationLine(Base):
 
     __tablename__ = "declaration_line"
     # A bulk fact table (millions of rows, written only by the declarations storer in the
-    # same transaction that creates their declaration headers): no foreign keys and only the
-    # indexes that reads need, because each one multiplies the cost of a bulk load
-    # (docs/benchmarks.md). The declaration and batch ids are still stored on every line.
-    __table_args__ = (
-        Index("ix_declaration_line_licence_substance", "licence_no", "substance_code"),
-    )
+    # same transaction that creates their declaration headers): no foreign keys and one
+    # secondary index, because each index multiplies the cost of a bulk load
+    # (docs/benchmarks.md). Detection scans every current line; an operator's lines are
+    # reached through its declarations (indexed by licence and period), then declaration_id.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(Integer, index=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app.intake.bulk import bulk_insert, to_json_column
@@ -61,6 +61,28 @@ def _add_declarations(
                                                                              name=None)])
 
 
+def _set_line_counts(session: Session, counts: pd.Series) -> None:
+    """Write how many lines each new declaration has, from the counts kept while storing.
+
+    Counting them back in SQL (a correlated count per declaration) took 3 s of a
+    million-line import on PostgreSQL: every freshly written line is fetched to check it.
+    """
+    ids = counts.index.to_numpy(dtype="int64").tolist()
+    numbers = counts.to_numpy(dtype="int64").tolist()
+    if session.connection().dialect.name == "postgresql":
+        session.execute(
+            text("UPDATE declaration SET lines = v.n FROM unnest(CAST(:ids AS bigint[]), "
+                 "CAST(:ns AS bigint[])) AS v(id, n) WHERE declaration.id = v.id"),
+            {"ids": ids, "ns": numbers},
+        )
+        return
+    table = Declaration.__table__
+    session.execute(
+        update(table).where(table.c.id == bindparam("declaration")).values(lines=bindparam("n")),
+        [{"declaration": i, "n": n} for i, n in zip(ids, numbers, strict=True)],
+    )
+
+
 def _supersede_declarations(session: Session, *, batch_id: int) -> int:
     """Mark earlier declarations of the licences and periods this batch declares as amended."""
     match = ("n.batch_id = :batch AND n.licence_no = declaration.licence_no "
@@ -89,6 +111,7 @@ def store_declarations(
     declared = pd.DataFrame({"licence_no": [], "period": [], "declaration_id": []})
     facts = collect_chunk_facts()
     stored = 0
+    counts = pd.Series(dtype="int64")  # declaration id -> lines stored
     for chunk in facts.watch(chunks):
         records = chunk.records
         if records.empty:
@@ -109,12 +132,9 @@ def store_declarations(
         lines.insert(4, "period", keys["period"].to_numpy())
         lines["extra"] = to_json_column(records["extra"])
         stored += bulk_insert(session, "declaration_line", lines)
+        counts = counts.add(lines["declaration_id"].value_counts(), fill_value=0)
     if len(declared):
-        session.execute(
-            text("UPDATE declaration SET lines = (SELECT count(*) FROM declaration_line l "
-                 "WHERE l.declaration_id = declaration.id) WHERE batch_id = :batch"),
-            {"batch": batch.id},
-        )
+        _set_line_counts(session, counts)
     amended = _supersede_declarations(session, batch_id=batch.id) if len(declared) else 0
     message = f"{len(declared)} declarations"
     if amended:

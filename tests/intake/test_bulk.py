@@ -68,3 +68,30 @@ def test_dates_floats_and_nan_round_trip(db_session):
 
 def test_an_empty_frame_stores_nothing(db_session):
     assert bulk_insert(db_session, "import_row_error", pd.DataFrame()) == 0
+
+
+def test_missing_text_and_nan_are_null_and_empty_text_stays_empty(db_session):
+    # SQLite binds missing text as '' behind NULLIF, missing floats as NaN and a constant
+    # column as a literal (all cheaper than binding None); what is stored must still be NULL,
+    # and a real '' must not become NULL.
+    db_session.execute(text(
+        "CREATE TEMPORARY TABLE bulk_probe (batch_id INTEGER, flag BOOLEAN, licence VARCHAR(9), "
+        "name VARCHAR(9), country VARCHAR(2), kg FLOAT, day DATE)"))
+    frame = pd.DataFrame({
+        "batch_id": pd.Series([7, 7, 7], dtype="int64"),
+        "flag": pd.Series([True, False, True]),
+        "licence": pd.Series(["LIC-1", None, "LIC-3"], dtype=object),
+        "name": pd.Series(["", None, "Y"], dtype=object),
+        "country": pd.Series([None, None, None], dtype=object),
+        "kg": np.array([np.nan, 2.5, np.nan]),
+        "day": pd.Series([date(2025, 1, 1), None, date(2024, 2, 29)], dtype=object),
+    })
+    assert bulk_insert(db_session, "bulk_probe", frame) == 3
+    stored = db_session.execute(text(
+        "SELECT batch_id, flag, licence, name, country, kg, CAST(day AS VARCHAR(10)) "
+        "FROM bulk_probe ORDER BY licence, name")).all()
+    assert sorted((tuple(r) for r in stored), key=str) == sorted([
+        (7, True, "LIC-1", "", None, None, "2025-01-01"),
+        (7, False, None, None, None, 2.5, None),
+        (7, True, "LIC-3", "Y", None, None, "2024-02-29"),
+    ], key=str)
