@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy.orm import Session
 
 NULL = r"\N"
@@ -44,7 +45,11 @@ def _copy_postgres(raw, table: str, columns: list[str], frame: pd.DataFrame) -> 
     """Stream the frame through COPY ... FROM STDIN in PostgreSQL's text format."""
     cells = [_copy_column(frame[name]) for name in columns]
     names = ", ".join(f'"{c}"' for c in columns)
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+    with raw.cursor() as cursor, cursor.copy(
+        f"COPY {table} ({names}) FROM STDIN", writer=QueuedLibpqWriter(cursor)
+    ) as copy:
+        # The queued writer hands each block to the server from its own thread, so the
+        # next block's text is joined while the server is still storing the last one.
         for start in range(0, len(frame), COPY_ROWS):
             rows = zip(*(column[start:start + COPY_ROWS] for column in cells), strict=True)
             copy.write("\n".join(map("\t".join, rows)) + "\n")
