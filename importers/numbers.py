@@ -27,6 +27,10 @@ _GROUPED = {
 _THOUSANDS = {COMMA: ".", POINT: ","}
 _SAMPLE = 10_000
 _SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "'": None})
+# Scientific notation as spreadsheets write it (`1,2E+03` in decimal-comma locales, `1.2E3`):
+# the mantissa's one separator is always the decimal mark, never a thousands group.
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
+_ACCOUNTING_NEGATIVE = re.compile(r"\(\s*[+-]?\d[\d.,\s\u00a0\u202f']*\)")
 
 
 @dataclass
@@ -45,6 +49,13 @@ def _votes(texts: pd.Series) -> tuple[int, int, int]:
     if not (has_comma.any() or has_point.any()):
         return 0, 0, 0
     comma = point = ambiguous = 0
+    scientific = texts.str.fullmatch(_SCIENTIFIC.pattern).fillna(False).astype(bool)
+    if scientific.any():  # `1,2E+03`: its separator is the decimal mark
+        comma += int((scientific & has_comma).sum())
+        point += int((scientific & has_point).sum())
+        texts, has_comma, has_point = (
+            texts[~scientific], has_comma[~scientific], has_point[~scientific]
+        )
     both = texts[has_comma & has_point]
     if len(both):
         comma_last = both.str.rfind(",") > both.str.rfind(".")
@@ -122,6 +133,11 @@ def _parse(texts: np.ndarray, style: str | None) -> tuple[np.ndarray, np.ndarray
     except UnicodeEncodeError:
         return _parse_objects(texts, style)
     ok = np.ones(len(texts), dtype=bool)
+    scientific = (np.strings.find(raw, b"E") >= 0) | (np.strings.find(raw, b"e") >= 0)
+    if scientific.any():  # rare: set aside, so that `1.2E3` is not read as 12E3
+        exponents = texts[scientific]
+        raw = raw.copy()
+        raw[scientific] = b"0"
     if style is not None:
         thousands = _THOUSANDS[style].encode()
         grouped = np.strings.find(raw, thousands) >= 0
@@ -135,7 +151,18 @@ def _parse(texts: np.ndarray, style: str | None) -> tuple[np.ndarray, np.ndarray
     except ValueError:  # some cell is not a number: let pandas find which
         numbers = pd.to_numeric(raw.astype(str).astype(object), errors="coerce")
         values = np.array(numbers, dtype=np.float64)
+    if scientific.any():
+        values[scientific], ok[scientific] = _parse_scientific(exponents)
     ok &= np.isfinite(values)
+    return values, ok
+
+
+def _parse_scientific(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parse `1,2E+03` or `1.2E3` (either decimal mark in the mantissa); refuse anything else."""
+    ok = np.array([_SCIENTIFIC.fullmatch(t) is not None for t in texts], dtype=bool)
+    values = np.full(len(texts), np.nan)
+    if ok.any():
+        values[ok] = [float(t.replace(",", ".")) for t in texts[ok]]
     return values, ok
 
 
@@ -182,6 +209,12 @@ def parse_numbers(
 
 def number_reason(text: str, state: NumberStyle) -> str:
     """Explain why a value is not a number in this column."""
+    if _ACCOUNTING_NEGATIVE.fullmatch(text.strip()):
+        return (
+            f"{text.strip()!r} is a negative number in accounting notation (parentheses): "
+            "write quantities as positive numbers (the movement says whether goods came in "
+            "or went out)"
+        )
     if state.style == COMMA:
         return f"not a number: {text!r} (this column uses decimal comma, e.g. 1.234,5)"
     if state.style == POINT:

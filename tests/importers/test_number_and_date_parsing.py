@@ -53,6 +53,29 @@ def test_spaces_as_thousands_and_percent_signs():
     assert _numbers(["37%"], percent=False)[0] == [None]
 
 
+@pytest.mark.parametrize(
+    ("values", "hint", "expected"),
+    [
+        # Excel writes a number too wide for its column in scientific notation; the
+        # mantissa's one separator is the decimal mark in either locale, never a thousands
+        # group (`1.2E3` was read as 12E3 in a decimal-comma column, ten times too much)
+        (["1,2E+03", "12,5"], COMMA, [1200.0, 12.5]),
+        (["1.2E3", "12,5"], COMMA, [1200.0, 12.5]),
+        (["1,2E3", "12.5"], POINT, [1200.0, 12.5]),
+        (["1.5e-2", "1.234,5"], COMMA, [0.015, 1234.5]),
+        (["2,5E+04"], POINT, [25000.0]),
+        (["1.234,5E3", "1.2.3E3"], COMMA, [None, None]),  # a grouped mantissa: not Excel's
+    ],
+)
+def test_scientific_notation(values, hint, expected):
+    assert _numbers(values, hint=hint)[0] == expected
+
+
+def test_scientific_notation_settles_the_decimal_style():
+    _, style = _numbers(["1,2E+03", "1.250"], hint=POINT)
+    assert (style.style, style.guessed) == (COMMA, False)
+
+
 def test_text_that_is_no_number():
     assert _numbers(["abc", "=1+2", "@5", "inf", "nan", "١٢"])[0] == [None] * 6
 
