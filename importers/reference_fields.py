@@ -79,6 +79,20 @@ def _written_concentration(resolution: Any) -> float:
 
 
 _HS_JOINERS = re.compile(r"[\s.\-]")
+# A code that passed through a spreadsheet number: `2915240000.0` (a float written out),
+# `2915.3` (2915.30 with its trailing zero dropped), `'2915240000` (typed as text).
+_HS_FLOAT_TAIL = re.compile(r"(\d{6,10})\.0+")
+_HS_SHORT_SUBHEADING = re.compile(r"(\d{4})\.(\d)")
+
+
+def hs_digits(text: str) -> str:
+    """Reduce a tariff code as written to its digits, undoing what spreadsheets do to it."""
+    text = text.strip().lstrip("'").strip()
+    if m := _HS_FLOAT_TAIL.fullmatch(text):
+        return m[1]
+    if m := _HS_SHORT_SUBHEADING.fullmatch(text):  # a subheading has two digits
+        return f"{m[1]}{m[2]}0"
+    return _HS_JOINERS.sub("", text)
 
 
 class HsCode(Column):
@@ -89,7 +103,7 @@ class HsCode(Column):
         def convert(cell):
             """Convert one distinct cell into (value, reason)."""
             text = cell_text(cell).strip()
-            digits = _HS_JOINERS.sub("", text)
+            digits = hs_digits(text)
             if digits.isdigit() and digits.isascii() and 6 <= len(digits) <= 10:
                 return digits, None
             return None, f"not a tariff code: {text!r} (6 to 10 digits, dots allowed)"

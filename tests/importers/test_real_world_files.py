@@ -530,3 +530,58 @@ def test_a_customs_extract_as_the_customs_office_exports_it(make_csv, context):
     assert result.warnings == [
         "1 row(s) not stored because they are not data (row 5: a totals row ('TOTAL'))"
     ]
+
+
+# ---------------------------------------------------------------- cells spreadsheets mangle
+
+
+def _declaration_with(make_csv, context, position, cell):
+    """Read a one-row declaration whose cell at `position` is `cell`."""
+    row = ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", "10", "kg", ""]
+    row[position] = cell
+    return read_file("declarations", make_csv([HEADER, row]), filename="d.csv", context=context)
+
+
+@pytest.mark.parametrize("cell", ["(120,5)", "( 1.200,50 )", "(12)"])
+def test_an_accounting_negative_is_refused_with_its_reason(make_csv, context, cell):
+    result = _declaration_with(make_csv, context, 5, cell)
+    assert len(result.records) == 0
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (2, "Cant.", cell)
+    assert "negative number in accounting notation" in error.reason
+    assert "positive" in error.reason
+
+
+_CUSTOMS_HEADER = ["Nº DUA", "Serie", "Fecha", "Subpartida Nacional", "Descripción Comercial",
+                   "Peso Neto (Kg)", "RUC Importador", "País de Origen", "Régimen"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "digits"),
+    [
+        ("2902.30.00.00", "2902300000"),
+        ("2902300000", "2902300000"),
+        ("29 02 30", "290230"),
+        ("2902300000.0", "2902300000"),  # a float written out by Excel or pandas
+        ("290230.0", "290230"),  # not 2902300: the .0 is no digit of the code
+        ("2902.3", "290230"),  # 2902.30 shown by a number cell without its trailing zero
+        ("'2902300000", "2902300000"),  # typed as text with Excel's apostrophe
+    ],
+)
+def test_tariff_codes_as_spreadsheets_leave_them(make_csv, context, cell, digits):
+    row = ["118-2025-10-001234", "1", "15/12/2025", cell, "TOLUENO", "12500", "20100070970",
+           "US", "Importación"]
+    result = read_file("customs", make_csv([_CUSTOMS_HEADER, row]), filename="c.csv",
+                       context=context)
+    assert result.errors == []
+    assert result.records["hs_code"].tolist() == [digits]
+    assert result.records["substance_code"].tolist() == ["toluene"]
+
+
+def test_tariff_codes_stored_as_numbers_in_a_workbook(make_xlsx, context):
+    rows = [_CUSTOMS_HEADER,
+            ["118-1", 1, 46006, 2902300000, "TOLUENO", 12500, 20100070970, "US", "Importación"],
+            ["118-1", 2, 46006, 2902.3, "TOLUENO", 100, 20100070970, "US", "Importación"]]
+    result = read_file("customs", make_xlsx({"DUA": rows}), filename="c.xlsx", context=context)
+    assert result.errors == []
+    assert result.records["hs_code"].tolist() == ["2902300000", "290230"]
