@@ -109,6 +109,8 @@ def child(backend: str, path: Path, registry: Path) -> dict:
         seconds = time.perf_counter() - started
         cpu = _cpu_seconds() - cpu
         peak = _peak_rss_mb()
+        from app.intake import reader_process
+        reader_peak = reader_process.last_reader_peak_mb
         floor = storage_floor(services.db.engine, backend)
     services.db.engine.dispose()
     return {
@@ -116,6 +118,7 @@ def child(backend: str, path: Path, registry: Path) -> dict:
         "cpu_seconds_client": round(cpu, 2), "rows_read": outcome.rows_read,
         "rows_stored": outcome.rows_stored, "rows_rejected": outcome.rows_rejected,
         "rows_per_s": round(outcome.rows_read / seconds), "peak_rss_mb": round(peak),
+        "reader_process_peak_mb": None if reader_peak is None else round(reader_peak),
         "storage_floor": floor,
     }
 

@@ -15,6 +15,10 @@ class FileRejected(Exception):
         self.filename = filename
         self.reason = reason
 
+    def __reduce__(self):
+        """Pickle by filename and reason (a reader process sends it to the storer)."""
+        return (type(self), (self.filename, self.reason))
+
 
 @dataclass(frozen=True)
 class RowError:

@@ -108,9 +108,23 @@ class Catalogue:
         self._fuzzy_keys = [(k, t) for k, t in self._keys.items() if len(k) >= FUZZY_MIN_LENGTH]
         self._suggestion_keys = [k for k, t in self._keys.items() if t.look_alike is None]
         self._mention_re, self._mention_keys = self._mention_index()
-        # Importers resolve the same few spellings millions of times; remember the answers.
+        self._add_caches()
+
+    def _add_caches(self) -> None:
+        """Importers resolve the same few spellings millions of times; remember the answers."""
         self._resolve_cached = lru_cache(maxsize=_CACHE_SIZE)(self._resolve_uncached)
         self._mentions_cached = lru_cache(maxsize=_CACHE_SIZE)(self._scan)
+
+    def __getstate__(self) -> dict:
+        """Pickle without the answer caches (a reader process gets the catalogue this way)."""
+        state = dict(self.__dict__)
+        del state["_resolve_cached"], state["_mentions_cached"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        """Restore a pickled catalogue with fresh answer caches."""
+        self.__dict__.update(state)
+        self._add_caches()
 
     # -- building ---------------------------------------------------------------------
 

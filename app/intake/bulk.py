@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from datetime import date, datetime
 
 import numpy as np
@@ -41,16 +42,101 @@ def bulk_insert(session: Session, table: str, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
+class Prepared:
+    """A frame on its way into a table: on PostgreSQL its columns already as COPY text."""
+
+    def __init__(self, table: str, frame: pd.DataFrame, cells: dict[str, list[str]] | None):
+        self.table = table
+        self.frame = frame
+        self.cells = cells
+
+    def with_column(self, position: int, name: str, values: np.ndarray) -> Prepared:
+        """Add a column known only later (the declaration ids), converted the same way."""
+        frame = self.frame.copy(deep=False)
+        frame.insert(position, name, values)
+        cells = None
+        if self.cells is not None:
+            cells = dict(self.cells)
+            cells[name] = _copy_column(frame[name])
+        return Prepared(self.table, frame, cells)
+
+
+class BulkWriter:
+    """Insert frames one after another; on PostgreSQL each COPY runs while the caller goes on.
+
+    The server needs about as long to store a chunk of declaration lines as the client needs
+    to read and prepare the next one: done in turn, each waits for the other. Here the
+    caller converts the next frame (`prepare`) while the server stores the previous one,
+    which a thread sends and waits for. The connection is the caller's transaction, so the
+    caller must `wait()` before any other statement on it, and `close()` at the end (also on
+    error). On SQLite `insert` simply inserts: binding values is Python work that a thread
+    could only take turns at.
+    """
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.stored = 0
+        self._postgres = session.connection().dialect.name == "postgresql"
+        self._running: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def prepare(self, table: str, frame: pd.DataFrame) -> Prepared:
+        """Convert a frame for storage now (COPY text on PostgreSQL)."""
+        cells = None
+        if self._postgres:
+            cells = {name: _copy_column(frame[name]) for name in frame.columns}
+        return Prepared(table, frame, cells)
+
+    def insert(self, prepared: Prepared) -> None:
+        """Store a prepared frame, once the previous one is stored."""
+        self.wait()
+        if prepared.frame.empty:
+            return
+        self.stored += len(prepared.frame)
+        if not self._postgres:
+            bulk_insert(self.session, prepared.table, prepared.frame)
+            return
+        raw = self.session.connection().connection.driver_connection
+        columns = list(prepared.frame.columns)
+        cells = [prepared.cells[name] for name in columns]
+
+        def copy() -> None:
+            try:
+                _copy_cells(raw, prepared.table, columns, cells)
+            except BaseException as exc:  # raised in the caller by wait()
+                self._error = exc
+
+        self._running = threading.Thread(target=copy, name="intake-copy", daemon=True)
+        self._running.start()
+
+    def wait(self) -> None:
+        """Return once the last frame is stored; raise what storing it raised."""
+        self.close()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def close(self) -> None:
+        """Wait for a COPY still running, without raising (use on the way out of an error)."""
+        if self._running is not None:
+            self._running.join()
+            self._running = None
+
+
 def _copy_postgres(raw, table: str, columns: list[str], frame: pd.DataFrame) -> None:
     """Stream the frame through COPY ... FROM STDIN in PostgreSQL's text format."""
-    cells = [_copy_column(frame[name]) for name in columns]
+    _copy_cells(raw, table, columns, [_copy_column(frame[name]) for name in columns])
+
+
+def _copy_cells(raw, table: str, columns: list[str], cells: list[list[str]]) -> None:
+    """Send columns of COPY text cells through COPY ... FROM STDIN."""
     names = ", ".join(f'"{c}"' for c in columns)
     with raw.cursor() as cursor, cursor.copy(
         f"COPY {table} ({names}) FROM STDIN", writer=QueuedLibpqWriter(cursor)
     ) as copy:
         # The queued writer hands each block to the server from its own thread, so the
         # next block's text is joined while the server is still storing the last one.
-        for start in range(0, len(frame), COPY_ROWS):
+        for start in range(0, len(cells[0]), COPY_ROWS):
             rows = zip(*(column[start:start + COPY_ROWS] for column in cells), strict=True)
             copy.write("\n".join(map("\t".join, rows)) + "\n")
 

@@ -18,6 +18,7 @@ from app.intake.bulk import bulk_insert
 from app.intake.feeds import StoreResult, storer_for
 from app.intake.models import ImportBatch
 from app.intake.read_ahead import read_ahead
+from app.intake.reader_process import PROCESS_MIN_BYTES, read_in_process
 from importers import FileRejected, ReadContext, RowError, iter_file
 
 CHUNK = 1024 * 1024
@@ -105,8 +106,13 @@ def import_file(
     filename: str | None = None,
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = 100_000,
+    processes: bool = True,
 ) -> ImportOutcome:
-    """Import one file as one batch; the caller commits (or rolls back) once afterwards."""
+    """Import one file as one batch; the caller commits (or rolls back) once afterwards.
+
+    A large file is read and validated in a separate process while this one stores it
+    (`processes=False`: in a thread of this process, as small files always are).
+    """
     store = storer_for(feed)
     filename = filename or source.name
     sha, stored_path, size = keep_original(source=source, upload_folder=upload_folder)
@@ -125,8 +131,12 @@ def import_file(
     # the savepoint takes those rows back, so a rejected batch never holds half a file.
     savepoint = session.begin_nested()
     try:
-        chunks = read_ahead(iter_file(feed, stored_path, filename=filename, context=context,
-                                      chunk_rows=chunk_rows))
+        if size >= PROCESS_MIN_BYTES and processes:
+            chunks = read_in_process(feed, stored_path, filename=filename, context=context,
+                                     chunk_rows=chunk_rows)
+        else:
+            chunks = read_ahead(iter_file(feed, stored_path, filename=filename,
+                                          context=context, chunk_rows=chunk_rows))
         result: StoreResult = store(
             session=session, batch=batch, chunks=_counting(chunks, progress), as_of=as_of,
             context=context,

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from app.intake.bulk import bulk_insert, to_json_column
+from app.intake.bulk import BulkWriter, bulk_insert, to_json_column
 from app.intake.feeds import StoreResult, collect_chunk_facts
 from app.intake.models import ImportBatch
 from app.movements.models import Declaration
@@ -110,29 +110,37 @@ def store_declarations(
     # (licence_no, period) -> declaration id, for the declarations this batch created so far.
     declared = pd.DataFrame({"licence_no": [], "period": [], "declaration_id": []})
     facts = collect_chunk_facts()
-    stored = 0
     counts = pd.Series(dtype="int64")  # declaration id -> lines stored
-    for chunk in facts.watch(chunks):
-        records = chunk.records
-        if records.empty:
-            continue
-        keys = pd.DataFrame({"licence_no": records["licence_no"].astype(str).to_numpy(),
-                             "period": period_start(records["period"]).to_numpy()})
-        seen = keys.drop_duplicates().merge(declared[["licence_no", "period"]], how="left",
-                                            indicator=True)
-        new = seen.loc[seen["_merge"] == "left_only", ["licence_no", "period"]]
-        if len(new):
-            added = _add_declarations(session, batch=batch, keys=new, operator_ids=operator_ids)
-            declared = pd.concat([declared, added], ignore_index=True)
-        ids = keys.merge(declared, how="left", on=["licence_no", "period"])["declaration_id"]
-        lines = records[LINE_COLUMNS].copy()
-        lines.insert(0, "declaration_id", ids.astype("int64").to_numpy())
-        lines.insert(1, "batch_id", batch.id)
-        lines.insert(2, "source_row", records["source_row"].astype("int64"))
-        lines.insert(4, "period", keys["period"].to_numpy())
-        lines["extra"] = to_json_column(records["extra"])
-        stored += bulk_insert(session, "declaration_line", lines)
-        counts = counts.add(lines["declaration_id"].value_counts(), fill_value=0)
+    writer = BulkWriter(session)
+    try:
+        for chunk in facts.watch(chunks):
+            records = chunk.records
+            if records.empty:
+                continue
+            keys = pd.DataFrame({"licence_no": records["licence_no"].astype(str).to_numpy(),
+                                 "period": period_start(records["period"]).to_numpy()})
+            lines = records[LINE_COLUMNS].copy()
+            lines.insert(0, "batch_id", batch.id)
+            lines.insert(1, "source_row", records["source_row"].astype("int64"))
+            lines.insert(3, "period", keys["period"].to_numpy())
+            lines["extra"] = to_json_column(records["extra"])
+            prepared = writer.prepare("declaration_line", lines)  # while the last is stored
+            seen = keys.drop_duplicates().merge(declared[["licence_no", "period"]],
+                                                how="left", indicator=True)
+            new = seen.loc[seen["_merge"] == "left_only", ["licence_no", "period"]]
+            if len(new):
+                writer.wait()  # the connection is the COPY's until it is done
+                added = _add_declarations(session, batch=batch, keys=new,
+                                          operator_ids=operator_ids)
+                declared = pd.concat([declared, added], ignore_index=True)
+            ids = keys.merge(declared, how="left", on=["licence_no", "period"])
+            ids = ids["declaration_id"].astype("int64").to_numpy()
+            writer.insert(prepared.with_column(0, "declaration_id", ids))
+            counts = counts.add(pd.Series(ids).value_counts(), fill_value=0)
+        writer.wait()
+    finally:
+        writer.close()
+    stored = writer.stored
     if len(declared):
         _set_line_counts(session, counts)
     amended = _supersede_declarations(session, batch_id=batch.id) if len(declared) else 0

@@ -1,0 +1,156 @@
+"""Large files are read in a separate process: same chunks, same errors, nothing lost."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from app.intake import reader_process, service
+from app.intake.bulk import BulkWriter
+from app.intake.reader_process import ReaderStopped, _pack, _unpack, read_in_process
+from app.movements.models import Declaration, DeclarationLine
+from importers import Chunk, FileRejected, RowError, iter_file
+from tests.builders import write
+
+HEADER = ("Nº licencia;Periodo;Movimiento;Fecha;Sustancia;Cantidad;Unidad;Concentración %;"
+          "Razón social contraparte;Observaciones")
+
+
+def _rows(n: int) -> list[str]:
+    """Declaration lines with repeated codes, unique names, a note column and some bad rows."""
+    rows = []
+    for i in range(n):
+        day = 1 + i % 28
+        licence = "LIC-001" if i % 3 else "LIC-002"
+        substance = "Tolueno" if licence == "LIC-002" or i % 2 else "acetona"
+        quantity = "-5" if i % 97 == 0 else f"{10 + i % 50},{i % 100:02d}"  # some refused
+        note = f"nota {i}" if i % 10 == 0 else ""
+        rows.append(f"{licence};2025-01;compra;{day:02d}/01/2025;{substance};{quantity};kg;;"
+                    f"Proveedor {i};{note}")
+    return rows
+
+
+@pytest.fixture
+def context(app, db_session, registered):
+    from app.extensions import vigia
+    from app.pipeline import read_context
+
+    return read_context(vigia(app), session=db_session, feed="declarations")
+
+
+def _reader_processes() -> list:
+    return [p for p in multiprocessing.active_children() if p.name == "vigia-intake-reader"]
+
+
+def test_a_process_yields_the_chunks_a_thread_would(context, tmp_path):
+    path = write(tmp_path / "decl.csv", HEADER, _rows(3500))
+    here = list(iter_file("declarations", path, filename="decl.csv", context=context,
+                          chunk_rows=1000))
+    there = list(read_in_process("declarations", path, filename="decl.csv", context=context,
+                                 chunk_rows=1000))
+    assert len(there) == len(here) == 4
+    for mine, theirs in zip(here, there, strict=True):
+        pd.testing.assert_frame_equal(theirs.records, mine.records)
+        assert theirs.errors == mine.errors and theirs.rows_read == mine.rows_read
+        assert theirs.warnings == mine.warnings and theirs.encoding == mine.encoding
+    assert sum(len(c.errors) for c in there) == 37  # every 97th quantity is negative
+    assert _reader_processes() == []
+    assert reader_process.last_reader_peak_mb > 0  # the reader reported its own memory
+
+
+def test_pack_and_unpack_keep_every_value_and_missing_as_none():
+    n = 3000
+    records = pd.DataFrame({
+        "code": pd.Series(["a", None, "b"] * (n // 3), dtype=object),
+        "day": pd.Series([date(2025, 1, 1), date(2025, 1, 2), None] * (n // 3), dtype=object),
+        "pair": pd.Series([("x", 1), ("y", 2), ("x", 1)] * (n // 3), dtype=object),
+        "unique": pd.Series([f"doc {i}" for i in range(n)], dtype=object),
+        "extra": pd.Series([{"Nota": "a"}, None, None] * (n // 3), dtype=object),
+        "kg": np.arange(n, dtype=np.float64),
+        "source_row": np.arange(2, n + 2, dtype=np.int64),
+    })
+    chunk = Chunk(records, [RowError(5, "Cantidad", "-5", "must be greater than 0")], n + 1,
+                  ["a warning"], None, "cp1252")
+    packed = _pack(chunk)
+    assert {name for name, column in packed.records.columns.items()
+            if type(column).__name__ == "_Coded"} == {"code", "day", "pair"}
+    back = _unpack(packed)
+    pd.testing.assert_frame_equal(back.records, records)
+    assert back.records["code"][1] is None and back.records["day"][2] is None
+    assert (back.errors, back.rows_read, back.warnings, back.encoding) == (
+        chunk.errors, chunk.rows_read, chunk.warnings, chunk.encoding)
+
+
+def test_a_file_rejected_midway_in_the_process_stores_nothing(
+        db_session, context, tmp_path, monkeypatch):
+    monkeypatch.setattr(service, "PROCESS_MIN_BYTES", 0)
+    rows = _rows(2500) + ['LIC-001;2025-01;compra;29/01/2025;"acetona;5;kg;;;']  # never closed
+    path = write(tmp_path / "broken.csv", HEADER, rows)
+    outcome = service.import_file(
+        session=db_session, feed="declarations", source=path, submitted_by="t",
+        upload_folder=tmp_path / "up", context=context, as_of=date(2025, 3, 1),
+        chunk_rows=1000)
+    assert outcome.status == "rejected" and "never closed" in outcome.message
+    assert db_session.scalar(select(func.count()).select_from(DeclarationLine)) == 0
+    assert _reader_processes() == []
+
+
+def test_a_large_file_is_stored_through_the_reader_process(
+        db_session, context, tmp_path, monkeypatch):
+    monkeypatch.setattr(service, "PROCESS_MIN_BYTES", 0)
+    path = write(tmp_path / "decl.csv", HEADER, _rows(3500))
+    outcome = service.import_file(
+        session=db_session, feed="declarations", source=path, submitted_by="t",
+        upload_folder=tmp_path / "up", context=context, as_of=date(2025, 3, 1),
+        chunk_rows=1000)
+    assert (outcome.rows_read, outcome.rows_stored, outcome.rows_rejected) == (3500, 3463, 37)
+    good = [i for i in range(3500) if i % 97]
+    lines = db_session.execute(
+        select(Declaration.licence_no, Declaration.lines).order_by(Declaration.licence_no)).all()
+    assert [tuple(r) for r in lines] == [
+        ("LIC-001", sum(1 for i in good if i % 3)), ("LIC-002", sum(1 for i in good if not i % 3))]
+    notes = db_session.scalars(select(DeclarationLine.extra).where(
+        DeclarationLine.source_row == 12)).all()
+    assert notes == ['{"Observaciones": "nota 10"}']
+
+
+def test_a_reader_process_that_dies_is_reported_not_taken_for_the_end(context, tmp_path):
+    path = write(tmp_path / "decl.csv", HEADER, _rows(5000))
+    chunks = read_in_process("declarations", path, filename="decl.csv", context=context,
+                             chunk_rows=500)
+    next(chunks)
+    [reader] = _reader_processes()
+    reader.kill()
+    with pytest.raises(ReaderStopped, match="stopped unexpectedly"):
+        for _ in chunks:
+            pass
+    assert _reader_processes() == []
+
+
+def test_a_failed_insert_is_raised_and_the_session_can_go_on(db_session):
+    from sqlalchemy import text
+
+    db_session.execute(text("CREATE TEMPORARY TABLE copy_probe (n INTEGER NOT NULL)"))
+    writer = BulkWriter(db_session)
+    try:
+        with pytest.raises(Exception, match="(?i)null"):  # SQLite at insert, PostgreSQL at wait
+            writer.insert(writer.prepare("copy_probe", pd.DataFrame(
+                {"n": pd.Series([1, None], dtype=object)})))
+            writer.wait()
+    finally:
+        writer.close()
+    db_session.rollback()
+    assert db_session.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def test_file_rejected_survives_the_trip_between_processes():
+    import pickle
+
+    rejected = pickle.loads(pickle.dumps(FileRejected("a.csv", "a quote is never closed")))
+    assert (rejected.filename, rejected.reason, str(rejected)) == (
+        "a.csv", "a quote is never closed", "a.csv: a quote is never closed")
