@@ -219,6 +219,8 @@ def _executemany_sqlite(raw, table: str, columns: list[str], frame: pd.DataFrame
 
 def _sqlite_binding(column: pd.Series) -> tuple[str, list | None]:
     """Return the value expression of one column and the values it binds (None: none)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return _sqlite_coded(column)
     if pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column):
         numbers = column.to_numpy(dtype=np.int64)
         if len(numbers) and numbers.min() == numbers.max():
@@ -232,6 +234,18 @@ def _sqlite_binding(column: pd.Series) -> tuple[str, list | None]:
     if "" in values:  # an empty text that must stay distinct from NULL
         return "?", values
     return "NULLIF(?, '')", ["" if v is None else v for v in values]
+
+
+def _sqlite_coded(column: pd.Series) -> tuple[str, list]:
+    """Bind a Categorical column: each distinct value converted once, spread by its code."""
+    values = _sqlite_column(pd.Series(column.cat.categories.to_numpy(dtype=object), dtype=object))
+    codes = column.cat.codes.to_numpy()
+    missing = bool((codes < 0).any())
+    mark = "NULLIF(?, '')" if missing and "" not in values and None not in values else "?"
+    lookup = np.empty(len(values) + 1, dtype=object)
+    lookup[:-1] = values
+    lookup[-1] = "" if mark != "?" else None  # code -1 (missing) takes the last slot
+    return mark, lookup[codes].tolist()
 
 
 def _sqlite_column(column: pd.Series) -> list:

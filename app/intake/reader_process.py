@@ -38,9 +38,14 @@ class ReaderStopped(RuntimeError):
 
 
 def read_in_process(
-    feed: str, path: Path, *, filename: str, context: ReadContext, chunk_rows: int
+    feed: str, path: Path, *, filename: str, context: ReadContext, chunk_rows: int,
+    categorical: bool = False,
 ) -> Iterator[Chunk]:
-    """Yield the chunks of `iter_file` computed in a reader process, one chunk ahead."""
+    """Yield the chunks of `iter_file` computed in a reader process, one chunk ahead.
+
+    `categorical`: repetitive text and date columns arrive as pandas Categoricals (for
+    storers that only pass records on to `bulk_insert`/`BulkWriter`, which take them).
+    """
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_PRELOAD)
     receiving, sending = ctx.Pipe(duplex=False)
@@ -61,7 +66,7 @@ def read_in_process(
                     f"(exit code {process.exitcode}); nothing of the file was stored"
                 ) from None
             if kind == "chunk":
-                yield _unpack(payload)
+                yield _unpack(payload, categorical=categorical)
             elif kind == "error":
                 raise payload
             else:
@@ -118,16 +123,25 @@ def _pack(chunk: Chunk) -> Chunk:
                  chunk.warnings, chunk.sheet, chunk.encoding)
 
 
-def _unpack(chunk: Chunk) -> Chunk:
-    """Rebuild the records of a packed chunk (missing values come back as None)."""
+def _unpack(chunk: Chunk, *, categorical: bool = False) -> Chunk:
+    """Rebuild the records of a packed chunk (missing values come back as None).
+
+    With `categorical`, a coded column of text or dates stays coded, as a pandas
+    Categorical (missing: NaN): the storers write each distinct value once instead of
+    converting every cell again.
+    """
     packed: _Packed = chunk.records
     data = {}
     for name, column in packed.columns.items():
         if isinstance(column, _Coded):
-            lookup = np.empty(len(column.uniques) + 1, dtype=object)  # last slot: None
-            for i, value in enumerate(column.uniques):  # one by one: tuples stay tuples
-                lookup[i] = value
-            column = pd.Series(lookup[column.codes], dtype=object, copy=False)
+            if categorical and not any(isinstance(v, tuple) for v in column.uniques):
+                column = pd.Series(pd.Categorical.from_codes(
+                    column.codes, categories=pd.Index(column.uniques, dtype=object)))
+            else:
+                lookup = np.empty(len(column.uniques) + 1, dtype=object)  # last slot: None
+                for i, value in enumerate(column.uniques):  # one by one: tuples stay tuples
+                    lookup[i] = value
+                column = pd.Series(lookup[column.codes], dtype=object, copy=False)
         data[name] = column
     records = pd.DataFrame(data, copy=False) if data else pd.DataFrame(index=range(packed.rows))
     return Chunk(records, chunk.errors, chunk.rows_read, chunk.warnings, chunk.sheet,

@@ -22,6 +22,8 @@ from app.intake.reader_process import PROCESS_MIN_BYTES, read_in_process
 from importers import FileRejected, ReadContext, RowError, iter_file
 
 CHUNK = 1024 * 1024
+# Feeds whose storers only hand records on to the bulk writers (which take Categoricals).
+BULK_FEEDS = frozenset({"declarations", "customs", "export_notifications"})
 
 
 @dataclass
@@ -133,7 +135,7 @@ def import_file(
     try:
         if size >= PROCESS_MIN_BYTES and processes:
             chunks = read_in_process(feed, stored_path, filename=filename, context=context,
-                                     chunk_rows=chunk_rows)
+                                     chunk_rows=chunk_rows, categorical=feed in BULK_FEEDS)
         else:
             chunks = read_ahead(iter_file(feed, stored_path, filename=filename,
                                           context=context, chunk_rows=chunk_rows))

@@ -18,7 +18,8 @@ from importers import Chunk, FileRejected, RowError, iter_file
 from tests.builders import write
 
 HEADER = ("Nº licencia;Periodo;Movimiento;Fecha;Sustancia;Cantidad;Unidad;Concentración %;"
-          "Razón social contraparte;Observaciones")
+          "Razón social contraparte;Observaciones;País contraparte;Nº documento;Forma de pago;"
+          "Entrega")
 
 
 def _rows(n: int) -> list[str]:
@@ -30,8 +31,13 @@ def _rows(n: int) -> list[str]:
         substance = "Tolueno" if licence == "LIC-002" or i % 2 else "acetona"
         quantity = "-5" if i % 97 == 0 else f"{10 + i % 50},{i % 100:02d}"  # some refused
         note = f"nota {i}" if i % 10 == 0 else ""
-        rows.append(f"{licence};2025-01;compra;{day:02d}/01/2025;{substance};{quantity};kg;;"
-                    f"Proveedor {i};{note}")
+        country = ("CO", "", "Chile")[i % 3]
+        payment = ("efectivo", "transferencia", "")[i % 3]
+        delivery = ("", "retiro en planta", "entregado")[i % 3]
+        concentration = "99,5" if i % 4 == 0 else ""
+        rows.append(f"{licence};2025-01;compra;{day:02d}/01/2025;{substance};{quantity};kg;"
+                    f"{concentration};Proveedor {i % 700};{note};{country};F-{i};{payment};"
+                    f"{delivery}")
     return rows
 
 
@@ -119,6 +125,34 @@ def test_a_large_file_is_stored_through_the_reader_process(
     assert notes == ['{"Observaciones": "nota 10"}']
 
 
+LINE = ("source_row, licence_no, period, movement, date, substance_code, substance_text, "
+        "form_code, quantity, unit, concentration_pct, quantity_kg, counterparty_licence, "
+        "counterparty_name, counterparty_country, document_ref, payment_method, delivery, extra")
+
+
+def test_the_process_and_the_thread_store_the_same_values(
+        db_session, context, tmp_path, monkeypatch):
+    from sqlalchemy import text
+
+    stored = []
+    for threshold, name, tail in ((10**12, "thread.csv", ""), (0, "process.csv", "\n")):
+        monkeypatch.setattr(service, "PROCESS_MIN_BYTES", threshold)
+        path = write(tmp_path / name, HEADER, _rows(3000))
+        path.write_bytes(path.read_bytes() + tail.encode())  # another checksum, same lines
+        outcome = service.import_file(
+            session=db_session, feed="declarations", source=path, submitted_by="t",
+            upload_folder=tmp_path / "up", context=context, as_of=date(2025, 3, 1),
+            chunk_rows=1000)
+        assert outcome.status == "stored"
+        stored.append(db_session.execute(text(
+            f"SELECT {LINE} FROM declaration_line WHERE batch_id = :b ORDER BY source_row"),
+            {"b": outcome.batch_id}).all())
+    assert len(stored[0]) == sum(1 for i in range(3000) if i % 97)  # the rest refused
+    assert [tuple(r) for r in stored[1]] == [tuple(r) for r in stored[0]]
+    assert {r.counterparty_country for r in stored[0]} == {"CO", "CL", "PE"}
+    assert {r.payment_method for r in stored[0]} == {"cash", "bank_transfer", None}
+
+
 def test_a_reader_process_that_dies_is_reported_not_taken_for_the_end(context, tmp_path):
     path = write(tmp_path / "decl.csv", HEADER, _rows(5000))
     chunks = read_in_process("declarations", path, filename="decl.csv", context=context,
@@ -154,3 +188,38 @@ def test_file_rejected_survives_the_trip_between_processes():
     rejected = pickle.loads(pickle.dumps(FileRejected("a.csv", "a quote is never closed")))
     assert (rejected.filename, rejected.reason, str(rejected)) == (
         "a.csv", "a quote is never closed", "a.csv: a quote is never closed")
+
+
+CUSTOMS = ("declaration_no;item_no;date;flow;hs_code;goods_description;net_mass_kg;"
+           "trader_tax_id;partner_country")
+ITEM = ("declaration_no, item_no, date, flow, hs_code, hs6, substance_code, goods_description, "
+        "net_mass_kg, trader_tax_id, tax_id_key, trader_name, partner_country, is_current")
+
+
+def test_customs_items_read_in_a_process_are_stored_as_from_a_thread(
+        app, db_session, tmp_path, monkeypatch):
+    from sqlalchemy import text
+
+    from app.extensions import vigia
+    from app.pipeline import read_context
+
+    context = read_context(vigia(app), session=db_session, feed="customs")
+    rows = [f"118-2025-10-{i // 3:06d};{1 + i % 3};2025-03-{1 + i % 28:02d};import;"
+            f"{('2914.11.00', '3208.90.00', '2902.30.00')[i % 3]};MERCANCIA {i % 40};{1000 + i};"
+            f"2010000000{i % 7};{('US', 'CN', 'MX')[i % 3]}" for i in range(2400)]
+    stored = []
+    for threshold, name, tail in ((10**12, "thread.csv", b""), (0, "process.csv", b"\n")):
+        monkeypatch.setattr(service, "PROCESS_MIN_BYTES", threshold)
+        path = write(tmp_path / name, CUSTOMS, rows)
+        path.write_bytes(path.read_bytes() + tail)
+        outcome = service.import_file(
+            session=db_session, feed="customs", source=path, submitted_by="t",
+            upload_folder=tmp_path / "up", context=context, as_of=date(2025, 4, 1),
+            chunk_rows=1000)
+        assert (outcome.status, outcome.rows_stored) == ("stored", 2400)
+        stored.append(db_session.execute(text(
+            f"SELECT {ITEM} FROM customs_item WHERE batch_id = :b ORDER BY source_row"),
+            {"b": outcome.batch_id}).all())
+    # The second file re-sends every item: the first batch's rows are replaced.
+    assert [tuple(r)[:-1] for r in stored[1]] == [tuple(r)[:-1] for r in stored[0]]
+    assert {r.substance_code for r in stored[1]} == {"acetone", "toluene", None}
