@@ -17,6 +17,7 @@ import pandas as pd
 from importers.aliases import HeaderMatch
 from importers.context import ReadContext
 from importers.dates import to_date_objects
+from importers.marks import excel_error_reason, is_excel_error, is_placeholder
 from importers.numbers import NumberStyle
 from importers.results import RowError
 from importers.text import cell_text
@@ -126,8 +127,19 @@ def _parse_column(name: str, column, values: np.ndarray, cells: Cells, state: Fi
     result = column.parse(values if len(present) == cells.n else values[present], state, name)
     failed = np.flatnonzero(~result.ok)
     if len(failed):
-        # A cell of spaces is empty, not wrong.
-        blank = np.array([cell_text(v).strip() == "" for v in values[present[failed]]], dtype=bool)
+        # A cell of spaces is empty, not wrong; so is `N/A` or `-` where a value is optional.
+        texts = [cell_text(v).strip() for v in values[present[failed]]]
+        blank = np.array([t == "" for t in texts], dtype=bool)
+        if not column.required:
+            placeholder = np.array([is_placeholder(t) for t in texts], dtype=bool)
+            if placeholder.any():
+                state.notes[("placeholder", name, None)] += int(placeholder.sum())
+                blank |= placeholder
+        error = np.array([is_excel_error(t) for t in texts], dtype=bool)
+        if error.any():  # `#N/A` says more than "not a number: '#N/A'"
+            result.reasons[failed[error]] = [
+                excel_error_reason(t) for t, e in zip(texts, error, strict=True) if e
+            ]
         if blank.any():
             empty[present[failed[blank]]] = True
             keep = np.ones(len(present), dtype=bool)

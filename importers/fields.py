@@ -20,6 +20,7 @@ from importers.codes import CodeTable
 from importers.countries import country_code
 from importers.dates import DateColumn, parse_period
 from importers.engine import FieldResult, FileState, Parsed
+from importers.marks import MARKS, excel_error_reason, is_excel_error, is_placeholder
 from importers.numbers import NumberStyle, number_reason, parse_numbers, settle_style
 from importers.text import as_text, cell_text, strip_text
 
@@ -82,7 +83,10 @@ class Column(fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         """Parse one value exactly as the bulk reader would (for single-row loads)."""
         state = getattr(self.root, "read_state", None) or FileState(context=None)
-        if cell_text(value).strip() == "":
+        text = cell_text(value).strip()
+        if is_excel_error(text):
+            raise ValidationError(excel_error_reason(text))
+        if text == "" or (not self.required and is_placeholder(text)):
             if self.required:
                 raise ValidationError(self.error_messages["required"])
             return _python(self.absent(1, state).values[0])
@@ -118,13 +122,22 @@ class Text(Column):
     """Free text, kept as written (stripped); cells like `=1+2` stay text, never evaluated."""
 
     def parse(self, values, state, name):
-        """Strip the cells; whitespace-only cells count as empty."""
+        """Strip the cells; whitespace-only cells count as empty, error values are refused."""
         stripped = strip_text(as_text(values, textual=state.textual))
         blank = stripped == ""
-        if not blank.any():
+        marked = None
+        if not MARKS.isdisjoint(stripped):  # rare: `#N/A`, or `N/A` / `-` for "none"
+            errors = np.array([is_excel_error(v) for v in stripped], dtype=bool)
+            placeholders = np.array([is_placeholder(v) for v in stripped], dtype=bool)
+            marked = errors | (placeholders & (not self.required))
+        if not blank.any() and marked is None:
             return FieldResult(stripped, np.ones(len(stripped), dtype=bool), None)
         reasons = np.full(len(stripped), None, dtype=object)
         reasons[blank] = "blank"  # the engine treats these cells as empty
+        if marked is not None:
+            reasons[marked & ~errors] = "blank"  # a placeholder: the engine empties it too
+            reasons[errors] = [excel_error_reason(v) for v in stripped[errors]]
+            blank = blank | marked
         stripped[blank] = None
         return _result(stripped, reasons)
 

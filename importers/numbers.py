@@ -49,8 +49,12 @@ def _votes(texts: pd.Series) -> tuple[int, int, int]:
     if not (has_comma.any() or has_point.any()):
         return 0, 0, 0
     comma = point = ambiguous = 0
-    scientific = texts.str.fullmatch(_SCIENTIFIC.pattern).fillna(False).astype(bool)
-    if scientific.any():  # `1,2E+03`: its separator is the decimal mark
+    joined = "".join(texts)  # one C pass: most columns hold no exponent at all
+    scientific = (
+        texts.str.fullmatch(_SCIENTIFIC.pattern).fillna(False).astype(bool)
+        if "E" in joined or "e" in joined else None
+    )
+    if scientific is not None and scientific.any():  # `1,2E+03`: its separator is the mark
         comma += int((scientific & has_comma).sum())
         point += int((scientific & has_point).sum())
         texts, has_comma, has_point = (

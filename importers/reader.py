@@ -17,7 +17,13 @@ from importers.formats import Limits, Source, sniff
 from importers.numbers import COMMA
 from importers.results import Chunk, FileRejected, ReadResult
 from importers.totals import not_data_rows
-from importers.xlsx_reader import find_sheet, iter_sheet, open_workbook, percent_formatted
+from importers.xlsx_reader import (
+    ErrorScan,
+    find_sheet,
+    iter_sheet,
+    open_workbook,
+    percent_formatted,
+)
 
 _SHOWN_SKIPPED = 10  # skipped rows named one by one in the warning
 _SEPARATOR_NAMES = {";": "semicolons", ",": "commas", "\t": "tabs"}
@@ -68,6 +74,7 @@ class FileReader:
 
     def _open_workbook(self, src: Source, *, xlsx: bool) -> tuple[str, str]:
         """Find the sheet and header row; return the decimal-style hint and why."""
+        scan = ErrorScan(src) if xlsx else None  # runs while calamine parses
         workbook = open_workbook(src, filename=self.filename)
         sheet = find_sheet(
             workbook, filename=self.filename, columns=self.feed.columns,
@@ -82,8 +89,9 @@ class FileReader:
         self._percent_columns = (
             percent_formatted(src, sheet, percent) if xlsx else set()
         )
+        errors = scan.cells(sheet) if scan else {}
         self._raw = lambda: iter_sheet(
-            workbook, sheet, chunk_rows=self.chunk_rows, filename=self.filename
+            workbook, sheet, chunk_rows=self.chunk_rows, filename=self.filename, errors=errors
         )
         # Numbers typed as text in a workbook follow the typist's locale: decimal comma here.
         return COMMA, "numbers typed as text in Latin American workbooks use it"
@@ -158,6 +166,11 @@ class FileReader:
                     f"column {header!r}: {count} value(s) of 1 or less read as percentages "
                     "(0.5 = 0.5 %) because the other values are percentages; check them if "
                     "they were meant as fractions (0.98 for 98 %)"
+                )
+            elif kind == "placeholder":
+                messages.append(
+                    f"column {header!r}: {count} cell(s) holding a placeholder such as 'N/A', "
+                    "'-' or 's/n' read as empty"
                 )
             elif kind == "period_grace":
                 messages.append(

@@ -585,3 +585,84 @@ def test_tariff_codes_stored_as_numbers_in_a_workbook(make_xlsx, context):
     result = read_file("customs", make_xlsx({"DUA": rows}), filename="c.xlsx", context=context)
     assert result.errors == []
     assert result.records["hs_code"].tolist() == ["2902300000", "290230"]
+
+
+# ---------------------------------------------------------------- error values, placeholders
+
+_DECLARATION_ROW = ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", 10, "kg", 99]
+
+
+@pytest.mark.parametrize(
+    ("position", "error"),
+    [
+        (5, "#N/A"),  # a required number
+        (7, "#DIV/0!"),  # an optional number: calamine read it as empty, i.e. 100 %
+        (0, "#REF!"),  # a required text
+        (4, "#VALUE!"),  # a substance looked up by formula
+        (8, "#N/A"),  # an optional text: the counterparty's name from a VLOOKUP
+    ],
+)
+def test_a_workbook_error_cell_is_refused_naming_row_and_column(tmp_path, context, position,
+                                                                 error):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["B1"] = "QUIMICA ANDINA S.A.C."  # a title, and the table starting at column B
+    header = [*HEADER, "Razón Social Cliente"]
+    for row_number, row in ((3, header), (4, [*_DECLARATION_ROW, "Pinturas SA"]),
+                            (5, [*_DECLARATION_ROW, "Pinturas SA"])):
+        for column, value in enumerate(row, start=2):
+            sheet.cell(row=row_number, column=column, value=value)
+    sheet.cell(row=5, column=2 + position, value=error)  # openpyxl writes it as an error cell
+    sheet.cell(row=5, column=5, value="02/12/2025")
+    path = tmp_path / "d.xlsx"
+    workbook.save(path)
+    result = read_file("declarations", path.read_bytes(), filename="d.xlsx", context=context)
+    assert result.records["source_row"].tolist() == [4]
+    [error_row] = result.errors
+    assert (error_row.row, error_row.column, error_row.value) == (5, header[position], error)
+    assert f"spreadsheet error {error!r}" in error_row.reason
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#N/D", "#¡REF!", "#¡VALOR!", "#¿NOMBRE?", "#DIV/0!"])
+def test_an_error_value_saved_into_a_csv_is_refused(make_csv, context, error):
+    # Excel writes a failed formula into a CSV as its text, in the user's language
+    for position in (5, 7, 0):  # required number, optional number, required text
+        result = _declaration_with(make_csv, context, position, error)
+        assert len(result.records) == 0
+        [row_error] = result.errors
+        assert (row_error.column, row_error.value) == (HEADER[position], error)
+        assert "formula" in row_error.reason
+
+
+_OPTIONAL_HEADER = [*HEADER, "Razón Social Cliente", "País", "Forma de Pago", "Nº Guía",
+                    "Licencia Cliente", "Modalidad de Entrega"]
+
+
+@pytest.mark.parametrize("cell", ["N/A", "n/a", "-", "--", "—", "s/n", "S/N", "n.d.", "No aplica"])
+def test_a_placeholder_in_an_optional_column_is_an_empty_cell(make_csv, context, cell):
+    row = ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", "10", "kg", cell, *[cell] * 6]
+    result = read_file("declarations", make_csv([_OPTIONAL_HEADER, row]), filename="d.csv",
+                       context=context)
+    assert result.errors == []
+    [record] = result.records.to_dict("records")
+    assert record["concentration_pct"] == 100.0  # the default, as for an empty cell
+    assert record["counterparty_country"] == "PE"
+    assert [record[c] for c in ("counterparty_name", "payment_method", "document_ref",
+                                "counterparty_licence", "delivery")] == [None] * 5
+    assert len(result.warnings) == 7
+    assert "column 'Concentración %': 1 cell(s) holding a placeholder" in result.warnings[0]
+
+
+def test_a_placeholder_in_a_required_column_is_not_a_value(make_csv, context):
+    result = _declaration_with(make_csv, context, 5, "N/A")
+    [error] = result.errors
+    assert (error.column, error.value, error.reason) == ("Cant.", "N/A", "not a number: 'N/A'")
+
+
+def test_na_in_a_country_column_is_namibia(make_csv, context):
+    row = ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", "10", "kg", "", "", "NA"]
+    result = read_file("declarations", make_csv([_OPTIONAL_HEADER[:10], row]), filename="d.csv",
+                       context=context)
+    assert result.records["counterparty_country"].tolist() == ["NA"]

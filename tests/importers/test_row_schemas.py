@@ -89,3 +89,18 @@ def test_declaration_record_types(make_csv, context):
     )
     assert records.iloc[0]["date"] == dt.date(2025, 3, 2)
     assert records.iloc[0]["counterparty_name"] is None
+
+
+def test_one_row_reads_placeholders_and_error_values_like_the_bulk_reader(declaration_schema):
+    cells = {
+        "licence_no": "LIC-1", "period": "03/2025", "movement": "Venta", "date": "02/03/2025",
+        "substance": "tolueno", "quantity": "5", "unit": "kg", "concentration_pct": "N/A",
+        "counterparty_name": "-", "counterparty_country": "s/n",
+    }
+    row = declaration_schema.load(cells)
+    assert (row["concentration_pct"], row["counterparty_name"], row["counterparty_country"]) == (
+        100.0, None, "PE")
+    with pytest.raises(ValidationError) as caught:
+        declaration_schema.load({**cells, "quantity": "#N/A", "counterparty_name": "#REF!"})
+    assert set(caught.value.messages) == {"quantity", "counterparty_name"}
+    assert "spreadsheet error '#N/A'" in caught.value.messages["quantity"][0]
