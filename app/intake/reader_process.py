@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
 from collections.abc import Iterator
+from multiprocessing import forkserver
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,16 @@ log = logging.getLogger(__name__)
 
 class ReaderStopped(RuntimeError):
     """The reader process ended without saying why (killed, out of memory)."""
+
+
+def warm_up() -> None:
+    """Start the forkserver (it imports pandas and the readers) while other work goes on.
+
+    The first reader process of a process otherwise waits about half a second for it.
+    """
+    multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+    threading.Thread(target=forkserver.ensure_running, name="intake-forkserver",
+                     daemon=True).start()
 
 
 def read_in_process(

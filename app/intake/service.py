@@ -18,7 +18,7 @@ from app.intake.bulk import bulk_insert
 from app.intake.feeds import StoreResult, storer_for
 from app.intake.models import ImportBatch
 from app.intake.read_ahead import read_ahead
-from app.intake.reader_process import PROCESS_MIN_BYTES, read_in_process
+from app.intake.reader_process import PROCESS_MIN_BYTES, read_in_process, warm_up
 from importers import FileRejected, ReadContext, RowError, iter_file
 
 CHUNK = 1024 * 1024
@@ -117,6 +117,8 @@ def import_file(
     """
     store = storer_for(feed)
     filename = filename or source.name
+    if processes and source.stat().st_size >= PROCESS_MIN_BYTES:
+        warm_up()  # while the original is copied and hashed
     sha, stored_path, size = keep_original(source=source, upload_folder=upload_folder)
     earlier = stored_batch_for(session=session, feed=feed, sha256=sha)
     if earlier is not None:
