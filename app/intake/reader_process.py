@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from app.intake.read_ahead import read_ahead
 from importers import Chunk, ReadContext, iter_file
 
 PROCESS_MIN_BYTES = 16 * 1024 * 1024
@@ -65,7 +66,16 @@ def read_in_process(
         target=_produce, args=(sending, feed, str(path), filename, context, chunk_rows),
         name="vigia-intake-reader", daemon=True,
     )
-    process.start()
+    try:
+        process.start()
+    except OSError as exc:  # no processes allowed here (a locked-down host): read in this one
+        log.warning("%s: no reader process (%s); reading in the importing process", filename,
+                    exc)
+        receiving.close()
+        sending.close()
+        yield from read_ahead(iter_file(feed, path, filename=filename, context=context,
+                                        chunk_rows=chunk_rows))
+        return
     sending.close()  # the child holds the only sending end: its exit ends the pipe
     try:
         while True:

@@ -223,3 +223,17 @@ def test_customs_items_read_in_a_process_are_stored_as_from_a_thread(
     # The second file re-sends every item: the first batch's rows are replaced.
     assert [tuple(r)[:-1] for r in stored[1]] == [tuple(r)[:-1] for r in stored[0]]
     assert {r.substance_code for r in stored[1]} == {"acetone", "toluene", None}
+
+
+def test_where_no_process_can_start_the_file_is_read_here(context, tmp_path, monkeypatch):
+    def refuse(self):
+        raise OSError("processes not permitted")
+
+    monkeypatch.setattr(multiprocessing.get_context("forkserver").Process, "start", refuse)
+    path = write(tmp_path / "decl.csv", HEADER, _rows(1500))
+    here = list(iter_file("declarations", path, filename="decl.csv", context=context,
+                          chunk_rows=1000))
+    there = list(read_in_process("declarations", path, filename="decl.csv", context=context,
+                                 chunk_rows=1000))
+    assert [len(c.records) for c in there] == [len(c.records) for c in here]
+    assert [c.errors for c in there] == [c.errors for c in here]
