@@ -6,11 +6,14 @@ are skipped and named in a warning. A row counts as a totals row only when its f
 non-empty cell starts with a totals word and some required column is empty, so a real
 movement is never skipped (it would be refused, with its reason, instead). Reports printed
 page by page repeat the header row; a row whose cells in the required columns are the
-header's own words is skipped the same way.
+header's own words is skipped the same way, and so is a footnote under the table: a row
+whose only cell starts with `Fuente`, `Nota`, `Elaborado por`, `Observaciones`, `*` or
+`(1)` while some required column is empty.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 import numpy as np
@@ -23,6 +26,25 @@ _TOTAL_WORDS = frozenset({
     "total", "totales", "subtotal", "subtotales", "sub total", "gran total", "total general",
     "suma", "sumas", "totais", "total geral", "subtotais", "grand total", "totals", "sum",
 })
+
+
+# A footnote under the table: its source, a note, who prepared or signed it, a `*` remark.
+_FOOTNOTE_WORDS = frozenset({
+    "fuente", "fuentes", "fonte", "fontes", "source", "nota", "notas", "note", "notes",
+    "obs", "observacion", "observaciones", "observacao", "observacoes", "elaborado",
+    "elaborada", "preparado", "preparada", "revisado", "revisada", "aprobado", "aprobada",
+    "aprovado", "firma", "assinatura", "prepared", "leyenda", "legenda", "importante",
+})
+_FOOTNOTE_MARKS = re.compile(r"^(?:\*|\(\*+\)|\(\d{1,2}\)|[¹²³])")
+
+
+def _is_footnote(text: str) -> bool:
+    """Say whether a lone cell is a footnote ("Fuente: SUNAT", "* Valores en kg")."""
+    text = text.strip()
+    if _FOOTNOTE_MARKS.match(text):
+        return True
+    words = normalise_text(text).split()
+    return bool(words) and words[0] in _FOOTNOTE_WORDS
 
 
 def _is_total(text: str) -> bool:
@@ -61,9 +83,18 @@ def not_data_rows(
     if len(candidates):
         rows = frame.to_numpy(dtype=object)[candidates]
         for i, row in zip(candidates.tolist(), rows, strict=True):
-            first = next((t for t in map(cell_text, row) if t.strip()), "")
+            filled = [t for t in map(cell_text, row) if t.strip()]
+            first = filled[0] if filled else ""
             if first and first.lstrip()[:1].isalpha() and _is_total(first):
                 skip[i] = True
                 found.append((i, f"a totals row ({first.strip()!r})"))
+            elif len(filled) == 1 and _is_footnote(first):  # one cell, maybe merged across
+                skip[i] = True
+                found.append((i, f"a footnote ({_shortened(first.strip())!r})"))
     found.sort()
     return skip, found
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    """Cut a long footnote for the warning."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

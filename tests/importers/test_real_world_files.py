@@ -666,3 +666,57 @@ def test_na_in_a_country_column_is_namibia(make_csv, context):
     result = read_file("declarations", make_csv([_OPTIONAL_HEADER[:10], row]), filename="d.csv",
                        context=context)
     assert result.records["counterparty_country"].tolist() == ["NA"]
+
+
+# ---------------------------------------------------------------- footnotes under the table
+
+
+@pytest.mark.parametrize(
+    "footnote",
+    ["Fuente: SUNAT - Sistema de Insumos Químicos", "Nota: valores en kilogramos",
+     "NOTA", "Elaborado por: Juan Pérez", "Observaciones: ninguna", "* Valores en kg",
+     "(*) Cantidades en kg", "(1) Incluye mermas", "Fonte: Receita Federal",
+     "Preparado por el área de logística y firmado por el representante legal"],
+)
+def test_a_footnote_under_the_table_is_skipped_and_named(make_csv, context, footnote):
+    row = ["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", "10", "kg", ""]
+    result = read_file("declarations", make_csv([HEADER, row, [""] * 8, [footnote] + [""] * 7]),
+                       filename="d.csv", context=context)
+    assert (result.errors, len(result.records), result.rows_read) == ([], 1, 1)
+    [warning] = result.warnings
+    assert warning.startswith("1 row(s) not stored because they are not data (row 4: a footnote ('")
+    assert footnote[:20] in warning
+
+
+def test_a_footnote_in_merged_cells_of_a_workbook(tmp_path, context):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", 10, "kg", 99])
+    sheet.append(["Fuente: registro interno de la empresa"])
+    sheet.merge_cells("A3:H3")
+    path = tmp_path / "d.xlsx"
+    workbook.save(path)
+    result = read_file("declarations", path.read_bytes(), filename="d.xlsx", context=context)
+    assert (result.errors, len(result.records)) == ([], 1)
+    assert "row 3: a footnote ('Fuente: registro interno de la empresa')" in result.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("row", "refused_columns"),
+    [
+        # a movement whose licence is missing is refused, whatever its first cell says
+        (["", "2025-12", "Nota de crédito", "01/12/2025", "Tolueno", "10", "kg", ""],
+         ["Nro. de Licencia", "Tipo de Movimiento"]),
+        # a lone cell that is no footnote word is a row missing its values
+        (["LIC-1", "", "", "", "", "", "", ""],
+         ["Periodo", "Tipo de Movimiento", "Fecha Operación", "Descripción del Insumo",
+          "Cant.", "U.M."]),
+    ],
+)
+def test_rows_that_are_not_footnotes_are_refused(make_csv, context, row, refused_columns):
+    result = read_file("declarations", make_csv([HEADER, row]), filename="d.csv", context=context)
+    assert [e.column for e in result.errors] == refused_columns
+    assert result.warnings == []
