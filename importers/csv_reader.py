@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -16,6 +17,7 @@ from importers.aliases import HeaderMatch, match_headers
 from importers.formats import Source
 from importers.numbers import COMMA, POINT
 from importers.results import FileRejected, RowError
+from importers.text import drop_invisible, invisible_bytes
 
 SEPARATORS = (";", ",", "\t")
 HEADER_SEARCH_ROWS = 20
@@ -103,7 +105,7 @@ def iter_csv(
 ) -> Iterator[RawChunk]:
     """Stream the data rows after the header as raw string chunks (pandas' C parser)."""
     width = len(layout.match.headers)
-    quoted = any(b'"' in block for block in src.blocks())
+    quoted, invisible = _scan_bytes(src, encoding)
     state = _LineState(first_line=layout.header_line + 1, width=width)
     with src.open() as handle:
         reader = pd.read_csv(
@@ -133,7 +135,25 @@ def iter_csv(
                     break
                 except pd.errors.ParserError as exc:
                     raise FileRejected(filename, _broken(exc)) from exc
+            if invisible:
+                drop_invisible(frame)
             yield state.chunk(frame, caught, quoted=quoted)
+
+
+def _scan_bytes(src: Source, encoding: str) -> tuple[bool, bool]:
+    """Say, in one pass over the bytes, whether the file quotes cells and holds invisible text."""
+    needles = invisible_bytes(encoding)
+    quoted = invisible = needles is None  # UTF-16: look at every cell's text (small files)
+    first = True
+    for block in src.blocks():
+        if first and block.startswith(codecs.BOM_UTF8):
+            block = block[len(codecs.BOM_UTF8):]  # the file's own mark, not a cell's
+        first = False
+        quoted = quoted or b'"' in block
+        invisible = invisible or any(needle in block for needle in needles)
+        if quoted and invisible:
+            break
+    return quoted, invisible
 
 
 class _LineState:

@@ -18,7 +18,7 @@ from importers.numbers import COMMA
 from importers.results import Chunk, FileRejected, ReadResult
 from importers.totals import not_data_rows
 from importers.xlsx_reader import (
-    ErrorScan,
+    XmlScan,
     find_sheet,
     iter_sheet,
     open_workbook,
@@ -74,7 +74,7 @@ class FileReader:
 
     def _open_workbook(self, src: Source, *, xlsx: bool) -> tuple[str, str]:
         """Find the sheet and header row; return the decimal-style hint and why."""
-        scan = ErrorScan(src) if xlsx else None  # runs while calamine parses
+        scan = XmlScan(src) if xlsx else None  # runs while calamine parses
         workbook = open_workbook(src, filename=self.filename)
         sheet = find_sheet(
             workbook, filename=self.filename, columns=self.feed.columns,
@@ -90,8 +90,11 @@ class FileReader:
             percent_formatted(src, sheet, percent) if xlsx else set()
         )
         errors = scan.cells(sheet) if scan else {}
+        # XLS and ODS: calamine gives text only; look at every cell (such files are small)
+        invisible = scan.invisible if scan else True
         self._raw = lambda: iter_sheet(
-            workbook, sheet, chunk_rows=self.chunk_rows, filename=self.filename, errors=errors
+            workbook, sheet, chunk_rows=self.chunk_rows, filename=self.filename, errors=errors,
+            invisible=invisible,
         )
         # Numbers typed as text in a workbook follow the typist's locale: decimal comma here.
         return COMMA, "numbers typed as text in Latin American workbooks use it"

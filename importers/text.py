@@ -8,10 +8,16 @@ import re
 import unicodedata
 
 import numpy as np
+import pandas as pd
 
 _ORDINALS = str.maketrans({"º": " ", "°": " ", "ª": " "})
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters that show nothing but make `LIC-1` another licence and `12` no number: zero-width
+# space, non-joiner, joiner, word joiner, a byte-order mark inside a cell, soft hyphen. They
+# come with text pasted from web pages, PDFs and chat messages.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE_TABLE = str.maketrans(dict.fromkeys(INVISIBLE))
 
 
 def normalise_text(text: str) -> str:
@@ -62,3 +68,32 @@ def strip_text(values: np.ndarray) -> np.ndarray:
     if len(values) == 0:
         return values
     return np.array([v.strip() for v in values], dtype=object)
+
+
+def invisible_bytes(encoding: str | None) -> tuple[bytes, ...] | None:
+    """Return the invisible characters as the encoding writes them (None: look at the text)."""
+    if encoding is None or encoding.startswith("utf-16"):
+        return None
+    if encoding.startswith("utf-8"):
+        return tuple(ch.encode("utf-8") for ch in INVISIBLE)
+    return tuple(ch.encode(encoding) for ch in INVISIBLE if _encodable(ch, encoding))
+
+
+def _encodable(ch: str, encoding: str) -> bool:
+    """Say whether the encoding can write the character."""
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def drop_invisible(frame) -> None:
+    """Remove invisible characters from the text cells of a frame, in place (a rare path)."""
+    for position in frame.columns:
+        column = frame[position].to_numpy(dtype=object)
+        cleaned = np.array(
+            [v.translate(_INVISIBLE_TABLE) if isinstance(v, str) else v for v in column],
+            dtype=object,
+        )
+        frame[position] = pd.Series(cleaned, index=frame.index, dtype=object)  # not pandas' str

@@ -18,12 +18,13 @@ from importers.aliases import HeaderMatch, match_headers
 from importers.csv_reader import HEADER_SEARCH_ROWS, RawChunk, _blank_rows, raise_for_header
 from importers.formats import Source
 from importers.results import FileRejected
-from importers.text import cell_text
+from importers.text import cell_text, drop_invisible, invisible_bytes
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ERROR_TYPES = (b't="e"', b"t='e'")
+_INVISIBLE_UTF8 = invisible_bytes("utf-8") or ()
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -144,18 +145,20 @@ def _fraction_columns(layout: SheetLayout, positions: dict[str, int]) -> dict[st
     return {name: position for name, position in positions.items() if name in fractions}
 
 
-class ErrorScan:
-    """Find which sheets of an XLSX hold error cells (`#N/A`, `#REF!`), in a thread.
+class XmlScan:
+    """Find what calamine does not tell of an XLSX, in a thread: error cells, invisible text.
 
     calamine reads an error cell as an empty one, which would let a failed lookup pass
     for a value left out (a concentration taken as 100 %). The sheets' XML is scanned for
     error-typed cells (`t="e"`) while calamine parses the workbook (it releases the GIL,
     so the scan costs no wall time), and a sheet is parsed for them only when it has some.
+    It also notes whether any text holds invisible characters (a zero-width space).
     """
 
     def __init__(self, src: Source):
         self._src = src
         self._with_errors: set[str] = set()
+        self._invisible = False
         self._thread = threading.Thread(target=self._scan, daemon=True)
         self._thread.start()
 
@@ -164,10 +167,20 @@ class ErrorScan:
         try:
             with self._src.open() as handle, zipfile.ZipFile(handle) as archive:
                 for name in archive.namelist():
-                    if name.startswith("xl/worksheets/") and _has_error_cells(archive, name):
+                    if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"):
+                        continue
+                    errors, invisible = _scan_member(archive, name)
+                    if errors and name.startswith("xl/worksheets/"):
                         self._with_errors.add(name)
+                    self._invisible = self._invisible or invisible
         except (zipfile.BadZipFile, OSError, EOFError):
             pass  # calamine says what is wrong with the file
+
+    @property
+    def invisible(self) -> bool:
+        """Say whether some text of the workbook holds invisible characters."""
+        self._thread.join()
+        return self._invisible
 
     def cells(self, layout: SheetLayout) -> dict[tuple[int, int], str]:
         """Return the sheet's error cells by (row number, position among the sheet's columns)."""
@@ -217,16 +230,19 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _has_error_cells(archive: zipfile.ZipFile, member: str) -> bool:
-    """Say whether a sheet's XML has an error-typed cell, reading it in blocks."""
+def _scan_member(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
+    """Say whether a part's XML has error-typed cells, and invisible characters, in blocks."""
     tail = b""
+    errors = invisible = False
     with archive.open(member) as xml:
         while block := xml.read(4 * 2**20):
             window = tail + block
-            if any(marker in window for marker in _ERROR_TYPES):
-                return True
+            errors = errors or any(marker in window for marker in _ERROR_TYPES)
+            invisible = invisible or any(needle in window for needle in _INVISIBLE_UTF8)
+            if errors and invisible:
+                break
             tail = block[-8:]
-    return False
+    return errors, invisible
 
 
 def _column_index(letters: str) -> int:
@@ -244,10 +260,12 @@ def iter_sheet(
     chunk_rows: int,
     filename: str,
     errors: dict[tuple[int, int], str] | None = None,
+    invisible: bool = False,
 ) -> Iterator[RawChunk]:
     """Stream the rows below the header as raw chunks numbered as the sheet numbers them.
 
-    `errors` puts back the error values (`#N/A`) calamine reads as empty cells.
+    `errors` puts back the error values (`#N/A`) calamine reads as empty cells; `invisible`
+    says some text holds zero-width characters to remove.
     """
     width = len(layout.match.headers)
     # calamine yields rows from the sheet's first row (row 1), so position + 1 is the row number
@@ -273,6 +291,8 @@ def iter_sheet(
                     if numbers[at] == row:
                         cells[at] = [*cells[at][:position], text, *cells[at][position + 1:]]
         frame = pd.DataFrame(cells, columns=range(width), dtype=object)
+        if invisible:
+            drop_invisible(frame)
         blank = _blank_rows(frame)
         if blank.any():
             frame, numbers = frame[~blank].reset_index(drop=True), numbers[~blank]

@@ -720,3 +720,49 @@ def test_rows_that_are_not_footnotes_are_refused(make_csv, context, row, refused
     result = read_file("declarations", make_csv([HEADER, row]), filename="d.csv", context=context)
     assert [e.column for e in result.errors] == refused_columns
     assert result.warnings == []
+
+
+# ---------------------------------------------------------------- invisible characters
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_invisible_characters_pasted_into_cells_are_removed(make_csv, registry_context,
+                                                            invisible):
+    # text pasted from a web page, a PDF or a chat: `LIC-1` must stay the registry's LIC-1
+    row = [f"LIC-1{invisible}", "2025-12", f"Compra{invisible}", f"01/12/2025{invisible}",
+           "Tolueno", f"{invisible}1.234,5", "kg", f"99{invisible}"]
+    result = read_file("declarations", make_csv([HEADER, row]), filename="d.csv",
+                       context=registry_context)
+    assert result.errors == []
+    [record] = result.records.to_dict("records")
+    assert (record["licence_no"], record["quantity"], record["concentration_pct"]) == (
+        "LIC-1", 1234.5, 99.0)
+    assert str(record["date"]) == "2025-12-01"
+
+
+def test_a_soft_hyphen_in_a_windows_1252_file(make_csv, context):
+    row = ["LIC\u00ad-1", "2025-12", "Compra", "01/12/2025", "Tolueno", "12,5", "kg", ""]
+    result = read_file("declarations", make_csv([HEADER, row], encoding="cp1252"),
+                       filename="d.csv", context=context)
+    assert result.errors == []
+    assert result.records["licence_no"].tolist() == ["LIC-1"]
+
+
+def test_invisible_characters_in_a_workbook(make_xlsx, registry_context):
+    rows = [HEADER, ["LIC-1\u200b", "2025-12", "Compra", "01/12/2025", "Tolueno", "12,5\u200b",
+                     "kg", 99],
+            ["\u200b", "", "", "", "", "", "", ""]]  # a cell holding only one is blank
+    result = read_file("declarations", make_xlsx({"Hoja1": rows}), filename="d.xlsx",
+                       context=registry_context)
+    assert (result.errors, result.rows_read) == ([], 1)
+    assert result.records["licence_no"].tolist() == ["LIC-1"]
+    assert result.records["quantity"].tolist() == [12.5]
+
+
+def test_a_tariff_code_with_a_zero_width_space(make_csv, context):
+    row = ["118-1", "1", "15/12/2025", "2902.30.00.00\u200b", "TOLUENO", "12500", "20100070970",
+           "US", "Importación"]
+    result = read_file("customs", make_csv([_CUSTOMS_HEADER, row]), filename="c.csv",
+                       context=context)
+    assert result.errors == []
+    assert result.records["hs_code"].tolist() == ["2902300000"]
