@@ -18,7 +18,7 @@ from app.intake.bulk import bulk_insert
 from app.intake.feeds import StoreResult, storer_for
 from app.intake.models import ImportBatch
 from app.intake.read_ahead import read_ahead
-from app.intake.reader_process import PROCESS_MIN_BYTES, read_in_process, warm_up
+from app.intake.reader_process import process_chunk_rows, read_in_process, warm_up
 from importers import FileRejected, ReadContext, RowError, iter_file
 
 CHUNK = 1024 * 1024
@@ -117,7 +117,8 @@ def import_file(
     """
     store = storer_for(feed)
     filename = filename or source.name
-    if processes and source.stat().st_size >= PROCESS_MIN_BYTES:
+    in_process = process_chunk_rows(source, chunk_rows) if processes else None
+    if in_process:
         warm_up()  # while the original is copied and hashed
     sha, stored_path, size = keep_original(source=source, upload_folder=upload_folder)
     earlier = stored_batch_for(session=session, feed=feed, sha256=sha)
@@ -135,9 +136,9 @@ def import_file(
     # the savepoint takes those rows back, so a rejected batch never holds half a file.
     savepoint = session.begin_nested()
     try:
-        if size >= PROCESS_MIN_BYTES and processes:
+        if in_process:
             chunks = read_in_process(feed, stored_path, filename=filename, context=context,
-                                     chunk_rows=chunk_rows, categorical=feed in BULK_FEEDS)
+                                     chunk_rows=in_process, categorical=feed in BULK_FEEDS)
         else:
             chunks = read_ahead(iter_file(feed, stored_path, filename=filename,
                                           context=context, chunk_rows=chunk_rows))

@@ -94,7 +94,7 @@ def test_pack_and_unpack_keep_every_value_and_missing_as_none():
 
 def test_a_file_rejected_midway_in_the_process_stores_nothing(
         db_session, context, tmp_path, monkeypatch):
-    monkeypatch.setattr(service, "PROCESS_MIN_BYTES", 0)
+    monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", 0)
     rows = _rows(2500) + ['LIC-001;2025-01;compra;29/01/2025;"acetona;5;kg;;;']  # never closed
     path = write(tmp_path / "broken.csv", HEADER, rows)
     outcome = service.import_file(
@@ -108,7 +108,7 @@ def test_a_file_rejected_midway_in_the_process_stores_nothing(
 
 def test_a_large_file_is_stored_through_the_reader_process(
         db_session, context, tmp_path, monkeypatch):
-    monkeypatch.setattr(service, "PROCESS_MIN_BYTES", 0)
+    monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", 0)
     path = write(tmp_path / "decl.csv", HEADER, _rows(3500))
     outcome = service.import_file(
         session=db_session, feed="declarations", source=path, submitted_by="t",
@@ -136,7 +136,7 @@ def test_the_process_and_the_thread_store_the_same_values(
 
     stored = []
     for threshold, name, tail in ((10**12, "thread.csv", ""), (0, "process.csv", "\n")):
-        monkeypatch.setattr(service, "PROCESS_MIN_BYTES", threshold)
+        monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", threshold)
         path = write(tmp_path / name, HEADER, _rows(3000))
         path.write_bytes(path.read_bytes() + tail.encode())  # another checksum, same lines
         outcome = service.import_file(
@@ -209,7 +209,7 @@ def test_customs_items_read_in_a_process_are_stored_as_from_a_thread(
             f"2010000000{i % 7};{('US', 'CN', 'MX')[i % 3]}" for i in range(2400)]
     stored = []
     for threshold, name, tail in ((10**12, "thread.csv", b""), (0, "process.csv", b"\n")):
-        monkeypatch.setattr(service, "PROCESS_MIN_BYTES", threshold)
+        monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", threshold)
         path = write(tmp_path / name, CUSTOMS, rows)
         path.write_bytes(path.read_bytes() + tail)
         outcome = service.import_file(
@@ -237,3 +237,16 @@ def test_where_no_process_can_start_the_file_is_read_here(context, tmp_path, mon
                                  chunk_rows=1000))
     assert [len(c.records) for c in there] == [len(c.records) for c in here]
     assert [c.errors for c in there] == [c.errors for c in here]
+
+
+
+def test_a_workbook_is_read_in_the_importing_process_whatever_its_size(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", 0)
+    book = Workbook()
+    book.active.append(HEADER.split(";"))
+    book.save(tmp_path / "decl.xlsx")
+    csv = write(tmp_path / "decl.csv", HEADER, _rows(10))
+    assert reader_process.process_chunk_rows(tmp_path / "decl.xlsx", 100_000) is None
+    assert reader_process.process_chunk_rows(csv, 100_000) == 100_000
