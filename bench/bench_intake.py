@@ -90,6 +90,8 @@ def child(backend: str, path: Path, registry: Path) -> dict:
     """Import the registry, then time the whole declarations import; return the figures."""
     from app import create_app
     from app.extensions import vigia
+    from app.intake import reader_process
+    from app.intake.reader_process import peak_memory_mb
     from app.migrate import upgrade
     from app.pipeline import import_one
 
@@ -108,8 +110,7 @@ def child(backend: str, path: Path, registry: Path) -> dict:
                              as_of=date.today())
         seconds = time.perf_counter() - started
         cpu = _cpu_seconds() - cpu
-        peak = _peak_rss_mb()
-        from app.intake import reader_process
+        peak = peak_memory_mb()
         reader_peak = reader_process.last_reader_peak_mb
         floor = storage_floor(services.db.engine, backend)
     services.db.engine.dispose()
@@ -121,18 +122,6 @@ def child(backend: str, path: Path, registry: Path) -> dict:
         "reader_process_peak_mb": None if reader_peak is None else round(reader_peak),
         "storage_floor": floor,
     }
-
-
-def _peak_rss_mb() -> float:
-    """Return this process's peak resident memory in MB (VmHWM).
-
-    Not getrusage's ru_maxrss: Linux carries the parent's peak across fork and exec into the
-    child's figure, so a parent that generated a big file would inflate every child's peak.
-    """
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu_seconds() -> float:

@@ -122,14 +122,17 @@ def _produce(sending, feed: str, path: str, filename: str, context: ReadContext,
         for chunk in iter_file(feed, Path(path), filename=filename, context=context,
                                chunk_rows=chunk_rows):
             sending.send(("chunk", _pack(chunk)))
-        sending.send(("end", _peak_mb()))
+        sending.send(("end", peak_memory_mb()))
     except Exception as exc:  # handed to the consumer, raised there
-        sending.send(("error", exc))
+        try:
+            sending.send(("error", exc))
+        except Exception:  # an exception that does not pickle: its words still travel
+            sending.send(("error", RuntimeError(f"{filename}: {exc!r}")))
     finally:
         sending.close()
 
 
-def _peak_mb() -> float:
+def peak_memory_mb() -> float:
     """Return this process's peak resident memory in MB (Linux VmHWM; 0 where unknown)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
