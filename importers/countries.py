@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from importers.text import normalise_text
 
 ISO_ALPHA2 = frozenset(
@@ -22,13 +24,16 @@ ISO_ALPHA2 = frozenset(
 # appear in Latin American precursor trade; anything else must be written as alpha-2.
 _NAMES: dict[str, tuple[str, ...]] = {
     "AR": ("Argentina", "ARG"),
-    "BO": ("Bolivia", "Bolívia", "BOL"),
+    "BO": ("Bolivia", "Bolívia", "BOL", "Bolivia (Estado Plurinacional de)",
+           "Estado Plurinacional de Bolivia", "Bolivia (Plurinational State of)",
+           "Plurinational State of Bolivia"),
     "BR": ("Brasil", "Brazil", "BRA"),
     "CL": ("Chile", "CHL"),
     "CO": ("Colombia", "Colômbia", "COL"),
     "CR": ("Costa Rica", "CRI"),
     "CU": ("Cuba", "CUB"),
-    "DO": ("República Dominicana", "Dominican Republic", "DOM"),
+    "DO": ("República Dominicana", "Rep. Dominicana", "R. Dominicana", "Dominican Republic",
+           "DOM"),
     "EC": ("Ecuador", "Equador", "ECU"),
     "SV": ("El Salvador", "SLV"),
     "GT": ("Guatemala", "GTM"),
@@ -40,7 +45,9 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "PE": ("Perú", "Peru", "PER"),
     "PR": ("Puerto Rico", "Porto Rico", "PRI"),
     "UY": ("Uruguay", "Uruguai", "URY"),
-    "VE": ("Venezuela", "VEN"),
+    "VE": ("Venezuela", "VEN", "Venezuela (República Bolivariana de)",
+           "República Bolivariana de Venezuela", "Venezuela (Bolivarian Republic of)",
+           "Bolivarian Republic of Venezuela"),
     "GY": ("Guyana", "Guiana", "GUY"),
     "SR": ("Surinam", "Suriname", "SUR"),
     "BZ": ("Belice", "Belize", "BLZ"),
@@ -50,7 +57,9 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "US": ("Estados Unidos", "Estados Unidos de América", "EEUU", "EE UU", "EUA", "USA",
            "United States", "United States of America"),
     "CA": ("Canadá", "Canada", "CAN"),
-    "CN": ("China", "República Popular China", "CHN"),
+    "CN": ("China", "República Popular China", "CHN", "República Popular de China",
+           "People's Republic of China"),
+    "HK": ("Hong Kong", "Hong Kong, China", "China, Hong Kong SAR", "Hong Kong SAR", "HKG"),
     "IN": ("India", "Índia", "IND"),
     "DE": ("Alemania", "Alemanha", "Germany", "DEU"),
     "ES": ("España", "Espanha", "Spain", "ESP"),
@@ -59,10 +68,25 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "BE": ("Bélgica", "Belgium", "BEL"),
     "FR": ("Francia", "França", "France", "FRA"),
     "IT": ("Italia", "Itália", "Italy", "ITA"),
-    "GB": ("Reino Unido", "United Kingdom", "UK", "Gran Bretaña", "GBR"),
+    "GB": ("Reino Unido", "United Kingdom", "UK", "Gran Bretaña", "GBR",
+           "Reino Unido de Gran Bretaña e Irlanda del Norte"),
+    "IE": ("Irlanda", "Ireland", "IRL"),
+    "IL": ("Israel", "ISR"),
+    "AE": ("Emiratos Árabes Unidos", "Emirados Árabes Unidos", "United Arab Emirates", "ARE"),
+    "AU": ("Australia", "Austrália", "AUS"),
+    "AT": ("Austria", "Áustria", "AUT"),
+    "DK": ("Dinamarca", "Denmark", "DNK"),
+    "SE": ("Suecia", "Suécia", "Sweden", "SWE"),
+    "PL": ("Polonia", "Polônia", "Poland", "POL"),
+    "TH": ("Tailandia", "Tailândia", "Thailand", "THA"),
+    "MY": ("Malasia", "Malásia", "Malaysia", "MYS"),
+    "ID": ("Indonesia", "Indonésia", "IDN"),
+    "VN": ("Vietnam", "Viet Nam", "Vietnã", "VNM"),
+    "PH": ("Filipinas", "Philippines", "PHL"),
     "CH": ("Suiza", "Suíça", "Switzerland", "CHE"),
     "JP": ("Japón", "Japão", "Japan", "JPN"),
-    "KR": ("Corea del Sur", "Corea", "Coreia do Sul", "South Korea", "Korea", "KOR"),
+    "KR": ("Corea del Sur", "Corea", "Coreia do Sul", "South Korea", "Korea", "KOR",
+           "República de Corea", "Republic of Korea", "Korea, Republic of", "Coreia"),
     "TW": ("Taiwán", "Taiwan", "TWN"),
     "SG": ("Singapur", "Singapura", "Singapore", "SGP"),
     "TR": ("Turquía", "Turquia", "Turkey", "Türkiye", "TUR"),
@@ -71,6 +95,13 @@ _NAMES: dict[str, tuple[str, ...]] = {
 }
 
 _BY_NAME = {normalise_text(n): code for code, names in _NAMES.items() for n in names}
+_ALPHA3 = frozenset(n.upper() for names in _NAMES.values() for n in names if len(n) == 3)
+
+
+# A code and a name as customs and registry systems list them: "CO - COLOMBIA", "CO: Colombia",
+# "Colombia (CO)".
+_CODE_THEN_NAME = re.compile(r"([A-Za-z]{2,3})\s*[-–—:]\s*(.+)")
+_NAME_THEN_CODE = re.compile(r"(.+?)\s*\(([A-Za-z]{2,3})\)")
 
 
 def country_code(text: str) -> str | None:
@@ -78,4 +109,16 @@ def country_code(text: str) -> str | None:
     stripped = text.strip()
     if len(stripped) == 2 and stripped.upper() in ISO_ALPHA2:
         return stripped.upper()
-    return _BY_NAME.get(normalise_text(stripped))
+    if found := _BY_NAME.get(normalise_text(stripped)):
+        return found
+    pair = _CODE_THEN_NAME.fullmatch(stripped)
+    code, name = (pair[1], pair[2]) if pair else (None, None)
+    if pair is None and (pair := _NAME_THEN_CODE.fullmatch(stripped)):
+        code, name = pair[2], pair[1]
+    if code is None:
+        return None
+    by_code = country_code(code) if len(code) == 2 or code.upper() in _ALPHA3 else None
+    by_name = _BY_NAME.get(normalise_text(name))
+    if by_code and (by_name is None or by_name == by_code):
+        return by_code  # a name we do not know does not overrule its code
+    return None

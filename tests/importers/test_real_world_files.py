@@ -766,3 +766,48 @@ def test_a_tariff_code_with_a_zero_width_space(make_csv, context):
                        context=context)
     assert result.errors == []
     assert result.records["hs_code"].tolist() == ["2902300000"]
+
+
+# ---------------------------------------------------------------- countries as systems list them
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("CO - COLOMBIA", "CO"),  # code and name, as customs and registry systems list them
+        ("CO: Colombia", "CO"),
+        ("COL - Colombia", "CO"),
+        ("Colombia (CO)", "CO"),
+        ("US - Estados Unidos", "US"),
+        ("DE - Deutschland", "DE"),  # a name we do not know does not overrule its code
+        ("Bolivia (Estado Plurinacional de)", "BO"),  # UN names, as PEN Online writes them
+        ("Bolivia (Plurinational State of)", "BO"),
+        ("Venezuela (República Bolivariana de)", "VE"),
+        ("Venezuela (Bolivarian Republic of)", "VE"),
+        ("Rep. Dominicana", "DO"),
+        ("Hong Kong", "HK"),
+        ("Korea, Republic of", "KR"),
+        ("Irlanda", "IE"),
+        ("Emiratos Árabes Unidos", "AE"),
+    ],
+)
+def test_countries_as_systems_list_them(make_csv, context, cell, code):
+    header = ["Nº PEN", "Fecha de envío", "Licencia Exportador", "Importador", "País importador",
+              "Sustancia", "Cantidad (kg)", "Estado"]
+    row = ["PEN-2025-001", "01/12/2025", "LIC-1", "Acme Ltd", cell, "Tolueno", "1000", "Aprobada"]
+    result = read_file("export_notifications", make_csv([header, row]), filename="n.csv",
+                       context=context)
+    assert result.errors == []
+    assert result.records["importing_country"].tolist() == [code]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["CO - Perú",  # code and name disagree: neither is guessed
+     "Korea (Democratic People's Republic of)",  # not the Republic of Korea
+     "XX - Foo"],
+)
+def test_countries_that_stay_refused(cell):
+    from importers.countries import country_code
+
+    assert country_code(cell) is None
