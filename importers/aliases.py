@@ -420,6 +420,8 @@ class HeaderMatch:
     missing: list[str] = field(default_factory=list)
     # canonical -> value implied by another header ("Cantidad (Kg)": the unit is kg)
     implied: dict[str, str] = field(default_factory=dict)
+    # canonical -> factor to kg of a mass whose header names another unit ("Cantidad (t)")
+    scales: dict[str, float] = field(default_factory=dict)
 
     @property
     def extras(self) -> list[int]:
@@ -460,12 +462,41 @@ def match_headers(
         if len(positions) > 1:
             match.duplicates[canonical] = positions
     match.missing = [c for c in columns if c in required and c not in match.columns]
+    _mass_in_other_units(match, keys, columns, required, strong, weak)
     if "quantity" in match.columns and "unit" in columns:
         unit = _header_unit(keys[match.columns["quantity"]])
         if unit is not None:
             match.implied["unit"] = unit
             match.missing = [c for c in match.missing if c != "unit"]
     return match
+
+
+# A mass in kg given in another unit by its header ("Cantidad (t)", "Cupo anual (TM)"):
+# the column is read and multiplied by the factor, never guessed from the values.
+_MASS_UNIT_WORDS = {
+    "t": 1000.0, "tm": 1000.0, "tn": 1000.0, "ton": 1000.0, "tons": 1000.0, "tonnes": 1000.0,
+    "tonelada": 1000.0, "toneladas": 1000.0, "g": 0.001, "gr": 0.001, "gramos": 0.001,
+    "gramas": 0.001, "grams": 0.001, "kg": 1.0, "kgs": 1.0, "kilos": 1.0, "kilogramos": 1.0,
+}
+
+
+def _mass_in_other_units(match, keys, columns, required, strong, weak) -> None:
+    """Map "Cantidad (t)" onto a `..._kg` column the headers lack, with its factor to kg."""
+    for column in columns:
+        if not column.endswith("_kg") or column in match.columns:
+            continue
+        for position, key in enumerate(keys):
+            words = key.split()
+            units = [w for w in words if w in _MASS_UNIT_WORDS]
+            if len(units) != 1 or position in match.columns.values():
+                continue
+            rest = " ".join(w for w in words if w != units[0])
+            if rest and (strong.get(rest) or weak.get(rest)) == column:
+                match.columns[column] = position
+                if _MASS_UNIT_WORDS[units[0]] != 1.0:
+                    match.scales[column] = _MASS_UNIT_WORDS[units[0]]
+                match.missing = [c for c in match.missing if c != column]
+                break
 
 
 @cache

@@ -117,6 +117,9 @@ def parse_fields(schema: Schema, cells: Cells, state: FileState) -> dict[str, Pa
             parsed[name] = schema_field.absent(cells.n, state)
             continue
         parsed[name] = _parse_column(name, schema_field, values, cells, state)
+        if name in cells.match.scales:  # "Cantidad (t)" in a column of kg
+            parsed[name].values = parsed[name].values * cells.match.scales[name]
+            state.notes[("scaled", name, cells.match.scales[name])] = 1
     return parsed
 
 

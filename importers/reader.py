@@ -170,6 +170,12 @@ class FileReader:
                     "(0.5 = 0.5 %) because the other values are percentages; check them if "
                     "they were meant as fractions (0.98 for 98 %)"
                 )
+            elif kind == "scaled":
+                unit = "tonnes" if detail > 1 else "grams"
+                messages.append(
+                    f"column {header!r} read in {unit}, as its header says: values multiplied "
+                    f"by {detail:g} to give kg"
+                )
             elif kind == "placeholder":
                 messages.append(
                     f"column {header!r}: {count} cell(s) holding a placeholder such as 'N/A', "

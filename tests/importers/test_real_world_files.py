@@ -811,3 +811,36 @@ def test_countries_that_stay_refused(cell):
     from importers.countries import country_code
 
     assert country_code(cell) is None
+
+
+# ---------------------------------------------------------------- masses in tonnes or grams
+
+
+@pytest.mark.parametrize(
+    ("feed", "header", "row", "column", "kg"),
+    [
+        ("baselines", ["Sustancia", "Año", "Cantidad (t)"], ["Tolueno", "2025", "12,5"],
+         "quantity_kg", 12500.0),
+        ("baselines", ["Sustancia", "Año", "Necesidad anual (TM)"], ["Tolueno", "2025", "3"],
+         "quantity_kg", 3000.0),
+        ("baselines", ["Sustancia", "Año", "Necesidad (kg)"], ["Tolueno", "2025", "40"],
+         "quantity_kg", 40.0),
+        ("baselines", ["Sustancia", "Año", "Estimación (g)"], ["Efedrina", "2025", "2.500"],
+         "quantity_kg", 2.5),
+        ("registry", ["Nº Registro", "Razón Social", "RUC", "Actividad", "Sustancia",
+                      "Cupo anual (t)", "Vigencia desde", "Vigencia hasta", "Estado"],
+         ["LIC-1", "Química SA", "20100070970", "Importador", "Tolueno", "2", "01/01/2025",
+          "31/12/2025", "Activo"], "annual_quota_kg", 2000.0),
+        ("customs", ["Nº DUA", "Serie", "Fecha", "Subpartida Nacional", "Descripción Comercial",
+                     "Peso Neto (TM)", "RUC Importador", "País de Origen", "Régimen"],
+         ["118-1", "1", "15/12/2025", "2902.30.00.00", "TOLUENO", "12,5", "20100070970", "US",
+          "Importación"], "net_mass_kg", 12500.0),
+    ],
+)
+def test_a_mass_header_naming_another_unit_is_converted_to_kg(make_csv, context, feed, header,
+                                                               row, column, kg):
+    result = read_file(feed, make_csv([header, row]), filename="f.csv", context=context)
+    assert result.errors == []
+    assert result.records[column].tolist() == [pytest.approx(kg)]
+    scaled = [w for w in result.warnings if "as its header says" in w]
+    assert len(scaled) == (0 if kg == 40.0 else 1)
