@@ -48,6 +48,12 @@ _MONTH_WORDS = {
 }
 MONTHS = {word: month for month, words in _MONTH_WORDS.items() for word in words.split()}
 _CONNECTORS = re.compile(r"\b(?:de|del)\b")
+# Weekdays that open a long date ("lunes, 1 de diciembre de 2025", "segunda-feira, 1 de ...").
+_WEEKDAYS = frozenset(
+    "lunes martes miercoles jueves viernes sabado domingo lun mar mie jue vie sab dom "
+    "segunda terca quarta quinta sexta seg ter qua qui sex "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
 
 DATE_HELP = "write YYYY-MM-DD or DD/MM/YYYY"
 PERIOD_HELP = "write YYYY-MM, e.g. 2025-03"
@@ -88,6 +94,8 @@ def parse_date(value: object) -> dt.date | str:
         if _SERIAL.fullmatch(text) and (found := _from_serial(float(text))):
             return found
         words = _CONNECTORS.sub(" ", normalise_text(text)).split()
+        if len(words) >= 4 and words[0] in _WEEKDAYS:  # Excel's long date: "lunes, 1 de ..."
+            words = words[2:] if words[1] == "feira" else words[1:]
         if (m := _D_MON_Y.fullmatch(" ".join(words))) and m[2] in MONTHS:
             return dt.date(_year(m[3]), MONTHS[m[2]], int(m[1]))
     except ValueError:

@@ -436,7 +436,12 @@ def test_periods_that_cannot_be_read(cell):
      ("31.12.2025", "2025-12-31"), ("31/12/25", "2025-12-31"), ("46022", "2025-12-31"),
      ("2025-12-31 14:30:00", "2025-12-31"), ("31/12/2025 2:30 p. m.", "2025-12-31"),
      ("31 de diciembre de 2025", "2025-12-31"), ("31-Dic-25", "2025-12-31"),
-     ("01/02/2025", "2025-02-01")],
+     ("01/02/2025", "2025-02-01"),
+     # Excel's long date format, saved into a CSV as displayed
+     ("miércoles, 31 de diciembre de 2025", "2025-12-31"),
+     ("Miércoles 31 de Diciembre de 2025", "2025-12-31"),
+     ("quarta-feira, 31 de dezembro de 2025", "2025-12-31"),
+     ("mar, 4 de marzo de 2025", "2025-03-04")],  # "mar" the weekday, then marzo
 )
 def test_dates_as_offices_write_them(cell, expected):
     from importers.dates import parse_date
