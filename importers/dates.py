@@ -49,11 +49,12 @@ _MONTH_WORDS = {
 MONTHS = {word: month for month, words in _MONTH_WORDS.items() for word in words.split()}
 _CONNECTORS = re.compile(r"\b(?:de|del)\b")
 # Weekdays that open a long date ("lunes, 1 de diciembre de 2025", "segunda-feira, 1 de ...").
-_WEEKDAYS = frozenset(
-    "lunes martes miercoles jueves viernes sabado domingo lun mar mie jue vie sab dom "
-    "segunda terca quarta quinta sexta seg ter qua qui sex "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
-)
+_WEEKDAYS = frozenset({
+    "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
+    "lun", "mar", "mie", "jue", "vie", "sab", "dom",
+    "segunda", "terca", "quarta", "quinta", "sexta", "seg", "ter", "qua", "qui", "sex",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+})
 
 DATE_HELP = "write YYYY-MM-DD or DD/MM/YYYY"
 PERIOD_HELP = "write YYYY-MM, e.g. 2025-03"
