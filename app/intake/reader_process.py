@@ -80,7 +80,7 @@ def read_in_process(
     )
     try:
         process.start()
-    except OSError as exc:  # no processes allowed here (a locked-down host): read in this one
+    except (OSError, EOFError, RuntimeError) as exc:  # no process here (a locked-down host)
         log.warning("%s: no reader process (%s); reading in the importing process", filename,
                     exc)
         receiving.close()
