@@ -1,7 +1,8 @@
 """Intake benchmark (not a test): whole declarations import against raw baselines.
 
     flock /tmp/vigia-bench.lock .venv/bin/python bench/bench_intake.py \
-        [--rows 1000000] [--xlsx-rows 100000] [--backends sqlite,postgresql]
+        [--rows 1000000] [--xlsx-rows 100000] [--backends sqlite,postgresql] \
+        [--no-reader-process]
 
 For each backend and file, in a fresh child process (so peak memory is its own): a new
 database built by the migrations, the demo registry imported, then the timed part:
@@ -241,11 +242,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--no-reader-process", action="store_true",
+                        help="read every file in a thread of the importing process (to "
+                             "measure what the reader process brings)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     path, registry = prepare(args.rows)
     if args.child:
+        if args.no_reader_process:
+            from app.intake import reader_process
+            reader_process.PROCESS_MIN_BYTES = 2**62
         print(json.dumps(child(args.child, Path(args.file), registry)))
         return
     files = [path]
@@ -256,7 +263,8 @@ def main() -> None:
     for backend in args.backends.split(","):
         for file in files:
             out = subprocess.run([sys.executable, __file__, "--rows", str(args.rows),
-                                  "--child", backend, "--file", str(file)],
+                                  "--child", backend, "--file", str(file),
+                                  *(["--no-reader-process"] if args.no_reader_process else [])],
                                  check=True, capture_output=True, text=True)
             results["imports"].append(json.loads(out.stdout.strip().splitlines()[-1]))
         if backend == "postgresql":
