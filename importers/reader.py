@@ -17,8 +17,8 @@ from importers.formats import Limits, Source, sniff
 from importers.numbers import COMMA
 from importers.results import Chunk, FileRejected, ReadResult
 from importers.totals import not_data_rows
+from importers.workbook_xml import XmlScan
 from importers.xlsx_reader import (
-    XmlScan,
     find_sheet,
     iter_sheet,
     open_workbook,
@@ -54,7 +54,7 @@ class FileReader:
         if sniffed.kind == "csv":
             hint, self._why_hint = self._open_csv(src, sniffed.encoding)
         else:
-            hint, self._why_hint = self._open_workbook(src, xlsx=sniffed.kind == "xlsx")
+            hint, self._why_hint = self._open_workbook(src, kind=sniffed.kind)
         self.state = FileState(context=context, number_hint=hint, textual=sniffed.kind == "csv")
         self.state.percent_columns = self._percent_columns
         self.schema = self.feed.schema()
@@ -72,9 +72,9 @@ class FileReader:
         )
         return layout.number_hint, f"the file is separated by {_SEPARATOR_NAMES[layout.separator]}"
 
-    def _open_workbook(self, src: Source, *, xlsx: bool) -> tuple[str, str]:
+    def _open_workbook(self, src: Source, *, kind: str) -> tuple[str, str]:
         """Find the sheet and header row; return the decimal-style hint and why."""
-        scan = XmlScan(src) if xlsx else None  # runs while calamine parses
+        scan = XmlScan(src, kind) if kind in ("xlsx", "ods") else None  # while calamine parses
         workbook = open_workbook(src, filename=self.filename)
         sheet = find_sheet(
             workbook, filename=self.filename, columns=self.feed.columns,
@@ -87,10 +87,10 @@ class FileReader:
             if getattr(field, "percent", False) and name in sheet.match.columns
         }
         self._percent_columns = (
-            percent_formatted(src, sheet, percent) if xlsx else set()
+            percent_formatted(src, sheet, percent) if kind == "xlsx" else set()
         )
         errors = scan.cells(sheet) if scan else {}
-        # XLS and ODS: calamine gives text only; look at every cell (such files are small)
+        # XLS: no XML to scan; look at every cell (such files are small)
         invisible = scan.invisible if scan else True
         self._raw = lambda: iter_sheet(
             workbook, sheet, chunk_rows=self.chunk_rows, filename=self.filename, errors=errors,

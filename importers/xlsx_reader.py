@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import re
-import threading
-import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -18,14 +14,7 @@ from importers.aliases import HeaderMatch, match_headers
 from importers.csv_reader import HEADER_SEARCH_ROWS, RawChunk, _blank_rows, raise_for_header
 from importers.formats import Source
 from importers.results import FileRejected
-from importers.text import cell_text, drop_invisible, invisible_bytes
-
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ERROR_TYPES = (b't="e"', b"t='e'")
-_INVISIBLE_UTF8 = invisible_bytes("utf-8") or ()
-_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+from importers.text import cell_text, drop_invisible
 
 
 @dataclass
@@ -143,114 +132,6 @@ def _fraction_columns(layout: SheetLayout, positions: dict[str, int]) -> dict[st
             if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1:
                 fractions.add(name)
     return {name: position for name, position in positions.items() if name in fractions}
-
-
-class XmlScan:
-    """Find what calamine does not tell of an XLSX, in a thread: error cells, invisible text.
-
-    calamine reads an error cell as an empty one, which would let a failed lookup pass
-    for a value left out (a concentration taken as 100 %). The sheets' XML is scanned for
-    error-typed cells (`t="e"`) while calamine parses the workbook (it releases the GIL,
-    so the scan costs no wall time), and a sheet is parsed for them only when it has some.
-    It also notes whether any text holds invisible characters (a zero-width space).
-    """
-
-    def __init__(self, src: Source):
-        self._src = src
-        self._with_errors: set[str] = set()
-        self._invisible = False
-        self._thread = threading.Thread(target=self._scan, daemon=True)
-        self._thread.start()
-
-    def _scan(self) -> None:
-        """Record the worksheet members whose XML has an error-typed cell."""
-        try:
-            with self._src.open() as handle, zipfile.ZipFile(handle) as archive:
-                for name in archive.namelist():
-                    if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"):
-                        continue
-                    errors, invisible = _scan_member(archive, name)
-                    if errors and name.startswith("xl/worksheets/"):
-                        self._with_errors.add(name)
-                    self._invisible = self._invisible or invisible
-        except (zipfile.BadZipFile, OSError, EOFError):
-            pass  # calamine says what is wrong with the file
-
-    @property
-    def invisible(self) -> bool:
-        """Say whether some text of the workbook holds invisible characters."""
-        self._thread.join()
-        return self._invisible
-
-    def cells(self, layout: SheetLayout) -> dict[tuple[int, int], str]:
-        """Return the sheet's error cells by (row number, position among the sheet's columns)."""
-        self._thread.join()
-        if not self._with_errors:
-            return {}
-        try:
-            with self._src.open() as handle, zipfile.ZipFile(handle) as archive:
-                member = _sheet_member(archive, layout.sheet)
-                if member not in self._with_errors:
-                    return {}
-                first_column = (getattr(layout.loaded, "start", None) or (0, 0))[1]
-                with archive.open(member) as xml:
-                    return _error_cells(xml, first_column)
-        except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
-            return {}  # calamine read the workbook; errors stay as calamine gave them
-
-
-def _error_cells(xml, first_column: int) -> dict[tuple[int, int], str]:
-    """Parse a sheet's XML for its error-typed cells."""
-    found: dict[tuple[int, int], str] = {}
-    for _, element in ElementTree.iterparse(xml):
-        if element.tag.endswith("}row") or element.tag == "row":
-            element.clear()  # its cells are done: keep memory flat
-        if not (element.tag.endswith("}c") or element.tag == "c"):
-            continue
-        ref = _CELL_REF.fullmatch(element.get("r", ""))
-        if element.get("t") == "e" and ref:
-            value = next((v.text for v in element if v.tag.endswith("v")), None)
-            found[(int(ref[2]), _column_index(ref[1]) - first_column)] = value or "#N/A"
-        element.clear()
-    return found
-
-
-def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """Find the zip member holding the named sheet (workbook.xml, then its relationships)."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    sheets = workbook.iter(f"{_MAIN_NS}sheet")
-    rel_id = next((e.get(f"{_REL_NS}id") for e in sheets if e.get("name") == sheet), None)
-    if rel_id is None:
-        return None
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iter(f"{_PACKAGE_REL_NS}Relationship"):
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
-
-
-def _scan_member(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
-    """Say whether a part's XML has error-typed cells, and invisible characters, in blocks."""
-    tail = b""
-    errors = invisible = False
-    with archive.open(member) as xml:
-        while block := xml.read(4 * 2**20):
-            window = tail + block
-            errors = errors or any(marker in window for marker in _ERROR_TYPES)
-            invisible = invisible or any(needle in window for needle in _INVISIBLE_UTF8)
-            if errors and invisible:
-                break
-            tail = block[-8:]
-    return errors, invisible
-
-
-def _column_index(letters: str) -> int:
-    """Turn column letters into a 0-based index (A -> 0, AA -> 26)."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
 
 
 def iter_sheet(

@@ -16,6 +16,7 @@ if getattr(sys.modules.get("importers"), "__file__", "") is None:
 
 import csv  # noqa: E402
 import io  # noqa: E402
+import zipfile  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from datetime import date  # noqa: E402
 
@@ -139,6 +140,61 @@ def xlsx_bytes(sheets: dict[str, list[list[object]]], tmp_path: Path) -> bytes:
     path = tmp_path / "book.xlsx"
     workbook.save(path)
     return path.read_bytes()
+
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+)
+
+
+def _ods_cell(value: object) -> str:
+    """Write one ODS cell as LibreOffice does; ("error", "#N/A") is a failed formula."""
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, tuple) and value[0] == "error":
+        return ('<table:table-cell table:formula="of:=NA()" office:value-type="string" '
+                f'office:string-value="" calcext:value-type="error"><text:p>{value[1]}</text:p>'
+                "</table:table-cell>")
+    if isinstance(value, tuple) and value[0] == "empty":  # n empty cells in one element
+        return f'<table:table-cell table:number-columns-repeated="{value[1]}"/>'
+    if isinstance(value, int | float):
+        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>")
+    return (f'<table:table-cell office:value-type="string"><text:p>{value}</text:p>'
+            "</table:table-cell>")
+
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def ods_bytes(rows: list[object], sheet: str = "Hoja1") -> bytes:
+    """Write a minimal ODS document; a row ("empty rows", n) is n repeated empty rows."""
+    body = "".join(
+        f'<table:table-row table:number-rows-repeated="{row[1]}"><table:table-cell/>'
+        "</table:table-row>" if isinstance(row, tuple)
+        else "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+        for row in rows
+    )
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
+               f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{body}'
+               "</table:table></office:spreadsheet></office:body></office:document-content>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        mimetype = "application/vnd.oasis.opendocument.spreadsheet"
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype)
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
 
 
 @pytest.fixture

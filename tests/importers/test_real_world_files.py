@@ -849,3 +849,25 @@ def test_a_mass_header_naming_another_unit_is_converted_to_kg(make_csv, context,
     assert result.records[column].tolist() == [pytest.approx(kg)]
     scaled = [w for w in result.warnings if "as its header says" in w]
     assert len(scaled) == (0 if kg == 40.0 else 1)
+
+
+def test_an_ods_error_cell_is_refused_naming_row_and_column(context):
+    from conftest import ods_bytes
+
+    rows = [
+        [None, "QUIMICA ANDINA S.A.C."],
+        ("empty rows", 2),  # rows 2 and 3 in one element
+        [None, *HEADER],  # row 4, the table starting at column B
+        [None, "LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", 10, "kg", 99],
+        [None, "LIC-1", "2025-12", "Compra", "02/12/2025", "Tolueno", 5, "kg", ("error", "#N/A")],
+        [("empty", 2), "2025-12", "Compra", "03/12/2025", "Tolueno", ("error", "#DIV/0!"), "kg",
+         None],
+    ]
+    result = read_file("declarations", ods_bytes(rows), filename="d.ods", context=context)
+    assert result.records["source_row"].tolist() == [5]
+    assert [(e.row, e.column, e.value) for e in result.errors] == [
+        (6, "Concentración %", "#N/A"),
+        (7, "Nro. de Licencia", None),
+        (7, "Cant.", "#DIV/0!"),
+    ]
+    assert "spreadsheet error '#N/A'" in result.errors[0].reason
