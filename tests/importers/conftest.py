@@ -198,6 +198,11 @@ def ods_bytes(rows: list[object], sheet: str = "Hoja1") -> bytes:
 
 
 @pytest.fixture
+def make_ods():
+    return ods_bytes
+
+
+@pytest.fixture
 def make_csv():
     return csv_bytes
 

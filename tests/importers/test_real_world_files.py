@@ -851,9 +851,7 @@ def test_a_mass_header_naming_another_unit_is_converted_to_kg(make_csv, context,
     assert len(scaled) == (0 if kg == 40.0 else 1)
 
 
-def test_an_ods_error_cell_is_refused_naming_row_and_column(context):
-    from conftest import ods_bytes
-
+def test_an_ods_error_cell_is_refused_naming_row_and_column(make_ods, context):
     rows = [
         [None, "QUIMICA ANDINA S.A.C."],
         ("empty rows", 2),  # rows 2 and 3 in one element
@@ -863,7 +861,7 @@ def test_an_ods_error_cell_is_refused_naming_row_and_column(context):
         [("empty", 2), "2025-12", "Compra", "03/12/2025", "Tolueno", ("error", "#DIV/0!"), "kg",
          None],
     ]
-    result = read_file("declarations", ods_bytes(rows), filename="d.ods", context=context)
+    result = read_file("declarations", make_ods(rows), filename="d.ods", context=context)
     assert result.records["source_row"].tolist() == [5]
     assert [(e.row, e.column, e.value) for e in result.errors] == [
         (6, "Concentración %", "#N/A"),
