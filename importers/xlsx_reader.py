@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
+from python_calamine import (
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from importers.aliases import HeaderMatch, match_headers
 from importers.csv_reader import HEADER_SEARCH_ROWS, RawChunk, _blank_rows, raise_for_header
@@ -42,9 +48,14 @@ def find_sheet(
     columns: Sequence[str],
     required: Collection[str],
 ) -> SheetLayout:
-    """Take the first sheet whose first rows contain a header with the required columns."""
+    """Take the first sheet whose first rows contain a header with the required columns.
+
+    Visible sheets come first: a hidden sheet is most often last period's copy or a
+    template's lookup lists, and the user checked what they could see.
+    """
     best: tuple[int, SheetLayout] | None = None
-    for meta in workbook.sheets_metadata:
+    sheets = sorted(workbook.sheets_metadata, key=lambda m: m.visible != SheetVisibleEnum.Visible)
+    for meta in sheets:
         if meta.typ not in (SheetTypeEnum.WorkSheet,):
             continue
         try:

@@ -869,3 +869,25 @@ def test_an_ods_error_cell_is_refused_naming_row_and_column(make_ods, context):
         (7, "Cant.", "#DIV/0!"),
     ]
     assert "spreadsheet error '#N/A'" in result.errors[0].reason
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_with_the_same_header_is_not_the_one_read(tmp_path, context, state):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    earlier = workbook.active
+    earlier.title = "Noviembre"  # last period's copy, hidden by the operator
+    earlier.sheet_state = state
+    earlier.append(HEADER)
+    earlier.append(["LIC-1", "2025-11", "Compra", "01/11/2025", "Tolueno", 999, "kg", 99])
+    instructions = workbook.create_sheet("Instrucciones")  # visible, but no table
+    instructions.append(["Llene la hoja Diciembre"])
+    current = workbook.create_sheet("Diciembre")
+    current.append(HEADER)
+    current.append(["LIC-1", "2025-12", "Compra", "01/12/2025", "Tolueno", 10, "kg", 99])
+    path = tmp_path / "d.xlsx"
+    workbook.save(path)
+    result = read_file("declarations", path.read_bytes(), filename="d.xlsx", context=context)
+    assert result.sheet == "Diciembre"
+    assert result.records["quantity"].tolist() == [10.0]
