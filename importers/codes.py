@@ -312,11 +312,13 @@ LICENCE_STATUS = CodeTable("licence status", {
 
 NOTIFICATION_STATUS = CodeTable("notification status", {
     "approved": ("aprobada", "aprobado", "autorizada", "autorizado", "sin objeción",
-                 "no objetada", "aprovada", "aprovado", "sem objeção", "cleared", "no objection"),
+                 "no objetada", "aprovada", "aprovado", "sem objeção", "cleared", "no objection",
+                 "aceptada", "aceptado", "aceita", "aceito", "accepted", "sin objeciones",
+                 "no objetado"),
     "objected": ("objetada", "objetado", "objeción", "rechazada", "rechazado", "com objeção",
                  "rejeitada", "rejected", "objection"),
     "pending": ("pendiente", "en trámite", "sin respuesta", "pendente", "em análise",
-                "awaiting reply"),
+                "awaiting reply", "en proceso", "en revisión", "em trâmite"),
     "withdrawn": ("retirada", "retirado", "anulada", "cancelada", "desistida", "cancelled",
                   "canceled"),
 })

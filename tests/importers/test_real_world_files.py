@@ -891,3 +891,21 @@ def test_a_hidden_sheet_with_the_same_header_is_not_the_one_read(tmp_path, conte
     result = read_file("declarations", path.read_bytes(), filename="d.xlsx", context=context)
     assert result.sheet == "Diciembre"
     assert result.records["quantity"].tolist() == [10.0]
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [("Aceptada", "approved"), ("ACEITA", "approved"), ("Accepted", "approved"),
+     ("Sin objeciones", "approved"), ("En proceso", "pending"), ("En revisión", "pending"),
+     ("Em trâmite", "pending")],
+)
+def test_notification_answers_as_authorities_write_them(word, code):
+    from importers.codes import NOTIFICATION_STATUS
+
+    assert NOTIFICATION_STATUS.code_for(word) == code
+
+
+def test_an_expired_notification_is_not_guessed():
+    from importers.codes import NOTIFICATION_STATUS
+
+    assert NOTIFICATION_STATUS.code_for("Expirada") is None  # neither approved nor withdrawn
