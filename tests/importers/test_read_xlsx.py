@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 
 import openpyxl
 import pandas as pd
@@ -127,46 +125,8 @@ def test_same_registry_as_csv_1252_and_as_xlsx_gives_identical_records(
     assert as_csv.records["activities"].tolist()[1] == ("pharma",)
 
 
-_MANIFEST = (
-    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-    '<manifest:file-entry manifest:full-path="/" '
-    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-    "</manifest:manifest>"
-)
-
-
-def _ods(rows: list[list[object]]) -> bytes:
-    """Write a minimal OpenDocument spreadsheet (what LibreOffice saves by default)."""
-    def cell(value: object) -> str:
-        if isinstance(value, float):
-            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
-                    f"<text:p>{value}</text:p></table:table-cell>")
-        return (f'<table:table-cell office:value-type="string"><text:p>{value}</text:p>'
-                "</table:table-cell>")
-
-    body = "".join(
-        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
-    )
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="Hoja1">{body}'
-        "</table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("META-INF/manifest.xml", _MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
-
-
-def test_opendocument_spreadsheet(context):
-    data = _ods([
+def test_opendocument_spreadsheet(make_ods, context):
+    data = make_ods([
         ["Movimientos marzo"],
         ["Licencia", "Periodo", "Movimiento", "Fecha", "Sustancia", "Cantidad", "Unidad"],
         ["LIC-1", "2025-03", "venta", "05/03/2025", "tolueno", 2.5, "kg"],
