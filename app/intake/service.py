@@ -18,7 +18,7 @@ from app.intake.bulk import bulk_insert
 from app.intake.feeds import StoreResult, storer_for
 from app.intake.models import ImportBatch
 from app.intake.read_ahead import read_ahead
-from app.intake.reader_process import process_chunk_rows, read_in_process, warm_up
+from app.intake.reader_process import read_in_process, reading_plan, warm_up
 from importers import FileRejected, ReadContext, RowError, iter_file
 
 CHUNK = 1024 * 1024
@@ -117,7 +117,8 @@ def import_file(
     """
     store = storer_for(feed)
     filename = filename or source.name
-    in_process = process_chunk_rows(source, chunk_rows) if processes else None
+    in_process, chunk_rows = reading_plan(source, chunk_rows)
+    in_process = in_process and processes
     if in_process:
         warm_up()  # while the original is copied and hashed
     sha, stored_path, size = keep_original(source=source, upload_folder=upload_folder)
@@ -138,7 +139,7 @@ def import_file(
     try:
         if in_process:
             chunks = read_in_process(feed, stored_path, filename=filename, context=context,
-                                     chunk_rows=in_process, categorical=feed in BULK_FEEDS)
+                                     chunk_rows=chunk_rows, categorical=feed in BULK_FEEDS)
         else:
             chunks = read_ahead(iter_file(feed, stored_path, filename=filename,
                                           context=context, chunk_rows=chunk_rows))

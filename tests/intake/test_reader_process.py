@@ -240,7 +240,7 @@ def test_where_no_process_can_start_the_file_is_read_here(context, tmp_path, mon
 
 
 
-def test_a_workbook_is_read_in_the_importing_process_whatever_its_size(tmp_path, monkeypatch):
+def test_a_workbook_is_read_in_the_importing_process_in_smaller_chunks(tmp_path, monkeypatch):
     from openpyxl import Workbook
 
     monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", 0)
@@ -248,5 +248,5 @@ def test_a_workbook_is_read_in_the_importing_process_whatever_its_size(tmp_path,
     book.active.append(HEADER.split(";"))
     book.save(tmp_path / "decl.xlsx")
     csv = write(tmp_path / "decl.csv", HEADER, _rows(10))
-    assert reader_process.process_chunk_rows(tmp_path / "decl.xlsx", 100_000) is None
-    assert reader_process.process_chunk_rows(csv, 100_000) == 100_000
+    assert reader_process.reading_plan(tmp_path / "decl.xlsx", 100_000) == (False, 25_000)
+    assert reader_process.reading_plan(csv, 100_000) == (True, 100_000)
