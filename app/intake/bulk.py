@@ -149,8 +149,16 @@ def _copy_column(column: pd.Series) -> list[str]:
     than converting every cell, and costs little on a column of unique values.
     """
     codes, uniques = pd.factorize(column, use_na_sentinel=True)  # missing: code -1
-    lookup = np.array([*_copy_texts(uniques), NULL], dtype=object)  # -1 takes the last entry
-    return lookup[codes].tolist()
+    return by_code(codes, _copy_texts(uniques), missing=NULL).tolist()
+
+
+def by_code(codes: np.ndarray, values, *, missing) -> np.ndarray:
+    """Spread distinct values back over the rows by their codes; code -1 gives `missing`.
+
+    An object array built element by element, so tuple values stay tuples.
+    """
+    lookup = np.fromiter([*values, missing], dtype=object, count=len(values) + 1)
+    return lookup[codes]
 
 
 def _copy_texts(values) -> list[str]:
@@ -176,8 +184,7 @@ def _copy_texts(values) -> list[str]:
 def _date_texts(column: pd.Series, *, missing) -> list:
     """Write date objects as ISO text, converting each distinct date once."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    texts = np.array([day.isoformat() for day in uniques] + [missing], dtype=object)
-    return texts[codes].tolist()  # code -1 (missing) takes the last entry
+    return by_code(codes, [day.isoformat() for day in uniques], missing=missing).tolist()
 
 
 def _copy_text(stored) -> str:
@@ -241,11 +248,9 @@ def _sqlite_coded(column: pd.Series) -> tuple[str, list]:
     values = _sqlite_column(pd.Series(column.cat.categories.to_numpy(dtype=object), dtype=object))
     codes = column.cat.codes.to_numpy()
     missing = bool((codes < 0).any())
-    mark = "NULLIF(?, '')" if missing and "" not in values and None not in values else "?"
-    lookup = np.empty(len(values) + 1, dtype=object)
-    lookup[:-1] = values
-    lookup[-1] = "" if mark != "?" else None  # code -1 (missing) takes the last slot
-    return mark, lookup[codes].tolist()
+    if missing and "" not in values and None not in values:
+        return "NULLIF(?, '')", by_code(codes, values, missing="").tolist()
+    return "?", by_code(codes, values, missing=None).tolist()
 
 
 def _sqlite_column(column: pd.Series) -> list:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from app.intake.bulk import by_code
 from app.intake.read_ahead import read_ahead
 from importers import Chunk, ReadContext, iter_file
 
@@ -178,10 +179,8 @@ def _unpack(chunk: Chunk, *, categorical: bool = False) -> Chunk:
                 column = pd.Series(pd.Categorical.from_codes(
                     column.codes, categories=pd.Index(column.uniques, dtype=object)))
             else:
-                lookup = np.empty(len(column.uniques) + 1, dtype=object)  # last slot: None
-                for i, value in enumerate(column.uniques):  # one by one: tuples stay tuples
-                    lookup[i] = value
-                column = pd.Series(lookup[column.codes], dtype=object, copy=False)
+                column = pd.Series(by_code(column.codes, column.uniques, missing=None),
+                                   dtype=object, copy=False)
         data[name] = column
     records = pd.DataFrame(data, copy=False) if data else pd.DataFrame(index=range(packed.rows))
     return Chunk(records, chunk.errors, chunk.rows_read, chunk.warnings, chunk.sheet,
