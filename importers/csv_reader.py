@@ -46,7 +46,8 @@ class CsvLayout:
     """Where the data of a CSV file is: separator, header line, and the header mapping."""
 
     separator: str
-    header_line: int  # physical line number of the header (1 when it is the first line)
+    header_line: int  # last physical line of the header (1 when it is the first line)
+    header_records: int  # records up to the header; differs from lines when cells hold newlines
     match: HeaderMatch
     number_hint: str
 
@@ -76,9 +77,10 @@ def find_layout(
                 break
     if best is None:
         raise FileRejected(filename, "no header row found: the file has no separated columns")
-    _, _, separator, line, match = best
+    _, row, separator, line, match = best
     raise_for_header(match, filename)
-    return CsvLayout(separator, line, match, COMMA if separator in ";\t" else POINT)
+    # pandas skips records, not lines: a header cell "Cantidad\n(kg)" spans two lines, one record
+    return CsvLayout(separator, line, 1 - row, match, COMMA if separator in ";\t" else POINT)
 
 
 def raise_for_header(match: HeaderMatch, filename: str) -> None:
@@ -114,7 +116,7 @@ def iter_csv(
             header=None,
             names=list(range(width)),
             index_col=False,
-            skiprows=layout.header_line,
+            skiprows=layout.header_records,
             dtype=object,  # plain Python str cells: 30% faster than pandas 3's `str` dtype
             na_filter=False,
             keep_default_na=False,
