@@ -11,6 +11,7 @@ alias for that canonical name, so a file with both "Sustancia" and "CAS" keeps C
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -379,9 +380,14 @@ WEAK_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Templates that number their columns: "1. Licencia", "2) Período", "(3) Fecha", "04 - Cantidad".
+_NUMBERED = re.compile(r"\s*\(?\d{1,2}(?:\.\d{1,2})*(?:\s*[.):\-–]\s*|\s+)(?=[^\W\d_])")
+
+
 def normalise_header(text: object) -> str:
     """Reduce a header to comparable words: no case, accents, punctuation, order or filler."""
-    raw = str(text).replace("%", " pct ").replace("#", " no ")
+    raw = _NUMBERED.sub("", str(text), count=1)
+    raw = raw.replace("%", " pct ").replace("#", " no ")
     words = normalise_text(raw).split()
     words = ["no" if w in _NUMBER_WORDS else w for w in words if w not in _CONNECTORS]
     return " ".join(sorted(words))  # word order carries no meaning in a header

@@ -29,3 +29,13 @@ def test_header_cells_with_a_line_break_lose_no_rows(make_csv, context):
     assert result.records["quantity"].tolist() == [1234.5, 200.0, 300.0]
     assert result.records["source_row"].tolist() == [5, 6, 7]  # the lines the user sees
 
+
+@pytest.mark.parametrize("numbering", ["{}. {}", "{}) {}", "({}) {}", "{:02d} - {}", "{}.{}"])
+def test_numbered_headers(make_csv, context, numbering):
+    # templates that number their columns ("1. Licencia", "2. Período", ...)
+    header = [numbering.format(i, h) for i, h in enumerate(HEADER, start=1)]
+    result = read_file("declarations", make_csv([header, *ROWS]), filename="d.csv",
+                       context=context)
+    assert result.errors == []
+    assert result.records["licence_no"].tolist() == ["LIC-1"] * 3
+    assert result.records["concentration_pct"].tolist() == [99.5, 100.0, 100.0]
