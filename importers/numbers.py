@@ -31,6 +31,8 @@ _SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "'": None})
 # the mantissa's one separator is always the decimal mark, never a thousands group.
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 _ACCOUNTING_NEGATIVE = re.compile(r"\(\s*[+-]?\d[\d.,\s\u00a0\u202f']*\)")
+# SAP and other ERPs write the sign after the number: `120,5-`.
+_TRAILING_MINUS = re.compile(r"\d[\d.,\s\u00a0\u202f']*-")
 
 
 @dataclass
@@ -218,6 +220,12 @@ def number_reason(text: str, state: NumberStyle) -> str:
             f"{text.strip()!r} is a negative number in accounting notation (parentheses): "
             "write quantities as positive numbers (the movement says whether goods came in "
             "or went out)"
+        )
+    if _TRAILING_MINUS.fullmatch(text.strip()):
+        return (
+            f"{text.strip()!r} is a negative number (the minus sign written after it, as SAP "
+            "does): write quantities as positive numbers (the movement says whether goods came "
+            "in or went out)"
         )
     if state.style == COMMA:
         return f"not a number: {text!r} (this column uses decimal comma, e.g. 1.234,5)"
