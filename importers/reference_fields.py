@@ -10,10 +10,11 @@ import re
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from marshmallow import ValidationError
 
 from importers.codes import ACTIVITY
-from importers.fields import Column, distinct, per_unique, spread_distinct
+from importers.fields import Column, Text, distinct, per_unique, spread_distinct
 from importers.text import cell_text
 
 
@@ -132,3 +133,45 @@ class Activities(Column):
             return (tuple(codes), None) if codes else (None, ACTIVITY.unknown(text))
 
         return per_unique(values, convert)
+
+
+# A tax id that passed through a spreadsheet number and then CSV text: `20123456789.0` (the
+# float written out), `2.0123456789E+10` or `2,01235E+10` (Excel's scientific notation).
+_ID_FLOAT_TAIL = re.compile(r"(\d{6,})[.,]0+")
+_ID_SCIENTIFIC = re.compile(r"([+-]?)(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})")
+
+
+def _tax_id(text: str) -> tuple[str | None, str | None]:
+    """Undo a float's `.0`; read scientific notation only when it kept every digit."""
+    if m := _ID_FLOAT_TAIL.fullmatch(text):
+        return m[1], None
+    if m := _ID_SCIENTIFIC.fullmatch(text):
+        digits, places = m[2] + (m[3] or ""), int(m[4]) + 1
+        if not m[1] and len(digits) == places:
+            return digits, None
+        return None, (
+            f"{text!r} is a number in scientific notation: the spreadsheet dropped digits of "
+            "the tax id; format the column as text and write it in full"
+        )
+    return text, None
+
+
+class TaxId(Text):
+    """A tax id, as text; what a spreadsheet's number format did to it is undone or refused."""
+
+    def parse(self, values, state, name):
+        """Strip the cells like text, then repair or refuse ids a spreadsheet wrote as numbers."""
+        result = super().parse(values, state, name)
+        at, uniques = pd.factorize(result.values)
+        fixed = [_tax_id(u) for u in uniques]
+        if all(value == u for (value, _), u in zip(fixed, uniques, strict=True)):
+            return result  # nearly always: no id was written as a number
+        result.values = np.array([value for value, _ in fixed] + [None], dtype=object)[at]
+        why = np.array([reason for _, reason in fixed] + [None], dtype=object)[at]
+        refused = pd.notna(why)
+        if refused.any():
+            if result.reasons is None:
+                result.reasons = np.full(len(at), None, dtype=object)
+            result.reasons[refused] = why[refused]
+            result.ok = result.ok & ~refused
+        return result

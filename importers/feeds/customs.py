@@ -10,7 +10,7 @@ from importers.codes import FLOW
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
 from importers.feeds.keys import tax_id_keys
 from importers.fields import Code, Country, Date, Integer, Number, Text
-from importers.reference_fields import HsCode
+from importers.reference_fields import HsCode, TaxId
 
 
 class CustomsRow(Schema):
@@ -23,7 +23,7 @@ class CustomsRow(Schema):
     hs_code = HsCode(required=True)
     goods_description = Text(required=True)
     net_mass_kg = Number(required=True, ge=0)
-    trader_tax_id = Text(required=True)
+    trader_tax_id = TaxId(required=True)
     trader_name = Text()
     partner_country = Country(required=True)
     customs_office = Text()

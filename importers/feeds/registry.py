@@ -9,7 +9,7 @@ from importers.codes import LICENCE_STATUS
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
 from importers.feeds.keys import tax_id_keys
 from importers.fields import Code, Date, Number, Text
-from importers.reference_fields import Activities, SubstanceName
+from importers.reference_fields import Activities, SubstanceName, TaxId
 
 
 class RegistryRow(Schema):
@@ -17,7 +17,7 @@ class RegistryRow(Schema):
 
     licence_no = Text(required=True)
     operator_name = Text(required=True)
-    tax_id = Text(required=True)
+    tax_id = TaxId(required=True)
     activity = Activities(required=True)
     substance = SubstanceName(required=True)
     annual_quota_kg = Number(ge=0)

@@ -39,3 +39,43 @@ def test_numbered_headers(make_csv, context, numbering):
     assert result.errors == []
     assert result.records["licence_no"].tolist() == ["LIC-1"] * 3
     assert result.records["concentration_pct"].tolist() == [99.5, 100.0, 100.0]
+
+
+# ---------------------------------------------------------------- identifiers
+
+
+CUSTOMS_HEADER = ["DUA", "Serie", "Fecha", "Régimen", "Partida", "Descripción", "Peso Neto",
+                  "RUC", "País Origen"]
+
+
+def _customs_row(item: int, **cells: str) -> list[str]:
+    """One customs item of toluene; cells override columns by canonical name."""
+    row = {"declaration_no": "118-2025-10-001", "item_no": str(item), "date": "17/09/2025",
+           "flow": "IMPORTACION", "hs_code": "2902300000", "goods_description": "TOLUENO",
+           "net_mass_kg": "1000", "trader_tax_id": "20123456789", "partner_country": "US"}
+    row.update(cells)
+    return list(row.values())
+
+
+def test_tax_ids_a_spreadsheet_wrote_as_numbers(make_csv, context):
+    # a tax id column saved from a number cell: the float's ".0", or scientific notation
+    ids = ["20123456789.0", "2.0123456789E+10", "2,01235E+10", "20.123.456.789"]
+    rows = [_customs_row(i, trader_tax_id=t) for i, t in enumerate(ids, start=1)]
+    result = read_file("customs", make_csv([CUSTOMS_HEADER, *rows]), filename="c.csv",
+                       context=context)
+    assert result.records["tax_id_key"].tolist() == ["20123456789"] * 3
+    assert result.records["trader_tax_id"].tolist()[:2] == ["20123456789"] * 2
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (4, "RUC", "2,01235E+10")
+    assert "scientific notation: the spreadsheet dropped digits" in error.reason
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def test_sap_trailing_minus_is_named_as_a_negative(make_csv, context):
+    rows = [HEADER, ["LIC-1", "2025-09", "Venta", "17/09/2025", "Tolueno", "120,5-", "kg", ""]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (2, "Cantidad", "120,5-")
+    assert "is a negative number (the minus sign written after it" in error.reason
