@@ -404,6 +404,13 @@ def _lookup(columns: tuple[str, ...], weak: bool) -> dict[str, str]:
     return lookup
 
 
+@cache
+def alias_keys(column: str) -> frozenset[str]:
+    """Return the normalised headers that name a canonical column in any feed, weak ones too."""
+    names = (column, *HEADER_ALIASES.get(column, ()), *WEAK_ALIASES.get(column, ()))
+    return frozenset(normalise_header(name) for name in names)
+
+
 def alias_conflicts(columns: Sequence[str]) -> list[str]:
     """List aliases that would name two different columns of one feed (must be empty)."""
     seen: dict[str, str] = {}
@@ -479,7 +486,7 @@ def match_headers(
 
 # A mass in kg given in another unit by its header ("Cantidad (t)", "Cupo anual (TM)"):
 # the column is read and multiplied by the factor, never guessed from the values.
-_MASS_UNIT_WORDS = {
+MASS_UNIT_WORDS = {
     "t": 1000.0, "tm": 1000.0, "tn": 1000.0, "ton": 1000.0, "tons": 1000.0, "tonnes": 1000.0,
     "tonelada": 1000.0, "toneladas": 1000.0, "g": 0.001, "gr": 0.001, "gramos": 0.001,
     "gramas": 0.001, "grams": 0.001, "kg": 1.0, "kgs": 1.0, "kilos": 1.0, "kilogramos": 1.0,
@@ -493,14 +500,14 @@ def _mass_in_other_units(match, keys, columns, required, strong, weak) -> None:
             continue
         for position, key in enumerate(keys):
             words = key.split()
-            units = [w for w in words if w in _MASS_UNIT_WORDS]
+            units = [w for w in words if w in MASS_UNIT_WORDS]
             if len(units) != 1 or position in match.columns.values():
                 continue
             rest = " ".join(w for w in words if w != units[0])
             if rest and (strong.get(rest) or weak.get(rest)) == column:
                 match.columns[column] = position
-                if _MASS_UNIT_WORDS[units[0]] != 1.0:
-                    match.scales[column] = _MASS_UNIT_WORDS[units[0]]
+                if MASS_UNIT_WORDS[units[0]] != 1.0:
+                    match.scales[column] = MASS_UNIT_WORDS[units[0]]
                 match.missing = [c for c in match.missing if c != column]
                 break
 

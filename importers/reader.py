@@ -176,6 +176,11 @@ class FileReader:
                     f"column {header!r} read in {unit}, as its header says: values multiplied "
                     f"by {detail:g} to give kg"
                 )
+            elif kind == "unit_column":
+                messages.append(
+                    f"column {header!r}: {count} value(s) given in t or g by column {detail!r} "
+                    "converted to kg"
+                )
             elif kind == "placeholder":
                 messages.append(
                     f"column {header!r}: {count} cell(s) holding a placeholder such as 'N/A', "

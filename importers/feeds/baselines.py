@@ -6,6 +6,7 @@ import numpy as np
 from marshmallow import Schema
 
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
+from importers.feeds.mass_units import check_mass_unit
 from importers.fields import Integer, Number, Text
 from importers.reference_fields import SubstanceName
 
@@ -25,6 +26,7 @@ INT_COLUMNS = ("year",)
 
 def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[str, np.ndarray]:
     """Refuse a substance given twice for one year, and lay out the records."""
+    check_mass_unit(cells, parsed, "quantity_kg", state)
     substance = parsed["substance"]
     refuse_duplicates(
         cells,

@@ -9,6 +9,7 @@ from marshmallow import Schema
 from importers.codes import FLOW
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
 from importers.feeds.keys import tax_id_keys
+from importers.feeds.mass_units import check_mass_unit
 from importers.fields import Code, Country, Date, Integer, Number, Text
 from importers.reference_fields import HsCode, TaxId
 
@@ -44,6 +45,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     Items whose code designates no controlled substance are kept (substance_code None):
     a controlled chemical declared under another code is exactly what detection looks for.
     """
+    check_mass_unit(cells, parsed, "net_mass_kg", state)
     refuse_duplicates(
         cells,
         state,

@@ -8,6 +8,7 @@ from marshmallow import Schema
 from importers.codes import NOTIFICATION_STATUS
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
 from importers.feeds.checks import canonical_licences
+from importers.feeds.mass_units import check_mass_unit
 from importers.fields import Code, Country, Date, Number, Text
 from importers.reference_fields import SubstanceName
 
@@ -38,6 +39,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     it, but an unknown one is not refused: an export by an unlicensed exporter is a finding
     for detection, not a reason to drop the row.
     """
+    check_mass_unit(cells, parsed, "quantity_kg", state)
     refuse_duplicates(
         cells,
         state,

@@ -8,6 +8,7 @@ from marshmallow import Schema
 from importers.codes import LICENCE_STATUS
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
 from importers.feeds.keys import tax_id_keys
+from importers.feeds.mass_units import check_mass_unit
 from importers.fields import Code, Date, Number, Text
 from importers.reference_fields import Activities, SubstanceName, TaxId
 
@@ -36,6 +37,7 @@ OUTPUT_COLUMNS = (
 
 def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[str, np.ndarray]:
     """Check validity dates and duplicate licence lines, and lay out the records."""
+    check_mass_unit(cells, parsed, "annual_quota_kg", state)
     start, end = parsed["valid_from"], parsed["valid_to"]
     reversed_dates = start.ok & end.ok & (end.values < start.values)
     if reversed_dates.any():

@@ -79,3 +79,62 @@ def test_sap_trailing_minus_is_named_as_a_negative(make_csv, context):
     [error] = result.errors
     assert (error.row, error.column, error.value) == (2, "Cantidad", "120,5-")
     assert "is a negative number (the minus sign written after it" in error.reason
+
+
+# ---------------------------------------------------------------- a unit beside a kg column
+
+
+def test_a_unit_column_beside_a_baseline_quantity(make_csv, context):
+    # the baseline feed has no unit column: "Unidad" stayed extra and 1.500 t was read as kg
+    rows = [["Sustancia", "Año", "Cantidad", "Unidad"],
+            ["Tolueno", "2025", "1500", "t"],
+            ["Efedrina", "2025", "250", "kg"],
+            ["Ácido clorhídrico", "2025", "2000", "Litros"]]
+    result = read_file("baselines", make_csv(rows), filename="b.csv", context=context)
+    assert result.records["quantity_kg"].tolist() == [1_500_000.0, 250.0]
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (4, "Cantidad", "2000")
+    assert "'Unidad' says 'Litros', a volume: give the mass in kg" in error.reason
+    assert "column 'Cantidad': 1 value(s) given in t or g by column 'Unidad' converted to kg" in (
+        result.warnings)
+
+
+def test_a_unit_column_beside_a_notification_quantity(make_csv, context):
+    rows = [["Nº PEN", "Fecha", "Licencia exportador", "Importador", "País importador",
+             "Sustancia", "Cantidad", "Unidad", "Estado"],
+            ["PEN-1", "17/09/2025", "LIC-1", "ACME", "CO", "Tolueno", "2", "TM", "Aprobada"],
+            ["PEN-2", "17/09/2025", "LIC-1", "ACME", "CO", "Tolueno", "900", "Litros",
+             "Aprobada"]]
+    result = read_file("export_notifications", make_csv(rows), filename="n.csv",
+                       context=context)
+    assert result.records["quantity_kg"].tolist() == [2000.0]
+    assert [e.row for e in result.errors] == [3]
+
+
+def test_a_unit_column_beside_customs_net_mass(make_csv, context):
+    header = [*CUSTOMS_HEADER[:7], "Unidad", *CUSTOMS_HEADER[7:]]
+    rows = [_customs_row(1, net_mass_kg="1,5"), _customs_row(2), _customs_row(3)]
+    for row, unit in zip(rows, ["TNE", "KGM", "U"], strict=True):
+        row.insert(7, unit)
+    result = read_file("customs", make_csv([header, *rows]), filename="c.csv", context=context)
+    assert result.records["net_mass_kg"].tolist() == [1500.0, 1000.0]
+    [error] = result.errors
+    assert (error.row, error.column) == (4, "Peso Neto")
+    assert "'Unidad' says 'U': unknown unit 'U'" in error.reason
+
+
+def test_a_unit_column_that_contradicts_the_mass_header_is_refused(make_csv, context):
+    rows = [["Sustancia", "Año", "Cantidad (kg)", "Unidad"], ["Tolueno", "2025", "1500", "t"]]
+    result = read_file("baselines", make_csv(rows), filename="b.csv", context=context)
+    assert len(result.records) == 0
+    [error] = result.errors
+    assert "'Unidad' says 't' but 'Cantidad (kg)' is in kg: which is it?" in error.reason
+
+
+def test_a_unit_column_of_another_quantity_is_left_alone(make_csv, context):
+    # customs data: "Unidad" belongs to the commercial quantity, the net mass is in kg
+    header = [*CUSTOMS_HEADER, "Cantidad", "Unidad"]
+    rows = [[*_customs_row(1), "1200", "L"]]
+    result = read_file("customs", make_csv([header, *rows]), filename="c.csv", context=context)
+    assert result.errors == []
+    assert result.records["net_mass_kg"].tolist() == [1000.0]
