@@ -435,6 +435,8 @@ class HeaderMatch:
     implied: dict[str, str] = field(default_factory=dict)
     # canonical -> factor to kg of a mass whose header names another unit ("Cantidad (t)")
     scales: dict[str, float] = field(default_factory=dict)
+    # canonical -> the header that gives it in pounds ("Peso Neto (lb)"): named when refused
+    in_pounds: dict[str, str] = field(default_factory=dict)
 
     @property
     def extras(self) -> list[int]:
@@ -490,7 +492,11 @@ MASS_UNIT_WORDS = {
     "t": 1000.0, "tm": 1000.0, "tn": 1000.0, "ton": 1000.0, "tons": 1000.0, "tonnes": 1000.0,
     "tonelada": 1000.0, "toneladas": 1000.0, "g": 0.001, "gr": 0.001, "gramos": 0.001,
     "gramas": 0.001, "grams": 0.001, "kg": 1.0, "kgs": 1.0, "kilos": 1.0, "kilogramos": 1.0,
+    "tne": 1000.0, "kgm": 1.0,  # UN/ECE rec. 20 codes, as customs systems write them
 }
+# Pounds are not used for chemicals in the region's trade data: a header in pounds is named
+# as the reason the file cannot be read, never converted on a guess of avoirdupois.
+_POUND_WORDS = frozenset({"lb", "lbs", "libra", "libras", "pound", "pounds", "lbr"})
 
 
 def _mass_in_other_units(match, keys, columns, required, strong, weak) -> None:
@@ -500,11 +506,17 @@ def _mass_in_other_units(match, keys, columns, required, strong, weak) -> None:
             continue
         for position, key in enumerate(keys):
             words = key.split()
+            pounds = [w for w in words if w in _POUND_WORDS]
+            rest = " ".join(w for w in words if w not in _POUND_WORDS)
+            if len(pounds) == 1 and rest and (strong.get(rest) or weak.get(rest)) == column:
+                match.in_pounds[column] = match.headers[position]
             units = [w for w in words if w in MASS_UNIT_WORDS]
             if len(units) != 1 or position in match.columns.values():
                 continue
             rest = " ".join(w for w in words if w != units[0])
-            if rest and (strong.get(rest) or weak.get(rest)) == column:
+            # a header that is only a unit ("KGM", "TNE", "Toneladas") names the feed's mass
+            bare = not rest and len(units[0]) > 1
+            if bare or (rest and (strong.get(rest) or weak.get(rest)) == column):
                 match.columns[column] = position
                 if MASS_UNIT_WORDS[units[0]] != 1.0:
                     match.scales[column] = MASS_UNIT_WORDS[units[0]]

@@ -90,6 +90,12 @@ def raise_for_header(match: HeaderMatch, filename: str) -> None:
     if match.missing:
         found = ", ".join(repr(h) for h in match.headers if h) or "none"
         missing = match.missing[0]
+        if missing in match.in_pounds:
+            raise FileRejected(
+                filename,
+                f"column {match.in_pounds[missing]!r} is in pounds: give {missing!r} in kg "
+                "(pounds are not converted)",
+            )
         raise FileRejected(filename, f"missing required column {missing!r} (found: {found})")
 
 

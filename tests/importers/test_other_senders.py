@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from importers import read_file
+from importers import FileRejected, read_file
 
 HEADER = ["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad", "Unidad",
           "Concentración %"]
@@ -138,3 +138,21 @@ def test_a_unit_column_of_another_quantity_is_left_alone(make_csv, context):
     result = read_file("customs", make_csv([header, *rows]), filename="c.csv", context=context)
     assert result.errors == []
     assert result.records["net_mass_kg"].tolist() == [1000.0]
+
+
+@pytest.mark.parametrize(("mass_header", "kg"), [("KGM", 1.5), ("Peso Neto (TNE)", 1500.0),
+                                                 ("Peso Neto (KGM)", 1.5), ("TNE", 1500.0)])
+def test_customs_mass_headers_in_unece_codes(make_csv, context, mass_header, kg):
+    header = [*CUSTOMS_HEADER[:6], mass_header, *CUSTOMS_HEADER[7:]]
+    rows = [header, _customs_row(1, net_mass_kg="1,5")]
+    result = read_file("customs", make_csv(rows), filename="c.csv", context=context)
+    assert result.errors == []
+    assert result.records["net_mass_kg"].tolist() == [kg]
+
+
+def test_a_mass_header_in_pounds_is_named_when_the_file_is_refused(make_csv, context):
+    header = [*CUSTOMS_HEADER[:6], "Peso Neto (lb)", *CUSTOMS_HEADER[7:]]
+    with pytest.raises(FileRejected) as refused:
+        read_file("customs", make_csv([header, _customs_row(1)]), filename="c.csv",
+                  context=context)
+    assert "column 'Peso Neto (lb)' is in pounds: give 'net_mass_kg' in kg" in str(refused.value)
