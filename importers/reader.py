@@ -181,6 +181,11 @@ class FileReader:
                     f"column {header!r}: {count} value(s) given in t or g by column {detail!r} "
                     "converted to kg"
                 )
+            elif kind == "hs_suffix":
+                messages.append(
+                    f"column {header!r}: {count} tariff code(s) longer than 10 digits (a national "
+                    "statistical suffix) stored with their first 10 digits"
+                )
             elif kind == "placeholder":
                 messages.append(
                     f"column {header!r}: {count} cell(s) holding a placeholder such as 'N/A', "

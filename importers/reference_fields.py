@@ -79,11 +79,12 @@ def _written_concentration(resolution: Any) -> float:
     return np.nan if found is None else float(found)
 
 
-_HS_JOINERS = re.compile(r"[\s.\-]")
+_HS_JOINERS = re.compile(r"[\s.,\-]")
 # A code that passed through a spreadsheet number: `2915240000.0` (a float written out),
-# `2915.3` (2915.30 with its trailing zero dropped), `'2915240000` (typed as text).
-_HS_FLOAT_TAIL = re.compile(r"(\d{6,10})\.0+")
-_HS_SHORT_SUBHEADING = re.compile(r"(\d{4})\.(\d)")
+# `2915.3` (2915.30 with its trailing zero dropped), `'2915240000` (typed as text); with a
+# decimal comma where the spreadsheet's locale writes one (`2915,3`, `2915240000,0`).
+_HS_FLOAT_TAIL = re.compile(r"(\d{6,10})[.,]0+")
+_HS_SHORT_SUBHEADING = re.compile(r"(\d{4})[.,](\d)")
 
 
 def hs_digits(text: str) -> str:
@@ -96,20 +97,36 @@ def hs_digits(text: str) -> str:
     return _HS_JOINERS.sub("", text)
 
 
+# National statistical suffixes after the 10-digit subheading: Ecuador's TNAN (4 digits),
+# Argentina's SIM position and its check letter (`2902.30.00.100K`).
+_HS_NATIONAL_SUFFIX = 14
+_HS_CHECK_LETTER = re.compile(r"(\d{11,12})[A-Za-z]")
+
+
 class HsCode(Column):
     """A tariff code: 6 to 10 digits once dots and spaces are removed."""
 
     def parse(self, values, state, name):
-        """Reduce each distinct tariff code to its digits."""
+        """Reduce each distinct tariff code to its digits (the first 10 of a longer one)."""
         def convert(cell):
             """Convert one distinct cell into (value, reason)."""
             text = cell_text(cell).strip()
             digits = hs_digits(text)
+            if m := _HS_CHECK_LETTER.fullmatch(digits):
+                digits = m[1]
             if digits.isdigit() and digits.isascii() and 6 <= len(digits) <= 10:
                 return digits, None
+            if digits.isdigit() and digits.isascii() and 10 < len(digits) <= _HS_NATIONAL_SUFFIX:
+                return ("long", digits[:10]), None  # the subheading; the suffix is statistical
             return None, f"not a tariff code: {text!r} (6 to 10 digits, dots allowed)"
 
-        return per_unique(values, convert)
+        at, found, why = distinct(values, convert)
+        long = np.array([isinstance(f, tuple) for f in found] + [False], dtype=bool)[at]
+        if long.any():
+            state.notes[("hs_suffix", name, None)] += int(long.sum())
+        codes = np.array([f[1] if isinstance(f, tuple) else f for f in found] + [None],
+                         dtype=object)
+        return spread_distinct(at, codes[at], why)
 
 
 _LIST_SEPARATORS = re.compile(r"\s*[|,;/+]\s*|\s+(?:y|e|and)\s+")

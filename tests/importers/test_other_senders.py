@@ -156,3 +156,24 @@ def test_a_mass_header_in_pounds_is_named_when_the_file_is_refused(make_csv, con
         read_file("customs", make_csv([header, _customs_row(1)]), filename="c.csv",
                   context=context)
     assert "column 'Peso Neto (lb)' is in pounds: give 'net_mass_kg' in kg" in str(refused.value)
+
+
+# ---------------------------------------------------------------- tariff codes
+
+
+@pytest.mark.parametrize(("written", "stored", "suffix"), [
+    ("2902.30.00.00.10", "2902300000", True),  # a national 12-digit code
+    ("2902300000-0000", "2902300000", True),  # Ecuador: subheading and TNAN
+    ("2902.30.00.100K", "2902300010", True),  # Argentina: NCM, SIM position and check letter
+    ("2902,3", "290230", False),  # a number cell in a decimal-comma locale
+    ("2902300000,0", "2902300000", False),
+])
+def test_tariff_codes_as_national_systems_and_locales_write_them(make_csv, context, written,
+                                                                  stored, suffix):
+    rows = [CUSTOMS_HEADER, _customs_row(1, hs_code=written)]
+    result = read_file("customs", make_csv(rows), filename="c.csv", context=context)
+    assert result.errors == []
+    assert result.records["hs_code"].tolist() == [stored]
+    assert result.records["substance_code"].tolist() == ["toluene"]
+    said = any("stored with their first 10 digits" in w for w in result.warnings)
+    assert said == suffix
