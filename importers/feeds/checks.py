@@ -10,11 +10,28 @@ from importers.text import identifier_key
 
 
 def _licence_index(state: FileState) -> dict[str, str] | None:
-    """Map each registry licence, reduced to letters and digits, to its registry spelling."""
+    """Map each registry licence, reduced to letters and digits, to its registry spelling.
+
+    A licence number made only of digits (`000123`) loses its leading zeros in a spreadsheet
+    number cell (`123`): it is also found without them, unless two licences then collide.
+    """
     known = state.context.known_licences
     if known is None:
         return None
-    return state.cache("licence_index", lambda: {identifier_key(k): k for k in known})
+    return state.cache("licence_index", lambda: _index(known))
+
+
+def _index(known) -> dict[str, str]:
+    """Build the licence lookup: exact keys, then numeric keys without their leading zeros."""
+    index = {identifier_key(k): k for k in known}
+    unpadded: dict[str, list[str]] = {}
+    for key, licence in index.items():
+        if key.isdigit() and key.startswith("0"):
+            unpadded.setdefault(key.lstrip("0"), []).append(licence)
+    for key, licences in unpadded.items():
+        if key and key not in index and len(licences) == 1:
+            index[key] = licences[0]
+    return index
 
 
 def canonical_licences(

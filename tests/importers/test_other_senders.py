@@ -6,9 +6,11 @@ good rows lost or refused, or a message that did not say why. The tests pin the 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from importers import FileRejected, read_file
+from importers import FileRejected, LicenceInfo, ReadContext, read_file
 
 HEADER = ["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad", "Unidad",
           "Concentración %"]
@@ -177,3 +179,22 @@ def test_tariff_codes_as_national_systems_and_locales_write_them(make_csv, conte
     assert result.records["substance_code"].tolist() == ["toluene"]
     said = any("stored with their first 10 digits" in w for w in result.warnings)
     assert said == suffix
+
+
+# ---------------------------------------------------------------- licences
+
+
+def test_numeric_licences_whose_leading_zeros_a_spreadsheet_dropped(make_xlsx, catalogue):
+    known = {number: LicenceInfo(None, frozenset({"toluene"}), date(2024, 1, 1), None)
+             for number in ("000123", "0045", "045")}
+    context = ReadContext(catalogue=catalogue, home_country="PE", known_licences=known)
+    sheet = [["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad",
+              "Unidad", "Licencia contraparte"],
+             [123, "2025-09", "Compra", "17/09/2025", "Tolueno", 10, "kg", 123],
+             [45, "2025-09", "Venta", "17/09/2025", "Tolueno", 10, "kg", None]]
+    result = read_file("declarations", make_xlsx({"Hoja1": sheet}), filename="d.xlsx",
+                       context=context)
+    assert result.records["licence_no"].tolist() == ["000123"]
+    assert result.records["counterparty_licence"].tolist() == ["000123"]
+    [error] = result.errors  # 45 could be 0045 or 045: not guessed
+    assert (error.row, error.value) == (3, "45")
