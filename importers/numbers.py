@@ -192,8 +192,11 @@ def _parse_objects(texts: np.ndarray, style: str | None) -> tuple[np.ndarray, np
     return values, ok
 
 
-# A percent sign before or after a percentage, and the basis written after it (p/p, w/w).
-_PERCENT_MARKS = re.compile(r"^%|%(?:[pwmv]/[pwmv])?$", re.IGNORECASE)
+# A percent sign before or after a percentage, and the basis written after it when it is by
+# mass (p/p, w/w, m/m). A percentage by volume (p/v, v/v) is another quantity: 37 % p/v
+# hydrochloric acid is 32 % p/p; read as mass it would be silently wrong.
+_PERCENT_MARKS = re.compile(r"^%|%(?:[pwm]/[pwm])?$", re.IGNORECASE)
+_BY_VOLUME = re.compile(r"%\s*(?:[pwm]/v|v/[pwmv])\s*$", re.IGNORECASE)
 
 
 def parse_numbers(
@@ -220,6 +223,11 @@ def number_reason(text: str, state: NumberStyle) -> str:
             f"{text.strip()!r} is a negative number in accounting notation (parentheses): "
             "write quantities as positive numbers (the movement says whether goods came in "
             "or went out)"
+        )
+    if _BY_VOLUME.search(text):
+        return (
+            f"{text.strip()!r} is a percentage by volume: give the percentage by mass (% p/p), "
+            "which the conversion to kg of pure substance needs"
         )
     if _TRAILING_MINUS.fullmatch(text.strip()):
         return (

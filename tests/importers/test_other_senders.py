@@ -198,3 +198,19 @@ def test_numeric_licences_whose_leading_zeros_a_spreadsheet_dropped(make_xlsx, c
     assert result.records["counterparty_licence"].tolist() == ["000123"]
     [error] = result.errors  # 45 could be 0045 or 045: not guessed
     assert (error.row, error.value) == (3, "45")
+
+
+# ---------------------------------------------------------------- concentration
+
+
+@pytest.mark.parametrize("written", ["37 % p/v", "37% w/v", "37 % v/v", "37 %m/v"])
+def test_a_percentage_by_volume_is_not_read_as_one_by_mass(make_csv, context, written):
+    rows = [HEADER, ["LIC-1", "2025-09", "Compra", "17/09/2025", "Ácido clorhídrico", "100",
+                     "kg", written],
+            ["LIC-1", "2025-09", "Compra", "17/09/2025", "Ácido clorhídrico", "100", "kg",
+             "36,5 % p/p"]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.records["concentration_pct"].tolist() == [36.5]
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (2, "Concentración %", written)
+    assert "is a percentage by volume: give the percentage by mass (% p/p)" in error.reason
