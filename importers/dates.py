@@ -89,6 +89,9 @@ def parse_date(value: object) -> dt.date | str:
         if m := _YMD.fullmatch(text):
             return dt.date(int(m[1]), int(m[3]), int(m[4]))
         if m := _DMY.fullmatch(text):
+            if _month_first(m):
+                return f"not a real date: {text!r} (month first? dates are read day first, " \
+                       f"DD/MM/YYYY; {DATE_HELP})"
             return dt.date(_year(m[4]), int(m[3]), int(m[1]))
         if m := _COMPACT.fullmatch(text):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
@@ -102,6 +105,25 @@ def parse_date(value: object) -> dt.date | str:
     except ValueError:
         return f"not a real date: {text!r}"
     return f"not a date: {text!r} ({DATE_HELP})"
+
+
+def _month_first(m: re.Match) -> bool:
+    """Say whether a DD/MM match can only be a month-first date (`09/17/2025`)."""
+    return int(m[1]) <= 12 < int(m[3]) <= 31
+
+
+def _either_way(value: object) -> bool:
+    """Say whether a cell reads as a date both day first and month first (`09/10/2025`)."""
+    if not isinstance(value, str):
+        return False
+    m = _DMY.fullmatch(value.strip())
+    return m is not None and int(m[1]) <= 12 and int(m[3]) <= 12 and int(m[1]) != int(m[3])
+
+
+def _day_first(value: object) -> bool:
+    """Say whether a cell can only be a day-first date (`17/09/2025`)."""
+    m = _DMY.fullmatch(value.strip()) if isinstance(value, str) else None
+    return m is not None and int(m[3]) <= 12 < int(m[1])
 
 
 def parse_period(value: object) -> str:
@@ -135,15 +157,35 @@ def cell_repr(value: object) -> str:
 
 
 class DateColumn:
-    """Parses a column of dates through a per-file cache of distinct values."""
+    """Parses a column of dates through a per-file cache of distinct values.
+
+    Dates are day first. When the column shows a date that can only be month first
+    (`09/17/2025`, a US-format export) and none that can only be day first, its dates that
+    read both ways (`09/10/2025`) are refused: read day first they would be silently wrong.
+    (One month-first typo among day-first dates, `17/09` beside `09/18`, changes nothing.)
+    """
 
     def __init__(self) -> None:
         self._cache: dict[object, dt.date | str] = {}
+        self.month_first: str | None = None  # the first cell proving month-first dates
+        self.day_first = False  # some cell proves day-first dates
 
     def parse(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return datetime64[D] dates, a mask of good ones, and the reasons (None: all good)."""
         codes, uniques = pd.factorize(values)
         parsed = [self._cached(u) for u in uniques]
+        if self.month_first is None:
+            self.month_first = next(
+                (u.strip() for u, p in zip(uniques, parsed, strict=True)
+                 if isinstance(p, str) and "month first?" in p),
+                None,
+            )
+        self.day_first = self.day_first or any(_day_first(u) for u in uniques)
+        if self.month_first is not None and not self.day_first:
+            parsed = [
+                self._either_way_reason(u) if isinstance(p, dt.date) and _either_way(u) else p
+                for u, p in zip(uniques, parsed, strict=True)
+            ]
         nat = np.datetime64("NaT")
         days = np.array(
             [np.datetime64(p, "D") if isinstance(p, dt.date) else nat for p in parsed],
@@ -157,6 +199,17 @@ class DateColumn:
         if good.all():
             return dates, np.ones(len(values), dtype=bool), None
         return dates, good[codes], reasons[codes]
+
+    def _either_way_reason(self, value: str) -> str:
+        """Explain why a date that reads both ways is refused in a month-first column."""
+        m = _DMY.fullmatch(value.strip())
+        day_first = dt.date(_year(m[4]), int(m[3]), int(m[1]))
+        month_first = dt.date(_year(m[4]), int(m[1]), int(m[3]))
+        return (
+            f"{value.strip()!r} could be {day_first.isoformat()} or {month_first.isoformat()}: "
+            f"this column also holds {self.month_first!r}, written month first; "
+            "write YYYY-MM-DD"
+        )
 
     def _cached(self, value: object) -> dt.date | str:
         """Parse a distinct value once per file."""

@@ -214,3 +214,31 @@ def test_a_percentage_by_volume_is_not_read_as_one_by_mass(make_csv, context, wr
     [error] = result.errors
     assert (error.row, error.column, error.value) == (2, "Concentración %", written)
     assert "is a percentage by volume: give the percentage by mass (% p/p)" in error.reason
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_dates_that_read_both_ways_in_a_month_first_column(make_csv, context):
+    # a customs extract from a system set to US dates: 09/17 proves the order, 09/10 is
+    # 10 September there, and would have been stored as 9 October
+    dates = ["09/10/2025", "09/17/2025", "10/10/2025", "2025-09-03"]
+    rows = [_customs_row(i, date=d) for i, d in enumerate(dates, start=1)]
+    result = read_file("customs", make_csv([CUSTOMS_HEADER, *rows]), filename="c.csv",
+                       context=context)
+    assert [str(d) for d in result.records["date"]] == ["2025-10-10", "2025-09-03"]
+    first, second = result.errors
+    assert (first.row, first.column, first.value) == (2, "Fecha", "09/10/2025")
+    assert first.reason == ("'09/10/2025' could be 2025-10-09 or 2025-09-10: this column also "
+                            "holds '09/17/2025', written month first; write YYYY-MM-DD")
+    assert (second.row, second.value) == (3, "09/17/2025")
+    assert "month first?" in second.reason
+
+
+def test_one_month_first_typo_among_day_first_dates_changes_nothing(make_csv, context):
+    dates = ["09/10/2025", "09/17/2025", "18/09/2025"]
+    rows = [_customs_row(i, date=d) for i, d in enumerate(dates, start=1)]
+    result = read_file("customs", make_csv([CUSTOMS_HEADER, *rows]), filename="c.csv",
+                       context=context)
+    assert [str(d) for d in result.records["date"]] == ["2025-10-09", "2025-09-18"]
+    assert [e.row for e in result.errors] == [3]

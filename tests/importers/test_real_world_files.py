@@ -452,7 +452,7 @@ def test_dates_as_offices_write_them(cell, expected):
 def test_a_month_first_date_is_refused():
     from importers.dates import parse_date
 
-    assert parse_date("12/31/2025") == "not a real date: '12/31/2025'"
+    assert parse_date("12/31/2025").startswith("not a real date: '12/31/2025' (month first?")
 
 
 def test_hidden_columns_are_read_like_the_others(tmp_path, context):
