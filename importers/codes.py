@@ -304,11 +304,21 @@ FLOW = CodeTable("flow", {
 
 LICENCE_STATUS = CodeTable("licence status", {
     "active": ("activa", "activo", "vigente", "habilitada", "habilitado", "en vigor", "ativa",
-               "ativo", "valid", "válida"),
+               "ativo", "valid", "válida", "renovada", "renovado", "renewed"),
     "suspended": ("suspendida", "suspendido", "suspensa", "suspenso", "suspension"),
     "revoked": ("revocada", "revocado", "cancelada", "cancelado", "anulada", "anulado",
                 "revogada", "revogado", "cassada", "cancelled", "canceled"),
-})
+}, refused=_refusals({
+    ("vencida", "vencido", "caducada", "caducado", "expirada", "expirado", "expired",
+     "vencida sin renovar"): (
+        "an expired validity is said by the end date (valid_to), not by the status: give "
+        "active, suspended or revoked"
+    ),
+    ("en trámite", "en tramite", "en proceso", "en evaluación", "solicitada", "pendiente",
+     "em análise", "pending"): (
+        "an application not yet granted is not a licence: leave it out until it is granted"
+    ),
+}))
 
 NOTIFICATION_STATUS = CodeTable("notification status", {
     "approved": ("aprobada", "aprobado", "autorizada", "autorizado", "sin objeción",

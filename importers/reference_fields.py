@@ -129,7 +129,7 @@ class HsCode(Column):
         return spread_distinct(at, codes[at], why)
 
 
-_LIST_SEPARATORS = re.compile(r"\s*[|,;/+]\s*|\s+(?:y|e|and)\s+")
+_LIST_SEPARATORS = re.compile(r"\s*[|,;/+]\s*|\s+(?:y|e|and|[-–])\s+")
 
 
 class Activities(Column):

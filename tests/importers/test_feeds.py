@@ -216,7 +216,8 @@ def test_registry_checks_dates_and_duplicate_lines(make_csv, context):
         RowError(5, "activity", "importer|broker",
                  f"unknown activity 'broker' (accepted: {accepted})"),
         RowError(5, "status", "vencida",
-                 "unknown licence status 'vencida' (accepted: active, suspended, revoked)"),
+                 "licence status 'vencida' is not accepted: an expired validity is said by "
+                 "the end date (valid_to), not by the status: give active, suspended or revoked"),
     ]
     assert result.records["source_row"].tolist() == [2]
 

@@ -242,3 +242,41 @@ def test_one_month_first_typo_among_day_first_dates_changes_nothing(make_csv, co
                        context=context)
     assert [str(d) for d in result.records["date"]] == ["2025-10-09", "2025-09-18"]
     assert [e.row for e in result.errors] == [3]
+
+
+# ---------------------------------------------------------------- registry
+
+
+REGISTRY_HEADER = ["Nº Registro", "Razón Social", "RUC", "Actividad", "Sustancia",
+                   "Fecha de inscripción", "Vigencia hasta", "Estado"]
+
+
+def _licence_line(number: str, **cells: str) -> list[str]:
+    """One registry line for toluene; cells override columns by canonical name."""
+    row = {"licence_no": number, "operator_name": "QUÍMICA ANDINA S.A.C.",
+           "tax_id": "20123456789", "activity": "Importador", "substance": "Tolueno",
+           "valid_from": "17/09/2020", "valid_to": "16/09/2026", "status": "Vigente"}
+    row.update(cells)
+    return list(row.values())
+
+
+def test_registry_lines_as_registries_write_them(make_csv, context):
+    rows = [REGISTRY_HEADER,
+            _licence_line("0001", activity="IMPORTADOR - COMERCIALIZADOR"),
+            _licence_line("0002", status="Renovada")]
+    result = read_file("registry", make_csv(rows), filename="r.csv", context=context)
+    assert result.errors == []
+    assert result.records["activities"].tolist()[0] == ("importer", "distributor")
+    assert result.records["status"].tolist() == ["active"] * 2
+
+
+@pytest.mark.parametrize(("status", "because"), [
+    ("Vencida", "an expired validity is said by the end date"),
+    ("En trámite", "an application not yet granted is not a licence"),
+])
+def test_registry_statuses_refused_with_their_reason(make_csv, context, status, because):
+    rows = [REGISTRY_HEADER, _licence_line("0001", status=status)]
+    result = read_file("registry", make_csv(rows), filename="r.csv", context=context)
+    [error] = result.errors
+    assert (error.column, error.value) == ("Estado", status)
+    assert because in error.reason
