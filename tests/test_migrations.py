@@ -51,3 +51,39 @@ def test_every_migration_downgrades_and_upgrades_again(database_url, tmp_path):
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_downgrading_0006_gives_lines_their_declarations_licence_period_and_batch(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from app.db import make_engine
+    from app.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'lines.sqlite3'}")
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0006")
+            connection.execute(text(
+                "INSERT INTO import_batch (id, feed, filename, sha256, size_bytes, submitted_by, "
+                "submitted_at, status, rows_read, rows_stored, rows_rejected, message) VALUES "
+                "(7, 'declarations', 'd.csv', 'x', 1, 't', '2025-04-01', 'stored', 2, 2, 0, '')"))
+            connection.execute(text(
+                "INSERT INTO declaration (id, batch_id, licence_no, period, lines, is_current, "
+                "received_at) VALUES (3, 7, 'LIC-9', '2025-03-01', 2, 1, '2025-04-01')"))
+            connection.execute(text(
+                "INSERT INTO declaration_line (declaration_id, source_row, movement, date, "
+                "substance_code, substance_text, quantity, unit, concentration_pct, "
+                "quantity_kg) VALUES (3, 2, 'sale', '2025-03-04', 'acetone', 'Acetona', 1, "
+                "'kg', 100, 1), (3, 3, 'purchase', '2025-03-05', 'acetone', 'Acetona', 2, "
+                "'kg', 100, 2)"))
+            command.downgrade(config, "0005")
+            assert connection.execute(text(
+                "SELECT source_row, licence_no, period, batch_id FROM declaration_line "
+                "ORDER BY source_row")).all() == [(2, "LIC-9", "2025-03-01", 7),
+                                                  (3, "LIC-9", "2025-03-01", 7)]
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()

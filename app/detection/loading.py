@@ -60,12 +60,13 @@ def load_detection_data(
     start = history_start(since)
     line = DeclarationLine
     lines = (
-        select(line.id.label("line_id"), line.licence_no, line.period, line.movement, line.date,
+        select(line.id.label("line_id"), Declaration.licence_no, Declaration.period,
+               line.movement, line.date,
                line.substance_code, line.quantity_kg, line.counterparty_licence,
                line.counterparty_name, line.counterparty_country, line.document_ref,
                line.payment_method, line.delivery)
         .join(Declaration, Declaration.id == line.declaration_id)
-        .where(Declaration.is_current.is_(True), line.period <= as_of)
+        .where(Declaration.is_current.is_(True), Declaration.period <= as_of)
         .order_by(line.id)
     )
     declarations = (
@@ -91,7 +92,7 @@ def load_detection_data(
         .order_by(note.id)
     )
     if start is not None:
-        lines = lines.where(line.period >= start)
+        lines = lines.where(Declaration.period >= start)
         declarations = declarations.where(Declaration.period >= start)
         customs = customs.where(item.date >= start)
         notifications = notifications.where(note.date >= start)

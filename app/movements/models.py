@@ -64,13 +64,11 @@ class DeclarationLine(Base):
     # secondary index, because each index multiplies the cost of a bulk load
     # (docs/benchmarks.md). Detection scans every current line; an operator's lines are
     # reached through its declarations (indexed by licence and period), then declaration_id.
+    # The declaration's licence, period and batch are not repeated on each line.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(Integer, index=True)
-    batch_id: Mapped[int] = mapped_column(Integer)
     source_row: Mapped[int] = mapped_column(Integer)
-    licence_no: Mapped[str] = mapped_column(String(64))
-    period: Mapped[date] = mapped_column(Date)
     movement: Mapped[str] = mapped_column(String(16))
     date: Mapped[date] = mapped_column(Date)
     substance_code: Mapped[str] = mapped_column(String(80))

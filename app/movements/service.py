@@ -16,8 +16,8 @@ from app.movements.models import Declaration
 from app.registry.models import Operator
 from importers import Chunk, ReadContext
 
-LINE_COLUMNS = [
-    "licence_no", "movement", "date", "substance_code", "substance_text", "form_code",
+LINE_COLUMNS = [  # the declaration's licence, period and batch are on the declaration
+    "movement", "date", "substance_code", "substance_text", "form_code",
     "quantity", "unit", "concentration_pct", "quantity_kg", "counterparty_licence",
     "counterparty_name", "counterparty_country", "document_ref", "payment_method", "delivery",
 ]
@@ -120,9 +120,7 @@ def store_declarations(
             keys = pd.DataFrame({"licence_no": records["licence_no"].astype(str).to_numpy(),
                                  "period": period_start(records["period"]).to_numpy()})
             lines = records[LINE_COLUMNS].copy()
-            lines.insert(0, "batch_id", batch.id)
-            lines.insert(1, "source_row", records["source_row"].astype("int64"))
-            lines.insert(3, "period", keys["period"].to_numpy())
+            lines.insert(0, "source_row", records["source_row"].astype("int64"))
             lines["extra"] = to_json_column(records["extra"])
             prepared = writer.prepare("declaration_line", lines)  # while the last is stored
             seen = keys.drop_duplicates().merge(declared[["licence_no", "period"]],

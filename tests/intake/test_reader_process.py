@@ -125,9 +125,10 @@ def test_a_large_file_is_stored_through_the_reader_process(
     assert notes == ['{"Observaciones": "nota 10"}']
 
 
-LINE = ("source_row, licence_no, period, movement, date, substance_code, substance_text, "
-        "form_code, quantity, unit, concentration_pct, quantity_kg, counterparty_licence, "
-        "counterparty_name, counterparty_country, document_ref, payment_method, delivery, extra")
+LINE = ("l.source_row, d.licence_no, d.period, l.movement, l.date, l.substance_code, "
+        "l.substance_text, l.form_code, l.quantity, l.unit, l.concentration_pct, l.quantity_kg, "
+        "l.counterparty_licence, l.counterparty_name, l.counterparty_country, l.document_ref, "
+        "l.payment_method, l.delivery, l.extra")
 
 
 def test_the_process_and_the_thread_store_the_same_values(
@@ -145,7 +146,8 @@ def test_the_process_and_the_thread_store_the_same_values(
             chunk_rows=1000)
         assert outcome.status == "stored"
         stored.append(db_session.execute(text(
-            f"SELECT {LINE} FROM declaration_line WHERE batch_id = :b ORDER BY source_row"),
+            f"SELECT {LINE} FROM declaration_line l JOIN declaration d "
+            f"ON d.id = l.declaration_id WHERE d.batch_id = :b ORDER BY l.source_row"),
             {"b": outcome.batch_id}).all())
     assert len(stored[0]) == sum(1 for i in range(3000) if i % 97)  # the rest refused
     assert [tuple(r) for r in stored[1]] == [tuple(r) for r in stored[0]]
