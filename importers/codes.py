@@ -24,6 +24,8 @@ class CodeTable:
     synonyms: dict[str, tuple[str, ...]]
     # Words deliberately not mapped, by their first normalised words, with the reason given.
     refused: dict[str, str] = field(default_factory=dict)
+    # Why a value of digits only is refused, when digits are codes of someone else's list.
+    digits_refused: str | None = None
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -47,6 +49,8 @@ class CodeTable:
     def unknown(self, text: str) -> str:
         """Explain why a value was refused, listing the accepted codes."""
         words = normalise_text(text).split()
+        if self.digits_refused and text.strip().isdigit():
+            return f"{self.name} {text!r} is not accepted: {self.digits_refused}"
         for size in range(len(words), 0, -1):
             reason = self.refused.get(" ".join(words[:size]))
             if reason:
@@ -157,7 +161,7 @@ UNIT = CodeTable("unit", {
           "toneladas métricas", "tonne", "tonnes", "metric ton", "tonelada(s)", "ton.",
           "tons métricas", "metric tons", "mt", "tne", "tn.", "tm.", "t.m.", "tons."),
     "L": ("lt", "lts", "ltr", "ltrs", "litro", "litros", "liter", "liters", "litre", "litres",
-          "l", "lit", "litro(s)", "lt.", "lts.", "ltr.", "l.", "ltr", "lts"),
+          "l", "lit", "litro(s)", "lt.", "lts.", "ltr.", "l.", "ltr", "lts", "dm3", "dm³"),
     # US gallon, the gallon of the Americas (solvents are sold by the gallon in the region)
     "gal": ("galón", "galones", "gl", "gln", "gls", "gal.", "gallon", "gallons", "galão",
             "galões", "us gal", "galón americano"),
@@ -171,6 +175,18 @@ UNIT = CodeTable("unit", {
      "bombona", "tambores de 200 l", "bidões", "tambor metálico"): (
         "a container or a count, not a measure (its size varies): give the quantity in kg, g, "
         "t, L, mL or gal"
+    ),
+    ("lb", "lbs", "libra", "libras", "pound", "pounds", "oz", "onza", "onzas", "ounce",
+     "ounces"): (
+        "an imperial unit: give the quantity in kg, g, t, L, mL or gal (pounds and ounces are "
+        "not converted)"
+    ),
+    ("quintal", "quintales", "qq", "arroba", "arrobas"): (
+        "its weight differs by country (a quintal is 46 or 100 kg, an arroba 11.5 or 15 kg): "
+        "give the quantity in kg or t"
+    ),
+    ("m3", "m³", "metro cúbico", "metros cúbicos", "metro cubico", "metros cubicos"): (
+        "give the volume in L (1 m3 = 1000 L)"
     ),
 }))
 
@@ -300,7 +316,10 @@ FLOW = CodeTable("flow", {
                "exportación temporal", "reexportação", "exportação temporária"),
     "transit": ("t", "tr", "tránsito", "trânsito", "transito", "tránsito aduanero",
                 "tránsito internacional", "trânsito aduaneiro", "transbordo"),
-})
+}, digits_refused=(
+    "a national customs regime number (what each number means differs by country): write "
+    "import, export or transit, or the regime's name"
+))
 
 LICENCE_STATUS = CodeTable("licence status", {
     "active": ("activa", "activo", "vigente", "habilitada", "habilitado", "en vigor", "ativa",

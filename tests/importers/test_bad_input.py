@@ -233,11 +233,11 @@ def test_unknown_period(make_csv, context):
 
 
 def test_unknown_coded_values_list_the_accepted_ones(make_csv, context):
-    assert _row(make_csv, context, movement="regalo", unit="onzas") == [
+    assert _row(make_csv, context, movement="regalo", unit="varas") == [
         RowError(2, "movement", "regalo",
                  "unknown movement 'regalo' (accepted: opening_stock, purchase, import, "
                  "production, sale, export, consumption, loss, closing_stock)"),
-        RowError(2, "unit", "onzas", "unknown unit 'onzas' (accepted: kg, g, t, L, gal, mL)"),
+        RowError(2, "unit", "varas", "unknown unit 'varas' (accepted: kg, g, t, L, gal, mL)"),
     ]
 
 
