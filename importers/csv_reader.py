@@ -114,13 +114,15 @@ def iter_csv(
     """Stream the data rows after the header as raw string chunks (pandas' C parser)."""
     width = len(layout.match.headers)
     quoted, invisible = _scan_bytes(src, encoding)
-    state = _LineState(first_line=layout.header_line + 1, width=width)
+    state = _LineState(first_line=layout.header_line + 1, width=width, separator=layout.separator)
     with src.open() as handle:
         reader = pd.read_csv(
             handle,
             sep=layout.separator,
             header=None,
-            names=list(range(width)),
+            # One column more than the header: pandas (index_col=False) would drop a row's
+            # extra field silently, and `1234,5` unquoted in a `,` file is two fields.
+            names=list(range(width + 1)),
             index_col=False,
             skiprows=layout.header_records,
             dtype=object,  # plain Python str cells: 30% faster than pandas 3's `str` dtype
@@ -171,9 +173,10 @@ class _LineState:
     index and in its "Skipping line N" warnings; the newlines inside cells are added back.
     """
 
-    def __init__(self, first_line: int, width: int):
+    def __init__(self, first_line: int, width: int, separator: str):
         self.first_line = first_line
         self.width = width
+        self.separator = separator
         self.extra_newlines = 0  # newlines inside quoted cells of earlier chunks
         self.skipped: list[int] = []  # record numbers pandas skipped
 
@@ -203,7 +206,17 @@ class _LineState:
             for record, fields in skipped_now
         ]
         self.extra_newlines += int(newlines.sum())
-        blank = _blank_rows(frame)
+        spill = frame.pop(self.width).to_numpy(dtype=object)
+        over = spill != ""  # a value after the last column; a trailing separator is fine
+        if over.any():
+            hint = " (a decimal comma without quotes?)" if self.separator == "," else ""
+            errors += [
+                RowError(int(line), None, None, f"expected {self.width} fields, found more: the "
+                         f"row goes on with {value!r}{hint}")
+                for line, value in zip(lines[over], spill[over], strict=True)
+            ]
+            errors.sort(key=lambda e: e.row)
+        blank = _blank_rows(frame) | over
         if blank.any():
             frame, lines = frame[~blank], lines[~blank]
         return RawChunk(frame.reset_index(drop=True), lines, errors)

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from importers import FileRejected, LicenceInfo, ReadContext, read_file
+from importers import FileRejected, LicenceInfo, ReadContext, RowError, read_file
 from importers.codes import FLOW, UNIT
 
 HEADER = ["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad", "Unidad",
@@ -305,3 +305,17 @@ def test_words_refused_with_their_reason(table, word, because):
 
 def test_cubic_decimetres_are_litres():
     assert UNIT.code_for("dm3") == "L"
+
+
+def test_a_row_longer_than_the_header_is_never_cut_short(context):
+    # `1234,5` unquoted in a comma-separated file is two fields: on the first data row pandas
+    # dropped the last field silently, and the row was read as 1234 kg at 5 %
+    text = ("Nº licencia,Período,Movimiento,Fecha,Sustancia,Unidad,Cantidad,Concentración %\r\n"
+            "LIC-1,2025-09,Compra,17/09/2025,Ácido clorhídrico,kg,1234,5,33\r\n"
+            "LIC-1,2025-09,Compra,17/09/2025,Ácido clorhídrico,kg,12,33\r\n")
+    result = read_file("declarations", text.encode(), filename="d.csv", context=context)
+    assert result.records["quantity"].tolist() == [12.0]
+    assert result.errors == [RowError(
+        2, None, None,
+        "expected 8 fields, found more: the row goes on with '33' (a decimal comma without "
+        "quotes?)")]

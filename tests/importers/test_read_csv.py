@@ -120,7 +120,7 @@ def test_title_rows_blank_lines_and_long_rows_keep_true_line_numbers(context):
     result = read_file("declarations", text.encode(), filename="d.csv", context=context)
     assert result.records["source_row"].tolist() == [4]
     assert result.errors == [
-        RowError(6, None, None, "expected 7 fields, found 8"),
+        RowError(6, None, None, "expected 7 fields, found more: the row goes on with 'surplus'"),
         RowError(7, "quantity", "-5", "must be greater than 0"),
     ]
     assert result.rows_read == 3

@@ -26,7 +26,8 @@ PEAK_LIMIT_MB = 1024
 
 def write_large_declarations(path: Path) -> int:
     """Write about 200 MB of valid declaration lines with a long notes column; return rows."""
-    notes = ("Entrega parcial según orden de compra; observaciones del almacén: " * 16)[:1000]
+    # no ";" in the notes: unquoted, it would split them into a field past the header's last
+    notes = ("Entrega parcial según orden de compra, observaciones del almacén: " * 16)[:1000]
     rows = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(DECLARATION_HEADER + ";counterparty_name;document_ref;observaciones\n")
