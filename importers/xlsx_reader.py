@@ -63,11 +63,16 @@ def find_sheet(
             head = list(itertools.islice(loaded.iter_rows(), HEADER_SEARCH_ROWS))
         except CalamineError as exc:
             raise FileRejected(filename, f"cannot read sheet {meta.name!r} ({exc})") from exc
-        for index, row in enumerate(head):
-            cells = [cell_text(c).strip() for c in row]
+        texts = [[cell_text(c).strip() for c in row] for row in head]
+        merges = vertical_merges(loaded)
+        for index, cells in enumerate(texts):
             if sum(1 for c in cells if c) < 2:
                 continue
             match = match_headers(cells, columns, required)
+            if match.missing and index:  # a header over two rows ("Operador" over "Licencia")
+                two_rows = match_headers(_two_row_header(texts, index, merges), columns, required)
+                if not two_rows.missing:
+                    match = two_rows
             score = (2000 if not match.missing else 0) + len(match.columns)
             if best is None or score > best[0]:
                 best = (score, SheetLayout(meta.name, index, match, loaded))
@@ -83,6 +88,35 @@ def find_sheet(
     except FileRejected as exc:
         raise FileRejected(filename, f"sheet {layout.sheet!r}: {exc.reason}") from None
     return layout
+
+
+def vertical_merges(sheet: CalamineSheet) -> list[tuple[int, int, int]]:
+    """Return the sheet's cells merged down over rows: (first row, last row, position).
+
+    Rows are 0-based as calamine yields them (from the sheet's row 1); positions count from
+    the first column calamine yields. Cells merged across columns only change nothing here.
+    """
+    try:
+        ranges = sheet.merged_cell_ranges or []
+    except (AttributeError, CalamineError):  # not every format tells
+        return []
+    first = (getattr(sheet, "start", None) or (0, 0))[1]
+    return [(r0, r1, c0 - first) for (r0, c0), (r1, _) in ranges if r1 > r0 and c0 >= first]
+
+
+def _two_row_header(
+    texts: list[list[str]], index: int, merges: list[tuple[int, int, int]]
+) -> list[str]:
+    """Complete a header row with the row above: cells merged down into it, or left empty."""
+    cells = list(texts[index])
+    above = texts[index - 1]
+    for position, text in enumerate(cells):
+        if text:
+            continue
+        merged = [r0 for r0, r1, p in merges if p == position and r0 < index <= r1]
+        source = texts[merged[0]] if merged else above
+        cells[position] = source[position] if position < len(source) else ""
+    return cells
 
 
 # Rows below the header whose formats say whether a column is shown as a percentage.
@@ -145,6 +179,25 @@ def _fraction_columns(layout: SheetLayout, positions: dict[str, int]) -> dict[st
     return {name: position for name, position in positions.items() if name in fractions}
 
 
+def _fill_merges(rows, merges: list[tuple[int, int, int]]):
+    """Give every row of a cell merged down the value its first row holds."""
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for r0, r1, position in merges:
+        starts.setdefault(r0 + 1, []).append((position, r1 + 1))  # as row numbers
+    active: dict[int, tuple[int, object]] = {}  # position -> (last row number, value)
+    for number, row in rows:
+        if active:
+            row = list(row)
+            for position, (last, value) in list(active.items()):
+                if number <= last:
+                    row[position] = value
+                else:
+                    del active[position]
+        for position, last in starts.get(number, ()):
+            active[position] = (last, row[position])
+        yield number, row
+
+
 def iter_sheet(
     workbook: CalamineWorkbook,
     layout: SheetLayout,
@@ -164,6 +217,9 @@ def iter_sheet(
     sheet = layout.loaded or workbook.get_sheet_by_name(layout.sheet)
     rows = enumerate(sheet.iter_rows(), start=1)
     rows = itertools.islice(rows, layout.header_index + 1, None)
+    merges = [m for m in vertical_merges(sheet) if m[0] > layout.header_index and m[2] < width]
+    if merges:  # a licence or period merged down over its rows: the value is each row's
+        rows = _fill_merges(rows, merges)
     while True:
         try:
             batch = list(itertools.islice(rows, chunk_rows))

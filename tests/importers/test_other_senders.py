@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import openpyxl
 import pytest
 
 from importers import FileRejected, LicenceInfo, ReadContext, RowError, read_file
@@ -319,3 +320,56 @@ def test_a_row_longer_than_the_header_is_never_cut_short(context):
         2, None, None,
         "expected 8 fields, found more: the row goes on with '33' (a decimal comma without "
         "quotes?)")]
+
+
+# ---------------------------------------------------------------- workbook layouts
+
+
+def _save(workbook, tmp_path) -> bytes:
+    """Save an openpyxl workbook and return its bytes."""
+    path = tmp_path / "book.xlsx"
+    workbook.save(path)
+    return path.read_bytes()
+
+
+def test_a_header_over_two_rows_with_merged_cells(tmp_path, context):
+    # a group header "Declarante" merged over "Licencia | Nombre"; the other headers merged
+    # down over both rows; the table starts at C5 under a title
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["C2"] = "Declaración mensual"
+    for column, header in zip("CEFGHIJ", ["Declarante", "Período", "Movimiento", "Fecha",
+                                           "Sustancia", "Cantidad", "Unidad"], strict=True):
+        sheet[f"{column}5"] = header
+        if column != "C":
+            sheet.merge_cells(f"{column}5:{column}6")
+    sheet.merge_cells("C5:D5")
+    sheet["C6"], sheet["D6"] = "Licencia", "Nombre"
+    for row in (["LIC-1", "Química SA", "2025-09", "Compra", "17/09/2025", "Tolueno", 10, "kg"],
+                ["LIC-1", "Química SA", "2025-09", "Venta", "18/09/2025", "Tolueno", 5, "kg"]):
+        sheet.append([None, None, *row])
+    result = read_file("declarations", _save(workbook, tmp_path), filename="d.xlsx",
+                       context=context)
+    assert result.errors == []
+    assert result.records["quantity"].tolist() == [10.0, 5.0]
+    assert result.records["source_row"].tolist() == [7, 8]
+    assert result.records["extra"].tolist() == [{"Nombre": "Química SA"}] * 2
+
+
+def test_cells_merged_down_over_data_rows(tmp_path, context):
+    # the licence, period and substance written once, merged down over the month's rows
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad",
+                  "Unidad"])
+    sheet.append(["LIC-1", "2025-09", "Compra", "17/09/2025", "Tolueno", 10, "kg"])
+    sheet.append([None, None, "Venta", "18/09/2025", None, 5, "kg"])
+    sheet.append([None, None, "Venta", "19/09/2025", None, 3, "kg"])
+    sheet.append(["LIC-2", "2025-09", "Compra", "20/09/2025", "Tolueno", 1, "kg"])
+    for column in "ABE":
+        sheet.merge_cells(f"{column}2:{column}4")
+    result = read_file("declarations", _save(workbook, tmp_path), filename="d.xlsx",
+                       context=context)
+    assert result.errors == []
+    assert result.records["licence_no"].tolist() == ["LIC-1"] * 3 + ["LIC-2"]
+    assert result.records["substance_code"].tolist() == ["toluene"] * 4
