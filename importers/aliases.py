@@ -129,7 +129,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "status": (
         "status", "estado", "situación", "situação", "estado de la licencia",
         "estado licencia", "estado de la notificación", "respuesta", "resposta",
-        "status da notificação", "licence status", "notification status",
+        "status da notificação", "licence status", "notification status", "status of reply",
+        "reply", "reply status", "response", "estado de la respuesta",
     ),
     "region": (
         "region", "región", "provincia", "departamento", "UF", "distrito", "localidad",
@@ -171,6 +172,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "fecha emisión", "F. emisión", "fecha del movimiento", "fecha factura",
         "fecha de factura", "fecha de la factura", "data de emissão", "data emissão",
         "fecha de despacho", "fecha de guía", "fecha comprobante", "data da nota",
+        "date of notification", "notification date", "date sent", "date of issue",
+        "data da notificação",
     ),
     "quantity": (
         "quantity", "qty", "cantidad", "cant.", "cant", "quantidade", "qtd", "qtde",
@@ -337,11 +340,15 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "notification_ref", "notification ref", "notification", "notification no",
         "notificación", "Nº notificación", "número de notificación", "referencia",
         "ref", "PEN", "PEN online", "PEN ref", "Nº PEN", "número PEN", "notificação",
-        "referência", "número da notificação",
+        "referência", "número da notificação", "pre-export notification",
+        "pre-export notification reference", "pre-export notification no", "PEN reference",
+        "notification reference", "referencia de la notificación", "referencia PEN",
     ),
     "exporter_licence": (
         "exporter_licence", "exporter licence", "exporter license", "licencia exportador",
         "licencia del exportador", "registro del exportador", "licença do exportador",
+        "exporter licence no", "exporter license no", "exporter licence number",
+        "exporter license number", "exporter registration no",
         *_LICENCE,
     ),
     "importer_name": (

@@ -343,11 +343,17 @@ NOTIFICATION_STATUS = CodeTable("notification status", {
     "approved": ("aprobada", "aprobado", "autorizada", "autorizado", "sin objeción",
                  "no objetada", "aprovada", "aprovado", "sem objeção", "cleared", "no objection",
                  "aceptada", "aceptado", "aceita", "aceito", "accepted", "sin objeciones",
-                 "no objetado"),
+                 "no objetado", "not objected", "approved"),
     "objected": ("objetada", "objetado", "objeción", "rechazada", "rechazado", "com objeção",
-                 "rejeitada", "rejected", "objection"),
+                 "rejeitada", "rejected", "objection", "objected"),
     "pending": ("pendiente", "en trámite", "sin respuesta", "pendente", "em análise",
-                "awaiting reply", "en proceso", "en revisión", "em trâmite"),
+                "awaiting reply", "en proceso", "en revisión", "em trâmite", "pending",
+                "no reply", "reply not received", "not replied", "under review"),
     "withdrawn": ("retirada", "retirado", "anulada", "cancelada", "desistida", "cancelled",
-                  "canceled"),
-})
+                  "canceled", "withdrawn", "withdrawn by exporting country"),
+}, refused=_refusals({
+    ("expirada", "expirado", "expired", "vencida", "vencido", "caducada", "caducado"): (
+        "an expired notification is neither an answer nor a withdrawal: give the importing "
+        "country's answer (approved, objected), or pending if it never answered"
+    ),
+}))

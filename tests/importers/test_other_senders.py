@@ -373,3 +373,27 @@ def test_cells_merged_down_over_data_rows(tmp_path, context):
     assert result.errors == []
     assert result.records["licence_no"].tolist() == ["LIC-1"] * 3 + ["LIC-2"]
     assert result.records["substance_code"].tolist() == ["toluene"] * 4
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def test_a_notification_list_in_english_as_pen_online_words_it(make_csv, context):
+    header = ["Pre-Export Notification Reference", "Date of Notification", "Exporter Licence No.",
+              "Importer", "Importing Country", "Substance", "Quantity", "Unit",
+              "Status of Reply"]
+    rows = [["PEN-1", "17-Sep-2025", "LIC-1", "ACME", "Colombia", "Toluene", "1,000.00", "kg",
+             "Not objected"],
+            ["PEN-2", "18-Sep-2025", "LIC-1", "ACME", "Ecuador", "Toluene", "500", "kg",
+             "Reply not received"],
+            ["PEN-3", "18-Sep-2025", "LIC-1", "ACME", "Ecuador", "Toluene", "500", "kg",
+             "Withdrawn by exporting country"],
+            ["PEN-4", "18-Sep-2025", "LIC-1", "ACME", "Ecuador", "Toluene", "500", "kg",
+             "Expired"]]
+    result = read_file("export_notifications", make_csv([header, *rows], sep=","),
+                       filename="n.csv", context=context)
+    assert result.records["status"].tolist() == ["approved", "pending", "withdrawn"]
+    assert result.records["quantity_kg"].tolist() == [1000.0, 500.0, 500.0]
+    [error] = result.errors
+    assert (error.row, error.value) == (5, "Expired")
+    assert "an expired notification is neither an answer nor a withdrawal" in error.reason
