@@ -272,14 +272,14 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "flow": (
         "flow", "trade flow", "direction", "régimen", "régimen aduanero", "tipo de régimen",
         "flujo", "fluxo", "sentido", "tipo de operación", "operación", "tipo de declaración",
-        "import/export", "importación/exportación",
+        "import/export", "importación/exportación", "tipo de operação", "operação",
+        "importação/exportação", "tipo de régimen aduanero",
     ),
     "hs_code": (
         "hs_code", "hs code", "HS", "HS6", "tariff code", "commodity code",
         "partida arancelaria", "subpartida", "subpartida arancelaria", "subpartida nacional",
         "código SA", "SA", "NCM", "código NCM", "NALADISA", "NANDINA", "posición arancelaria",
         "fracción arancelaria", "fracción", "código arancelario", "SH", "código SH",
-        "partida", "Nº partida",
     ),
     "goods_description": (
         "goods_description", "goods description", "description", "descripción",
@@ -297,7 +297,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "RUC importador", "RUC exportador", "NIT importador", "NIT exportador", "RUT importador",
         "RUT exportador", "CUIT importador", "CUIT exportador", "CNPJ importador",
         "CNPJ exportador", "RFC importador", "RFC exportador", "documento del importador",
-        "identificación del importador", *_TAX_ID,
+        "identificación del importador", "importer/exporter tax id", "importer tax id",
+        "exporter tax id", "CNPJ do importador", "CNPJ do exportador", "NIT del importador",
+        "NIT del exportador", "RUT del importador", "CUIT del importador", *_TAX_ID,
     ),
     "trader_name": (
         "trader_name", "trader", "trader name", "importador/exportador", "importer/exporter",
@@ -309,6 +311,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "partner_country", "partner country", "país de origen", "país origen", "país de destino",
         "país destino", "país origen/destino", "país de origen/destino", "país de origem",
         "país de origem/destino", "origin country", "destination country", "country of origin",
+        "country of origin/destination", "origin/destination country", "partner",
         *_COUNTRY,
     ),
     "customs_office": (
@@ -384,6 +387,16 @@ WEAK_ALIASES: dict[str, tuple[str, ...]] = {
     "source": ("origen", "referencia", "observaciones"),
     "region": ("ciudad", "municipio", "cidade", "estado/provincia"),
     "date": ("fecha de levante", "fecha de embarque"),
+    "flow": ("tipo",),
+}
+
+# Weak aliases that name one column or another depending on what else the header has: in a
+# Mexican pedimento "Partida" is the item (the code is the "Fracción arancelaria"); in an
+# Andean extract it is the tariff heading (the item is the "Serie"). Each goes to the first
+# of its columns the stronger headers left unfound.
+SHARED_WEAK_ALIASES: dict[str, tuple[str, ...]] = {
+    "partida": ("item_no", "hs_code"),
+    "Nº partida": ("item_no", "hs_code"),
 }
 
 
@@ -409,6 +422,12 @@ def _lookup(columns: tuple[str, ...], weak: bool) -> dict[str, str]:
         for alias in (column, *table.get(column, ())) if not weak else table.get(column, ()):
             lookup.setdefault(normalise_header(alias), column)
     return lookup
+
+
+@cache
+def _shared_weak() -> dict[str, tuple[str, ...]]:
+    """Map normalised shared weak aliases -> the columns they may name, in order."""
+    return {normalise_header(alias): columns for alias, columns in SHARED_WEAK_ALIASES.items()}
 
 
 @cache
@@ -479,6 +498,13 @@ def match_headers(
         canonical = weak.get(key) if key and key not in strong else None
         if canonical and canonical not in found:
             found[canonical] = [position]  # first weak match only; later ones stay extra
+    used = {p for positions in found.values() for p in positions}
+    for position, key in enumerate(keys):
+        shared = _shared_weak().get(key) if position not in used else None
+        free = [c for c in shared or () if c in columns and c not in found]
+        if free:
+            found[free[0]] = [position]
+            used.add(position)
     for canonical, positions in found.items():
         match.columns[canonical] = positions[0]
         if len(positions) > 1:

@@ -397,3 +397,38 @@ def test_a_notification_list_in_english_as_pen_online_words_it(make_csv, context
     [error] = result.errors
     assert (error.row, error.value) == (5, "Expired")
     assert "an expired notification is neither an answer nor a withdrawal" in error.reason
+
+
+# ---------------------------------------------------------------- customs headers
+
+
+@pytest.mark.parametrize("header", [
+    # Brazil (Siscomex): the operation type in Portuguese, the importer's CNPJ
+    ["Número da DI", "Adição", "Data de Registro", "Tipo de Operação", "NCM",
+     "Descrição da Mercadoria", "Peso Líquido (kg)", "CNPJ do Importador", "País de Origem"],
+    # Colombia: the flow as "Tipo"
+    ["Nro Declaración", "Item", "Fecha", "Tipo", "Subpartida", "Descripción Mercancía",
+     "Peso Neto Kg", "NIT", "País Origen"],
+    # an English extract
+    ["declaration number", "line", "acceptance date", "trade flow", "commodity code",
+     "goods description", "net weight (kg)", "importer/exporter tax id",
+     "country of origin/destination"],
+    # a pedimento's "Partida" is the item when the code is the "Fracción arancelaria"
+    ["Pedimento", "Partida", "Fecha", "Régimen", "Fracción arancelaria", "Descripción",
+     "Peso neto (kg)", "RFC", "País origen"],
+])
+def test_customs_headers_of_other_systems(make_csv, context, header):
+    result = read_file("customs", make_csv([header, _customs_row(7)]), filename="c.csv",
+                       context=context)
+    assert result.errors == []
+    records = result.records
+    assert (records["item_no"].tolist(), records["hs_code"].tolist()) == ([7], ["2902300000"])
+    assert (records["flow"].tolist(), records["partner_country"].tolist()) == (["import"], ["US"])
+
+
+def test_partida_is_the_tariff_heading_beside_an_item_column(make_csv, context):
+    header = ["Nº DUA", "Serie", "Fecha", "Régimen", "Partida", "Descripción", "Peso Neto",
+              "RUC", "País"]
+    result = read_file("customs", make_csv([header, _customs_row(7)]), filename="c.csv",
+                       context=context)
+    assert result.records["hs_code"].tolist() == ["2902300000"]
