@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
 from app.intake.bulk import BulkWriter, bulk_insert, to_json_column
 from app.intake.feeds import StoreResult, collect_chunk_facts
 from app.intake.models import ImportBatch
@@ -37,50 +38,46 @@ def period_start(period: pd.Series) -> pd.Series:
     return period.astype(str) + "-01"
 
 
-def _add_declarations(
-    session: Session, *, batch: ImportBatch, keys: pd.DataFrame,
-    operator_ids: dict[str, int],
-) -> pd.DataFrame:
-    """Insert one declaration header per new (licence, period); return keys with their ids."""
-    table = Declaration.__table__
-    rows = [
-        {"batch_id": batch.id, "licence_no": licence_no,
-         "period": date.fromisoformat(period), "operator_id": operator_ids.get(licence_no),
-         "lines": 0, "is_current": True}
-        for licence_no, period in keys.itertuples(index=False)
-    ]
-    # A plain executemany, then the ids by key: RETURNING in parameter order makes SQLite
-    # insert one row per statement, which grew to seconds per file on a large database.
-    session.execute(insert(table), rows)
-    stored = session.execute(
-        select(table.c.licence_no, table.c.period, table.c.id)
-        .where(table.c.batch_id == batch.id)
-    ).all()
-    ids = {(licence_no, period.isoformat()): id_ for licence_no, period, id_ in stored}
-    return keys.assign(declaration_id=[ids[key] for key in keys.itertuples(index=False,
-                                                                             name=None)])
+def _reserve_declaration_ids(session: Session, count: int, *, after: int | None) -> list[int]:
+    """Take `count` new declaration ids now; their rows are inserted at the end of the batch.
 
-
-def _set_line_counts(session: Session, counts: pd.Series) -> None:
-    """Write how many lines each new declaration has, from the counts kept while storing.
-
-    Counting them back in SQL (a correlated count per declaration) took 3 s of a
-    million-line import on PostgreSQL: every freshly written line is fetched to check it.
+    Lines name their declaration by id as they are stored, but a declaration's line count
+    is only known once the whole file is read: reserving the ids lets the headers be
+    written once, complete, instead of inserted chunk by chunk and updated at the end.
+    PostgreSQL hands them out from the table's sequence (safe beside other writers);
+    SQLite continues after `after`, the batch's last id so far, or the table's largest
+    (this transaction holds SQLite's only write lock since it added the batch).
     """
-    ids = counts.index.to_numpy(dtype="int64").tolist()
-    numbers = counts.to_numpy(dtype="int64").tolist()
     if session.connection().dialect.name == "postgresql":
-        session.execute(
-            text("UPDATE declaration SET lines = v.n FROM unnest(CAST(:ids AS bigint[]), "
-                 "CAST(:ns AS bigint[])) AS v(id, n) WHERE declaration.id = v.id"),
-            {"ids": ids, "ns": numbers},
-        )
-        return
+        return list(session.execute(
+            text("SELECT nextval(pg_get_serial_sequence('declaration', 'id')) "
+                 "FROM generate_series(1, :n)"), {"n": count}).scalars())
+    if after is None:
+        after = session.execute(text("SELECT coalesce(max(id), 0) FROM declaration")).scalar_one()
+    return list(range(after + 1, after + 1 + count))
+
+
+def _add_declarations(
+    session: Session, *, batch: ImportBatch, declared: pd.DataFrame, counts: pd.Series,
+    operator_ids: dict[str, int],
+) -> None:
+    """Insert the batch's declaration headers, each with its reserved id and line count."""
     table = Declaration.__table__
-    session.execute(
-        update(table).where(table.c.id == bindparam("declaration")).values(lines=bindparam("n")),
-        [{"declaration": i, "n": n} for i, n in zip(ids, numbers, strict=True)],
-    )
+    dialect = session.connection().dialect
+    received = utcnow()
+    to_storage = table.c.received_at.type.dialect_impl(dialect).bind_processor(dialect)
+    ids = declared["declaration_id"].to_numpy(dtype="int64")
+    bulk_insert(session, "declaration", pd.DataFrame({
+        "id": ids,
+        "batch_id": batch.id,
+        "operator_id": pd.Series([operator_ids.get(n) for n in declared["licence_no"]],
+                                 dtype=object),
+        "licence_no": declared["licence_no"].to_numpy(dtype=object),
+        "period": declared["period"].to_numpy(dtype=object),
+        "lines": counts.reindex(ids, fill_value=0).to_numpy(dtype="int64"),
+        "is_current": True,
+        "received_at": to_storage(received) if to_storage else received,
+    }))
 
 
 def _supersede_declarations(session: Session, *, batch_id: int) -> int:
@@ -107,7 +104,7 @@ def store_declarations(
 ) -> StoreResult:
     """Store declaration lines; a second declaration of an operator and period amends the first."""
     operator_ids = dict(session.execute(select(Operator.licence_no, Operator.id)).all())
-    # (licence_no, period) -> declaration id, for the declarations this batch created so far.
+    # (licence_no, period) -> reserved declaration id, for the declarations of this batch.
     declared = pd.DataFrame({"licence_no": [], "period": [], "declaration_id": []})
     facts = collect_chunk_facts()
     counts = pd.Series(dtype="int64")  # declaration id -> lines stored
@@ -128,9 +125,10 @@ def store_declarations(
             new = seen.loc[seen["_merge"] == "left_only", ["licence_no", "period"]]
             if len(new):
                 writer.wait()  # the connection is the COPY's until it is done
-                added = _add_declarations(session, batch=batch, keys=new,
-                                          operator_ids=operator_ids)
-                declared = pd.concat([declared, added], ignore_index=True)
+                last = int(declared["declaration_id"].max()) if len(declared) else None
+                new = new.assign(declaration_id=_reserve_declaration_ids(
+                    session, len(new), after=last))
+                declared = pd.concat([declared, new], ignore_index=True)
             ids = keys.merge(declared, how="left", on=["licence_no", "period"])
             ids = ids["declaration_id"].astype("int64").to_numpy()
             writer.insert(prepared.with_column(0, "declaration_id", ids))
@@ -140,7 +138,8 @@ def store_declarations(
         writer.close()
     stored = writer.stored
     if len(declared):
-        _set_line_counts(session, counts)
+        _add_declarations(session, batch=batch, declared=declared, counts=counts,
+                          operator_ids=operator_ids)
     amended = _supersede_declarations(session, batch_id=batch.id) if len(declared) else 0
     message = f"{len(declared)} declarations"
     if amended:

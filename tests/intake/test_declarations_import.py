@@ -73,6 +73,53 @@ def test_lines_spread_over_chunks_share_their_declaration(db_session, registered
     assert declarations(db_session) == [("LIC-001", date(2025, 1, 1), 28, True, None)]
 
 
+def test_declarations_first_seen_in_later_chunks_get_their_own_headers(
+        db_session, registered, tmp_path, app):
+    # A file sorted by licence brings new declarations in every chunk: each line must name
+    # the header of its own licence and period, counted, with the operator and the time.
+    from datetime import UTC, datetime, timedelta
+
+    from app.extensions import vigia
+    from app.intake.service import import_file
+    from app.pipeline import read_context
+    from app.registry.models import Operator
+
+    services = vigia(app)
+    context = read_context(services, session=db_session, feed="declarations")
+    imported = []
+    for name, lines in (("a.csv", JANUARY + FEBRUARY), ("b.csv", FEBRUARY + [
+            "LIC-002;2025-02;purchase;2025-02-12;toluene;30;kg;50"])):
+        path = write(tmp_path / name, DECLARATION_HEADER, sorted(lines))
+        started = datetime.now(UTC)
+        outcome = import_file(session=db_session, feed="declarations", source=path,
+                              submitted_by="t", upload_folder=tmp_path / "up",
+                              context=context, as_of=date(2025, 3, 1), chunk_rows=2)
+        assert outcome.status == "stored"
+        imported.append((outcome.batch_id, started))
+    db_session.expire_all()
+    operators = dict(db_session.execute(select(Operator.licence_no, Operator.id)).all())
+    headers = db_session.scalars(select(Declaration).order_by(Declaration.id)).all()
+    assert [(d.batch_id, d.licence_no, d.period, d.lines) for d in headers] == [
+        (imported[0][0], "LIC-001", date(2025, 1, 1), 3),
+        (imported[0][0], "LIC-001", date(2025, 2, 1), 1),
+        (imported[0][0], "LIC-002", date(2025, 1, 1), 1),
+        (imported[1][0], "LIC-001", date(2025, 2, 1), 1),
+        (imported[1][0], "LIC-002", date(2025, 2, 1), 1),
+    ]
+    assert all(d.operator_id == operators[d.licence_no] for d in headers)
+    for d in headers:
+        batch_started = dict(imported)[d.batch_id]
+        received = d.received_at if d.received_at.tzinfo else d.received_at.replace(tzinfo=UTC)
+        assert batch_started - timedelta(seconds=1) <= received <= datetime.now(UTC)
+    by_id = {d.id: d for d in headers}
+    lines = db_session.scalars(select(DeclarationLine).order_by(DeclarationLine.id)).all()
+    assert sorted((by_id[x.declaration_id].licence_no, x.date.isoformat()[:7],
+                   by_id[x.declaration_id].period.isoformat()[:7]) for x in lines) == sorted(
+        (x.split(";")[0], x.split(";")[3][:7], x.split(";")[1])
+        for x in JANUARY + FEBRUARY + FEBRUARY + ["LIC-002;2025-02;p;2025-02-12"])
+    assert headers[1].superseded_by_id == headers[3].id  # b.csv amends LIC-001's February
+
+
 def test_same_file_twice_stores_nothing_new(runner, db_session, registered, tmp_path):
     path = write(tmp_path / "decl.csv", DECLARATION_HEADER, JANUARY)
     assert runner.invoke(args=["import", "declarations", str(path)]).exit_code == 0
