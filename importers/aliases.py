@@ -461,6 +461,9 @@ class HeaderMatch:
     implied: dict[str, str] = field(default_factory=dict)
     # canonical -> factor to kg of a mass whose header names another unit ("Cantidad (t)")
     scales: dict[str, float] = field(default_factory=dict)
+    # canonical -> position of a supplier column beside the customer one ("Cliente" and
+    # "Proveedor"): the feed takes each row's counterparty from the side its movement says
+    pairs: dict[str, int] = field(default_factory=dict)
     # canonical -> the header that gives it in pounds ("Peso Neto (lb)"): named when refused
     in_pounds: dict[str, str] = field(default_factory=dict)
 
@@ -505,10 +508,16 @@ def match_headers(
         if free:
             found[free[0]] = [position]
             used.add(position)
+    _customer_and_supplier(found, keys, strong, weak)
     for canonical, positions in found.items():
         match.columns[canonical] = positions[0]
         if len(positions) > 1:
             match.duplicates[canonical] = positions
+    for canonical, positions in list(found.items()):
+        if canonical in PAIRED_COLUMNS and len(positions) == 2 and _sides(keys, positions):
+            customer, supplier = _sides(keys, positions)
+            match.columns[canonical], match.pairs[canonical] = customer, supplier
+            del match.duplicates[canonical]
     match.missing = [c for c in columns if c in required and c not in match.columns]
     _mass_in_other_units(match, keys, columns, required, strong, weak)
     if "quantity" in match.columns and "unit" in columns:
@@ -517,6 +526,39 @@ def match_headers(
             match.implied["unit"] = unit
             match.missing = [c for c in match.missing if c != "unit"]
     return match
+
+
+# Columns a file may give twice, once for the customer and once for the supplier.
+PAIRED_COLUMNS = ("counterparty_name", "counterparty_licence")
+_CUSTOMER_WORDS = frozenset({"cliente", "customer", "client", "comprador", "destinatario"})
+_SUPPLIER_WORDS = frozenset({"proveedor", "fornecedor", "supplier", "vendor", "vendedor",
+                             "remitente"})
+
+
+def _side(key: str) -> str | None:
+    """Say whether a header names the customer's side, the supplier's, or neither (or both)."""
+    words = set(key.split())
+    customer, supplier = bool(words & _CUSTOMER_WORDS), bool(words & _SUPPLIER_WORDS)
+    return "customer" if customer and not supplier else "supplier" if supplier and not customer \
+        else None
+
+
+def _sides(keys: list[str], positions: list[int]) -> tuple[int, int] | None:
+    """Return (customer position, supplier position) when the two headers are one of each."""
+    sides = {_side(keys[p]): p for p in positions}
+    if set(sides) == {"customer", "supplier"}:
+        return sides["customer"], sides["supplier"]
+    return None
+
+
+def _customer_and_supplier(found, keys, strong, weak) -> None:
+    """Add a second weak header to a paired column ("Cliente" and "Proveedor" are both weak)."""
+    for canonical in PAIRED_COLUMNS:
+        positions = [p for p, k in enumerate(keys)
+                     if k and (strong.get(k) or (weak.get(k) if k not in strong else None))
+                     == canonical]
+        if len(positions) == 2 and _sides(keys, positions):
+            found[canonical] = positions
 
 
 # A mass in kg given in another unit by its header ("Cantidad (t)", "Cupo anual (TM)"):

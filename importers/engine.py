@@ -85,11 +85,14 @@ class Cells:
 
         `reason` is one message, or an object array of messages aligned with the chunk.
         """
+        self.fail_at(self.match.columns[name], mask, reason)
+
+    def fail_at(self, position: int, mask: np.ndarray, reason: str | np.ndarray) -> None:
+        """Record a failure for every cell of the column at `position` where `mask` is set."""
         where = np.flatnonzero(mask)
         if not len(where):
             return
         self.bad[where] = True
-        position = self.match.columns[name]
         cells = self.frame[position].to_numpy(dtype=object)[where]
         reasons = [reason] * len(where) if isinstance(reason, str) else reason[where]
         rows = self.rows[where]

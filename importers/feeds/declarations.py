@@ -17,6 +17,7 @@ from importers.codes import (
 )
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
 from importers.feeds.checks import canonical_licences, note_unlicensed_substances
+from importers.feeds.counterparty import counterparty_by_direction
 from importers.fields import Code, Country, Date, Number, Period, Text
 from importers.reference_fields import SubstanceName
 from importers.text import cell_text
@@ -56,6 +57,8 @@ _VOLUME_FACTOR = np.array([UNIT_VOLUME_L.get(u, np.nan) for u in UNIT.codes] + [
 def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[str, np.ndarray]:
     """Check what spans columns, convert to kg of pure substance, and lay out the records."""
     licence, substance = parsed["licence_no"], parsed["substance"]
+    if cells.match.pairs:  # "Cliente" and "Proveedor" side by side
+        counterparty_by_direction(cells, parsed, state)
     licences = canonical_licences(cells, "licence_no", licence, state, refuse_unknown=True)
     counterparty = canonical_licences(
         cells, "counterparty_licence", parsed["counterparty_licence"], state, refuse_unknown=False

@@ -432,3 +432,31 @@ def test_partida_is_the_tariff_heading_beside_an_item_column(make_csv, context):
     result = read_file("customs", make_csv([header, _customs_row(7)]), filename="c.csv",
                        context=context)
     assert result.records["hs_code"].tolist() == ["2902300000"]
+
+
+# ---------------------------------------------------------------- counterparties
+
+
+def test_customer_and_supplier_in_two_columns(make_csv, context):
+    header = [*HEADER[:7], "Cliente", "Proveedor", "Licencia cliente", "Licencia proveedor"]
+    rows = [header,
+            ["LIC-1", "2025-09", "Compra", "17/09/2025", "Tolueno", "10", "kg", "", "Prov SA",
+             "", "LIC-9"],
+            ["LIC-1", "2025-09", "Venta", "18/09/2025", "Tolueno", "5", "kg", "Cli SA", "",
+             "LIC-8", ""],
+            ["LIC-1", "2025-09", "Merma", "19/09/2025", "Tolueno", "1", "kg", "Cli SA",
+             "Prov SA", "", ""]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.records["counterparty_name"].tolist() == ["Prov SA", "Cli SA"]
+    assert result.records["counterparty_licence"].tolist() == ["LIC-9", "LIC-8"]
+    [error] = result.errors
+    assert (error.row, error.column) == (4, "Cliente")
+    assert "both 'Cliente' and 'Proveedor' are given" in error.reason
+
+
+def test_customer_and_supplier_names_in_two_strong_columns(make_csv, context):
+    header = [*HEADER[:7], "Razón social cliente", "Razón social proveedor"]
+    rows = [header,
+            ["LIC-1", "2025-09", "Compra", "17/09/2025", "Tolueno", "10", "kg", "", "Prov SA"]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.records["counterparty_name"].tolist() == ["Prov SA"]
