@@ -60,6 +60,12 @@ _SUBSTANCE_WEAK = (
     "descrição do produto", "artículo", "item description", "description",
 )
 _COUNTRY = ("país", "pais", "country", "nación")
+_DOCUMENT_DATES = (
+    "fecha del documento", "fecha de documento", "fecha doc.", "fecha emisión", "F. emisión",
+    "fecha de emisión", "fecha factura", "fecha de factura", "fecha de la factura",
+    "data de emissão", "data emissão", "fecha de despacho", "fecha de guía", "fecha comprobante",
+    "data da nota", "invoice date", "document date",
+)
 _QUANTITY_KG = (
     "quantity_kg", "quantity kg", "quantity", "cantidad", "cantidad kg", "cantidad en kg",
     "cantidad (kg)", "quantidade", "quantidade kg", "kg", "kilogramos", "qty", "cant.",
@@ -165,13 +171,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "date": (
         "date", "fecha", "data", "fecha de movimiento", "fecha de operación",
-        "fecha del documento", "fecha de emisión", "data do movimento", "data da operação",
-        "fecha de aceptación", "fecha de numeración", "data de registro", "fecha de envío",
-        "fecha de notificación", "data de envio", "acceptance date", "movement date",
-        "fecha de la transacción", "fecha mov.", "fecha doc.", "fecha de documento",
-        "fecha emisión", "F. emisión", "fecha del movimiento", "fecha factura",
-        "fecha de factura", "fecha de la factura", "data de emissão", "data emissão",
-        "fecha de despacho", "fecha de guía", "fecha comprobante", "data da nota",
+        "data do movimento", "data da operação", "fecha de aceptación", "fecha de numeración",
+        "data de registro", "fecha de envío", "fecha de notificación", "data de envio",
+        "acceptance date", "movement date", "fecha de la transacción", "fecha mov.",
+        "fecha del movimiento", "transaction date", "date of transaction",
         "date of notification", "notification date", "date sent", "date of issue",
         "data da notificação",
     ),
@@ -202,7 +205,11 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "licencia del cliente", "licencia del proveedor", "licencia proveedor/cliente",
         "registro cliente/proveedor", "registro del cliente", "registro del proveedor",
         "registro contraparte", "licença contraparte", "registro da contraparte",
-        "licencia tercero", "Nº registro cliente/proveedor",
+        "licencia tercero", "Nº registro cliente/proveedor", "registro IQBF del cliente",
+        "registro IQBF del proveedor", "registro IQBF cliente/proveedor", "customer licence",
+        "supplier licence", "customer/supplier licence", "customer license", "supplier license",
+        "RENPRE del cliente", "RENPRE del proveedor", "RENPRE cliente/proveedor",
+        "licença do cliente", "licença do fornecedor", "CRC do cliente", "CRC do fornecedor",
     ),
     "counterparty_name": (
         "counterparty_name", "counterparty", "counterparty name", "contraparte",
@@ -215,7 +222,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "nombre del proveedor", "cliente o proveedor", "proveedor o cliente", "nome do cliente",
         "nome do fornecedor", "razão social do cliente", "razão social do fornecedor",
         "razón social proveedor/cliente", "razón social cliente/proveedor",
-        "destinatario/remitente", "remitente/destinatario",
+        "destinatario/remitente", "remitente/destinatario", "customer/supplier",
+        "supplier/customer", "customer or supplier", "client/supplier", "customer name",
+        "supplier name",
     ),
     "counterparty_country": (
         "counterparty_country", "counterparty country", "país contraparte",
@@ -224,15 +233,14 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "document_ref": (
         "document_ref", "document", "document no", "documento", "Nº documento",
-        "número de documento", "factura", "Nº factura", "guía", "guía de remisión",
-        "comprobante", "Nº comprobante", "nota fiscal", "NF", "Nº NF", "NF-e",
-        "documento de soporte", "documento soporte", "referencia", "invoice", "invoice no",
-        "doc", "referência", "documento de referencia", "Nº guía", "Nº guía de remisión",
+        "número de documento", "factura", "Nº factura", "comprobante", "Nº comprobante",
+        "nota fiscal", "NF", "Nº NF", "NF-e", "documento de soporte", "documento soporte",
+        "referencia", "invoice", "invoice no", "doc", "referência", "documento de referencia",
         "Nº factura/guía", "factura/guía", "guía/factura", "comprobante de pago",
         "Nº comprobante de pago", "serie-número", "serie y número", "Nº de documento",
         "documento sustentatorio", "Nº documento sustentatorio", "Nº nota fiscal",
-        "número da nota fiscal", "Nº NF-e", "remito", "Nº remito", "Nº de factura",
-        "Nº de guía", "factura o guía", "CFDI", "folio", "folio fiscal", "Nº folio",
+        "número da nota fiscal", "Nº NF-e", "Nº de factura", "factura o guía", "CFDI", "folio",
+        "folio fiscal", "Nº folio", "doc no", "invoice number", "reference no",
     ),
     "payment_method": (
         "payment_method", "payment method", "payment", "forma de pago", "medio de pago",
@@ -375,7 +383,9 @@ WEAK_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "counterparty_name": ("cliente", "proveedor", "fornecedor", "customer", "supplier"),
     "counterparty_country": ("origen/destino", "procedencia/destino"),
-    "document_ref": ("DUA", "DAM", "número de DUA"),
+    # a delivery note beside the invoice ("Guía" and "Factura"): the invoice is the reference
+    "document_ref": ("DUA", "DAM", "número de DUA", "guía", "guía de remisión", "Nº guía",
+                     "Nº guía de remisión", "remito", "Nº remito", "Nº de guía"),
     "goods_description": ("producto", "produto", "detalle", "detalhe"),
     "trader_name": ("importador", "exportador", "empresa", "operador"),
     "partner_country": (
@@ -386,7 +396,8 @@ WEAK_ALIASES: dict[str, tuple[str, ...]] = {
     "year": ("periodo", "período"),
     "source": ("origen", "referencia", "observaciones"),
     "region": ("ciudad", "municipio", "cidade", "estado/provincia"),
-    "date": ("fecha de levante", "fecha de embarque"),
+    # a document's date, beside the movement's own ("Fecha" and "Fecha de factura"), stays extra
+    "date": ("fecha de levante", "fecha de embarque", *_DOCUMENT_DATES),
     "flow": ("tipo",),
 }
 

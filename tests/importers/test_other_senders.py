@@ -460,3 +460,41 @@ def test_customer_and_supplier_names_in_two_strong_columns(make_csv, context):
             ["LIC-1", "2025-09", "Compra", "17/09/2025", "Tolueno", "10", "kg", "", "Prov SA"]]
     result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
     assert result.records["counterparty_name"].tolist() == ["Prov SA"]
+
+
+# ---------------------------------------------------------------- declaration headers
+
+
+def test_a_document_date_and_a_delivery_note_beside_the_movement_date_and_invoice(make_csv,
+                                                                                   context):
+    # both were strong aliases: two columns meaning 'date' refused the whole file
+    header = [*HEADER[:3], "Fecha de movimiento", *HEADER[4:7], "Guía", "Factura",
+              "Fecha de factura"]
+    rows = [header, ["LIC-1", "2025-09", "Compra", "17/09/2025", "Tolueno", "10", "kg", "G-1",
+                     "F-1", "15/09/2025"]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.errors == []
+    assert [str(d) for d in result.records["date"]] == ["2025-09-17"]
+    assert result.records["document_ref"].tolist() == ["F-1"]
+    assert result.records["extra"].tolist() == [{"Guía": "G-1", "Fecha de factura": "15/09/2025"}]
+
+
+def test_an_invoice_date_alone_is_the_date(make_csv, context):
+    header = [*HEADER[:3], "Fecha de factura", *HEADER[4:7]]
+    rows = [header, ["LIC-1", "2025-09", "Compra", "17/09/2025", "Tolueno", "10", "kg"]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert [str(d) for d in result.records["date"]] == ["2025-09-17"]
+
+
+def test_a_declaration_in_english(make_csv, context):
+    header = ["Licence No", "Reporting Period", "Transaction Type", "Transaction Date",
+              "Chemical", "Qty", "UoM", "Customer/Supplier", "Customer licence", "Doc. No."]
+    rows = [header, ["LIC-1", "Sep-2025", "Purchase", "2025-09-17", "Toluene", "1,000.5",
+                     "Liters", "Supplier Inc", "LIC-9", "INV-1"]]
+    result = read_file("declarations", make_csv(rows, sep=","), filename="d.csv",
+                       context=context)
+    assert result.errors == []
+    records = result.records
+    assert records["quantity"].tolist() == [1000.5]
+    assert records[["counterparty_name", "counterparty_licence", "document_ref"]].values.tolist(
+    ) == [["Supplier Inc", "LIC-9", "INV-1"]]
