@@ -150,6 +150,8 @@ def _text_encoding(src: Source, head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if unmarked := _utf16_without_bom(head):
+        return unmarked
     decoder = codecs.getincrementaldecoder("utf-8")()
     undefined_in_cp1252 = False
     utf8 = True
@@ -171,6 +173,26 @@ def _text_encoding(src: Source, head: bytes) -> str:
         except UnicodeDecodeError:
             pass
     return "latin-1" if undefined_in_cp1252 else "cp1252"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """Recognise UTF-16 text written without its byte-order mark by the zeros of its ASCII.
+
+    Text in the region's languages is mostly ASCII, so in UTF-16 every other byte is zero:
+    the odd ones in little-endian, the even ones in big-endian. Binary files are not so tidy.
+    """
+    sample = head[:4096]
+    if len(sample) < 16 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.01 * len(other):
+            try:
+                sample[: len(sample) // 2 * 2].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding
+    return None
 
 
 def _looks_binary(head: bytes, encoding: str) -> bool:

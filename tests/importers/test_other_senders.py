@@ -498,3 +498,13 @@ def test_a_declaration_in_english(make_csv, context):
     assert records["quantity"].tolist() == [1000.5]
     assert records[["counterparty_name", "counterparty_licence", "document_ref"]].values.tolist(
     ) == [["Supplier Inc", "LIC-9", "INV-1"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_without_its_byte_order_mark(make_csv, context, encoding):
+    # "Unicode text" written by tools that leave the mark out was refused as binary
+    data = make_csv([HEADER, *ROWS], sep="\t", encoding=encoding)
+    result = read_file("declarations", data, filename="d.txt", context=context)
+    assert result.errors == []
+    assert result.records["quantity"].tolist() == [1234.5, 200.0, 300.0]
+    assert result.encoding == encoding
