@@ -27,6 +27,7 @@ _OTHER_BINARIES = {
 }
 _CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
 _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Limits:
 
 @dataclass(frozen=True)
 class Sniffed:
-    """What the bytes of a file are: `csv`, `xlsx`, `xls` or `ods`, and the text encoding."""
+    """What the bytes of a file are: `csv`, `html`, `xlsx`, `xls` or `ods`, and the encoding."""
 
     kind: str
     encoding: str | None
@@ -103,6 +104,13 @@ def sniff(source: Path | bytes | Source, *, filename: str, limits: Limits | None
     encoding = _text_encoding(src, head)
     if _looks_binary(head, encoding):
         raise FileRejected(filename, "not a CSV or spreadsheet file (binary content)")
+    if head.lstrip(codecs.BOM_UTF8).startswith(b"<?xml") and _SPREADSHEET_ML in head:
+        raise FileRejected(
+            filename, "an Excel 2003 XML spreadsheet: open it in Excel and save it as XLSX or CSV"
+        )
+    if _looks_like_html(head):
+        note = f"{filename} is a web page holding a table (a report saved as a spreadsheet)"
+        return Sniffed("html", encoding, src.size, (f"{note}; read as such",))
     note = f"{filename} contains CSV text, not a workbook; read as CSV"
     warnings = (note,) if named_spreadsheet else ()
     return Sniffed("csv", encoding, src.size, warnings)
@@ -193,6 +201,13 @@ def _utf16_without_bom(head: bytes) -> str | None:
                 return None
             return encoding
     return None
+
+
+def _looks_like_html(head: bytes) -> bool:
+    """Say whether a text file is an HTML page holding a table (a web report saved as .xls)."""
+    start = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    opens = start.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<head"))
+    return opens and b"<table" in head.lower()
 
 
 def _looks_binary(head: bytes, encoding: str) -> bool:

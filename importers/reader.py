@@ -14,6 +14,7 @@ from importers.csv_reader import RawChunk, find_layout, iter_csv
 from importers.engine import Cells, FileState, build_records, parse_fields
 from importers.feeds import feed_named
 from importers.formats import Limits, Source, sniff
+from importers.html_table import html_as_csv
 from importers.numbers import COMMA
 from importers.results import Chunk, FileRejected, ReadResult
 from importers.totals import not_data_rows
@@ -51,11 +52,16 @@ class FileReader:
         self._file_warnings = list(self.warnings)  # not yet passed on with a chunk
         self.encoding = sniffed.encoding
         self._percent_columns: set[str] = set()
-        if sniffed.kind == "csv":
+        if sniffed.kind == "html":  # a web report saved as .xls: its table rows as CSV lines
+            src = Source(html_as_csv(src, sniffed.encoding))
+            hint, _ = self._open_csv(src, "utf-8")
+            self._why_hint = "numbers in the region's web reports use it"
+        elif sniffed.kind == "csv":
             hint, self._why_hint = self._open_csv(src, sniffed.encoding)
         else:
             hint, self._why_hint = self._open_workbook(src, kind=sniffed.kind)
-        self.state = FileState(context=context, number_hint=hint, textual=sniffed.kind == "csv")
+        textual = sniffed.kind in ("csv", "html")
+        self.state = FileState(context=context, number_hint=hint, textual=textual)
         self.state.percent_columns = self._percent_columns
         self.schema = self.feed.schema()
         self.schema.read_state = self.state  # lets Schema().load() explain one row the same way

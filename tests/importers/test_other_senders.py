@@ -508,3 +508,38 @@ def test_utf16_text_without_its_byte_order_mark(make_csv, context, encoding):
     assert result.errors == []
     assert result.records["quantity"].tolist() == [1234.5, 200.0, 300.0]
     assert result.encoding == encoding
+
+
+# ---------------------------------------------------------------- web reports
+
+
+_WEB_REPORT = """<html><head><meta http-equiv="Content-Type" content="text/html">
+</head><body><table><tr><td colspan=7><b>QU&Iacute;MICA ANDINA S.A.C.</b></td></tr></table>
+<table border="1"><thead><tr><th>N&ordm; licencia</th><th>Per&iacute;odo</th><th>Movimiento</th>
+<th>Fecha</th><th>Sustancia</th><th>Cantidad</th><th>Unidad</th></tr></thead><tbody>
+<tr><td>LIC-1</td><td>2025-09</td><td>Compra</td><td>17/09/2025</td><td>Tolueno</td>
+<td align=right>1.234,50</td><td>kg</td></tr>
+<tr><td>LIC-1<td>2025-09<td>Venta<td>18/09/2025<td>Ácido clorhídrico<br>33%<td>&nbsp;200<td>kg
+<tr><td colspan=5>TOTAL</td><td>1.434,50</td><td></td></tr>
+</tbody></table></body></html>"""
+
+
+def test_a_web_report_saved_as_xls(context):
+    # tax and customs portals and older ERPs export "Excel" files that are HTML tables
+    result = read_file("declarations", _WEB_REPORT.encode("cp1252"), filename="reporte.xls",
+                       context=context)
+    assert result.errors == []
+    assert result.records["quantity"].tolist() == [1234.5, 200.0]
+    assert result.records["concentration_pct"].tolist() == [100.0, 33.0]
+    assert result.records["source_row"].tolist() == [3, 4]
+    assert any("web page holding a table" in w for w in result.warnings)
+
+
+def test_an_excel_2003_xml_spreadsheet_is_named(context):
+    data = (b'<?xml version="1.0"?>\n'
+            b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet>'
+            b"<Table><Row><Cell><Data>x</Data></Cell></Row></Table></Worksheet>"
+            b"</Workbook>")
+    with pytest.raises(FileRejected) as refused:
+        read_file("declarations", data, filename="d.xls", context=context)
+    assert "an Excel 2003 XML spreadsheet" in str(refused.value)
