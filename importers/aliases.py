@@ -344,6 +344,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "necesidad anual", "previsão", "estimación", "estimado kg", "cantidad estimada",
         "cantidad notificada", "legitimate requirement", "annual requirement", "estimate",
         "necessidade", "necessidade legítima", "quantidade notificada",
+        "annual legitimate requirement", "annual legitimate requirements", "ALR",
+        "estimated annual requirement", "estimated requirement", "necesidad legítima anual",
+        "requerimiento legítimo", "requerimiento legítimo anual", "necessidade anual",
     ),
     "source": ("source", "fuente", "fonte", "source of estimate", "fuente de la estimación"),
     # export notifications

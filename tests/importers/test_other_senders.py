@@ -543,3 +543,28 @@ def test_an_excel_2003_xml_spreadsheet_is_named(context):
     with pytest.raises(FileRejected) as refused:
         read_file("declarations", data, filename="d.xls", context=context)
     assert "an Excel 2003 XML spreadsheet" in str(refused.value)
+
+
+# ---------------------------------------------------------------- baselines and registry
+
+
+def test_a_baseline_file_worded_as_the_incb_words_it(make_csv, context):
+    header = ["Substance", "Year", "Annual legitimate requirement (kg)", "Source"]
+    rows = [header, ["Ephedrine", "2025", "1,250.5", "INCB"]]
+    result = read_file("baselines", make_csv(rows, sep=","), filename="b.csv", context=context)
+    assert result.errors == []
+    assert result.records["quantity_kg"].tolist() == [1250.5]
+
+
+def test_a_registry_in_portuguese(make_csv, context):
+    header = ["Nº CRC", "Razão Social", "CNPJ", "Atividades", "Produto Controlado",
+              "Data de emissão", "Validade", "Situação"]
+    rows = [header,
+            ["CRC-1", "Química Ltda", "12.345.678/0001-90", "Importação; Comércio", "Tolueno",
+             "17/09/2020", "17/09/2026", "Ativo"],
+            ["CRC-2", "Química Ltda", "12.345.678/0001-90", "Fabricação, Utilização", "Tolueno",
+             "17/09/2020", "17/09/2026", "Ativa"]]
+    result = read_file("registry", make_csv(rows), filename="r.csv", context=context)
+    assert result.errors == []
+    assert result.records["activities"].tolist() == [("importer", "distributor"),
+                                                     ("manufacturer", "end_user")]
