@@ -180,16 +180,17 @@ def _bound(number: float) -> str:
     return f"{number:g}"
 
 
-def _numbers(texts: np.ndarray, style: NumberStyle, hint: str, percent: bool):
+def _numbers(texts: np.ndarray, style: NumberStyle, hint: str, percent: bool, dollars: bool):
     """Parse number strings, once per distinct value when the column repeats itself."""
     sample = texts[:1000]
     if len(texts) > 5000 and len(pd.unique(sample)) < len(sample) // 4:
         at, uniques = pd.factorize(texts)
         settle_style(style, texts, hint)  # on all values: the distinct ones lose the counts
         distinct_texts = np.asarray(uniques, dtype=object)
-        parsed, good = parse_numbers(distinct_texts, style, hint=hint, percent=percent)
+        parsed, good = parse_numbers(distinct_texts, style, hint=hint, percent=percent,
+                                     dollars=dollars)
         return parsed[at], good[at]
-    return parse_numbers(texts, style, hint=hint, percent=percent)
+    return parse_numbers(texts, style, hint=hint, percent=percent, dollars=dollars)
 
 
 class Number(Column):
@@ -200,10 +201,11 @@ class Number(Column):
 
     def __init__(
         self, *, gt=None, ge=None, le=None, percent: bool = False,
-        units: CodeTable | None = None, **kwargs: Any,
+        units: CodeTable | None = None, dollars: bool = False, **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.gt, self.ge, self.le, self.percent = gt, ge, le, percent
+        self.dollars = dollars  # a column of US dollars: "US$ 1.234,50" is read
         self.units = units  # a unit may follow the number ("12,5 kg"): kept in extra["unit"]
 
     def absent_extra(self, n):
@@ -231,7 +233,7 @@ class Number(Column):
             texts_at = texts_at[~others]
         texts = values[texts_at]
         if len(texts):
-            parsed, good = _numbers(texts, style, state.number_hint, self.percent)
+            parsed, good = _numbers(texts, style, state.number_hint, self.percent, self.dollars)
             numbers[texts_at] = parsed
             if not good.all() and self.units is not None:
                 _number_then_unit(texts, parsed, good, written, texts_at, self.units, state, style)
@@ -239,7 +241,7 @@ class Number(Column):
             if not good.all():
                 bad_at = np.flatnonzero(~good)
                 reasons[np.arange(len(values))[texts_at][bad_at]] = [
-                    number_reason(t, style) for t in texts[bad_at]
+                    number_reason(t, style, dollars=self.dollars) for t in texts[bad_at]
                 ]
             if style.guessed:
                 state.notes[("guessed_style", name, style.style)] = 1

@@ -199,8 +199,17 @@ _PERCENT_MARKS = re.compile(r"^%|%(?:[pwm]/[pwm])?$", re.IGNORECASE)
 _BY_VOLUME = re.compile(r"%\s*(?:[pwm]/v|v/[pwmv])\s*$", re.IGNORECASE)
 
 
+# US dollars written with their sign, in a column of US dollars ("US$ 1.234,50", "1,234.50 USD").
+_DOLLARS = re.compile(r"^(?:US\$|U\$S|\$US|U\$|USD)|(?:US\$|USD)$", re.IGNORECASE)
+# Other currencies, and the bare "$" that is also the peso sign of half the region.
+_OTHER_MONEY = re.compile(
+    r"^\s*(S/\.?|R\$|€|EUR|COP|MXN|PEN|ARS|CLP|BRL|UYU|BOB|Bs\.?|Q|\$)\s*[\d.,]", re.IGNORECASE
+)
+
+
 def parse_numbers(
-    texts: np.ndarray, state: NumberStyle, *, hint: str, percent: bool = False
+    texts: np.ndarray, state: NumberStyle, *, hint: str, percent: bool = False,
+    dollars: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parse an object array of non-empty strings; return float64 values and a mask of good ones."""
     settle_style(state, texts, hint)
@@ -210,14 +219,21 @@ def parse_numbers(
         retry = np.array([v.translate(_SPACES) for v in texts[~ok]], dtype=object)
         if percent:  # "33 %", "% 33", "98 % p/p", "36,5% w/w"
             retry = np.array([_PERCENT_MARKS.sub("", v) for v in retry], dtype=object)
+        if dollars:  # "US$ 1.234,50" in a column of US dollars
+            retry = np.array([_DOLLARS.sub("", v) for v in retry], dtype=object)
         retry_values, retry_ok = _parse(retry, state.style)
         values[~ok] = np.where(retry_ok, retry_values, np.nan)
         ok[~ok] = retry_ok
     return values, ok
 
 
-def number_reason(text: str, state: NumberStyle) -> str:
+def number_reason(text: str, state: NumberStyle, *, dollars: bool = False) -> str:
     """Explain why a value is not a number in this column."""
+    if dollars and (m := _OTHER_MONEY.match(text)):
+        if m[1] == "$":
+            return (f"{text.strip()!r}: '$' is also the peso sign; write the value in US dollars "
+                    "without a sign, or as US$")
+        return f"{text.strip()!r} is not in US dollars ({m[1]}): give the value in US dollars"
     if _ACCOUNTING_NEGATIVE.fullmatch(text.strip()):
         return (
             f"{text.strip()!r} is a negative number in accounting notation (parentheses): "

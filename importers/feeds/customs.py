@@ -28,7 +28,7 @@ class CustomsRow(Schema):
     trader_name = Text()
     partner_country = Country(required=True)
     customs_office = Text()
-    statistical_value_usd = Number(ge=0)
+    statistical_value_usd = Number(ge=0, dollars=True)
 
 
 OUTPUT_COLUMNS = (

@@ -568,3 +568,15 @@ def test_a_registry_in_portuguese(make_csv, context):
     assert result.errors == []
     assert result.records["activities"].tolist() == [("importer", "distributor"),
                                                      ("manufacturer", "end_user")]
+
+
+def test_statistical_values_written_with_a_currency(make_csv, context):
+    header = [*CUSTOMS_HEADER, "Valor FOB US$"]
+    values = ["US$ 1.234,50", "1.234,50 USD", "U$S 1.234,50", "S/ 1.234,50", "$ 1.234,50"]
+    rows = [[*_customs_row(i), v] for i, v in enumerate(values, start=1)]
+    result = read_file("customs", make_csv([header, *rows]), filename="c.csv", context=context)
+    assert result.records["statistical_value_usd"].tolist() == [1234.5] * 3
+    soles, pesos = result.errors
+    assert (soles.row, soles.value) == (5, "S/ 1.234,50")
+    assert soles.reason == "'S/ 1.234,50' is not in US dollars (S/): give the value in US dollars"
+    assert "'$' is also the peso sign" in pesos.reason
