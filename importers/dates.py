@@ -31,6 +31,7 @@ _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
 _YM = re.compile(r"(\d{4})[-/. ]?(\d{1,2})")
 _MY = re.compile(r"(\d{1,2})[-/.](\d{4})")
 _MON_Y = re.compile(r"([a-z]{3,10}) (\d{4}|\d{2})")
+_Y_MON = re.compile(r"(\d{4}) ([a-z]{3,10})")  # "2025-Sep", "2025 SEP"
 
 _MONTH_WORDS = {
     1: "enero ene janeiro jan january",
@@ -126,6 +127,11 @@ def _day_first(value: object) -> bool:
     return m is not None and int(m[3]) <= 12 < int(m[1])
 
 
+def _month_words(text: str) -> str:
+    """Reduce a written period to its words ("Septiembre de 2025" -> "septiembre 2025")."""
+    return " ".join(_CONNECTORS.sub(" ", normalise_text(text)).split())
+
+
 def parse_period(value: object) -> str:
     """Parse one cell into a period `YYYY-MM`; raise ValueError with the reason otherwise."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -138,10 +144,10 @@ def parse_period(value: object) -> str:
         year, month = int(m[1]), int(m[2])
     elif m := _MY.fullmatch(text):
         year, month = int(m[2]), int(m[1])
-    elif (m := _MON_Y.fullmatch(" ".join(_CONNECTORS.sub(" ", normalise_text(text)).split()))) and (
-        m[1] in MONTHS
-    ):
+    elif (m := _MON_Y.fullmatch(words := _month_words(text))) and m[1] in MONTHS:
         year, month = _year(m[2]), MONTHS[m[1]]
+    elif (m := _Y_MON.fullmatch(words)) and m[2] in MONTHS:
+        year, month = int(m[1]), MONTHS[m[2]]
     else:
         found = parse_date(value)
         if isinstance(found, dt.date):

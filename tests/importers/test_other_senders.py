@@ -580,3 +580,10 @@ def test_statistical_values_written_with_a_currency(make_csv, context):
     assert (soles.row, soles.value) == (5, "S/ 1.234,50")
     assert soles.reason == "'S/ 1.234,50' is not in US dollars (S/): give the value in US dollars"
     assert "'$' is also the peso sign" in pesos.reason
+
+
+@pytest.mark.parametrize("written", ["2025 SEP", "2025-Sep", "2025/setiembre"])
+def test_periods_written_year_first_with_the_month_in_words(written):
+    from importers.dates import parse_period
+
+    assert parse_period(written) == "2025-09"
