@@ -83,6 +83,35 @@ def find_layout(
     return CsvLayout(separator, line, 1 - row, match, COMMA if separator in ";\t" else POINT)
 
 
+def unwrap_quoted_lines(src: Source, encoding: str) -> bytes | None:
+    """Undo an export that quoted each whole line (`"LIC-1;2025-09;Compra"`), if this is one.
+
+    Such a file has one column to a CSV reader. Each line is read as the one quoted field it
+    is (doubled quotes inside become the quotes of the inner cells) and written out as a line.
+    """
+    lines = [line for line in _sample_text(src, encoding).splitlines()[:HEADER_SEARCH_ROWS]
+             if line.strip()]
+    if not lines or not all(_wrapped(line) for line in lines):
+        return None
+    text = src.head(src.size).decode(encoding, errors="replace")
+    out = [_unwrapped(line) if _wrapped(line) else line for line in text.splitlines()]
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _wrapped(line: str) -> bool:
+    """Say whether a line is one quoted field holding separated cells."""
+    stripped = line.strip()
+    if len(stripped) < 3 or stripped[0] != '"' or stripped[-1] != '"':
+        return False
+    fields = next(csv.reader([stripped], delimiter="\x00"), [])
+    return len(fields) == 1 and any(sep in fields[0] for sep in SEPARATORS)
+
+
+def _unwrapped(line: str) -> str:
+    """Return the text of a line that is one quoted field."""
+    return next(csv.reader([line.strip()], delimiter="\x00"))[0]
+
+
 def raise_for_header(match: HeaderMatch, filename: str) -> None:
     """Refuse a header row that lacks a required column or names one column twice."""
     if match.duplicates:

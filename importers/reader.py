@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from importers.context import ReadContext
-from importers.csv_reader import RawChunk, find_layout, iter_csv
+from importers.csv_reader import RawChunk, find_layout, iter_csv, unwrap_quoted_lines
 from importers.engine import Cells, FileState, build_records, parse_fields
 from importers.feeds import feed_named
 from importers.formats import Limits, Source, sniff
@@ -68,10 +68,22 @@ class FileReader:
 
     def _open_csv(self, src: Source, encoding: str) -> tuple[str, str]:
         """Find the CSV layout; return the decimal-style hint and why it is the hint."""
-        layout = find_layout(
-            src, encoding, filename=self.filename, columns=self.feed.columns,
-            required=self.feed.required,
-        )
+        try:
+            layout = find_layout(
+                src, encoding, filename=self.filename, columns=self.feed.columns,
+                required=self.feed.required,
+            )
+        except FileRejected:
+            unwrapped = unwrap_quoted_lines(src, encoding)
+            if unwrapped is None:
+                raise
+            src, encoding = Source(unwrapped), "utf-8"  # each line was quoted whole
+            self.warnings.append(f"{self.filename}: every line is quoted whole; read inside")
+            self._file_warnings.append(self.warnings[-1])
+            layout = find_layout(
+                src, encoding, filename=self.filename, columns=self.feed.columns,
+                required=self.feed.required,
+            )
         self.match, self.sheet = layout.match, None
         self._raw = lambda: iter_csv(
             src, encoding, layout, chunk_rows=self.chunk_rows, filename=self.filename

@@ -587,3 +587,17 @@ def test_periods_written_year_first_with_the_month_in_words(written):
     from importers.dates import parse_period
 
     assert parse_period(written) == "2025-09"
+
+
+def test_a_csv_whose_every_line_is_quoted_whole(context):
+    text = ('"Nº licencia;Período;Movimiento;Fecha;Sustancia;Cantidad;Unidad;Nº Factura"\r\n'
+            '"LIC-1;2025-09;Compra;17/09/2025;Tolueno;1.234,5;kg;F-1"\r\n'
+            '"LIC-1;2025-09;Venta;17/09/2025;Tolueno;10;kg;""F-2; F-3"""\r\n'
+            "\r\n"
+            '"LIC-1;2025-09;Venta;18/09/2025;Tolueno;5;kg;F-4"\r\n')
+    result = read_file("declarations", text.encode("cp1252"), filename="d.csv", context=context)
+    assert result.errors == []
+    assert result.records["quantity"].tolist() == [1234.5, 10.0, 5.0]
+    assert result.records["document_ref"].tolist() == ["F-1", "F-2; F-3", "F-4"]
+    assert result.records["source_row"].tolist() == [2, 3, 5]
+    assert "d.csv: every line is quoted whole; read inside" in result.warnings
