@@ -48,14 +48,69 @@ class CodeTable:
 
     def unknown(self, text: str) -> str:
         """Explain why a value was refused, listing the accepted codes."""
-        words = normalise_text(text).split()
         if self.digits_refused and text.strip().isdigit():
             return f"{self.name} {text!r} is not accepted: {self.digits_refused}"
+        reason = self.refusal(normalise_text(text).split())
+        if reason:
+            return f"{self.name} {text!r} is not accepted: {reason}"
+        return f"unknown {self.name} {text!r} (accepted: {', '.join(self.codes)})"
+
+    def refusal(self, words: list[str]) -> str | None:
+        """Return the reason a word deliberately not mapped is refused, by its first words."""
         for size in range(len(words), 0, -1):
             reason = self.refused.get(" ".join(words[:size]))
             if reason:
+                return reason
+        return None
+
+
+# "Salida por consumo", "Ingreso por compra", "Venta (salida)": a movement with the direction
+# the goods took. The direction is checked against the movement, then dropped.
+_DIRECTIONS = {"entrada": "in", "entradas": "in", "ingreso": "in", "ingresos": "in",
+               "salida": "out", "salidas": "out", "saida": "out", "egreso": "out",
+               "egresos": "out"}
+_DIRECTION_LINKS = frozenset({"por", "de", "a", "para", "en", "del"})
+_WAY = {"purchase": "in", "import": "in", "production": "in", "sale": "out", "export": "out",
+        "consumption": "out", "loss": "out"}
+
+
+def _directed(text: str) -> tuple[str, str, list[str]] | None:
+    """Split "salida por consumo" into (direction word, its way, the movement's words)."""
+    words = normalise_text(text).split()
+    if len(words) >= 3 and words[0] in _DIRECTIONS and words[1] in _DIRECTION_LINKS:
+        return words[0], _DIRECTIONS[words[0]], words[2:]
+    if len(words) >= 2 and words[-1] in _DIRECTIONS:
+        return words[-1], _DIRECTIONS[words[-1]], words[:-1]
+    return None
+
+
+@dataclass(frozen=True)
+class MovementTable(CodeTable):
+    """Movements, also when written with the direction the goods took ("salida por venta")."""
+
+    def code_for(self, text: str) -> str | None:
+        """Return the movement, reading past a direction that agrees with it."""
+        code = super().code_for(text)
+        if code is not None or (directed := _directed(text)) is None:
+            return code
+        _, way, words = directed
+        inner = super().code_for(" ".join(words))
+        return inner if inner is not None and _WAY.get(inner) == way else None
+
+    def unknown(self, text: str) -> str:
+        """Explain a refusal, naming a direction that contradicts the movement."""
+        directed = _directed(text)
+        if directed is not None and not super().code_for(text):
+            word, way, words = directed
+            inner = super().code_for(" ".join(words))
+            if inner is not None:
+                return (f"{self.name} {text!r} is not accepted: {word!r} says the goods went "
+                        f"{'in' if way == 'in' else 'out'}, but {' '.join(words)!r} is "
+                        f"{'a stock' if inner not in _WAY else 'the other way'}: which is it?")
+            reason = self.refusal(words)
+            if reason:
                 return f"{self.name} {text!r} is not accepted: {reason}"
-        return f"unknown {self.name} {text!r} (accepted: {', '.join(self.codes)})"
+        return super().unknown(text)
 
 
 def _refusals(reasons: dict[tuple[str, ...], str]) -> dict[str, str]:
@@ -63,7 +118,7 @@ def _refusals(reasons: dict[tuple[str, ...], str]) -> dict[str, str]:
     return {normalise_text(word): why for words, why in reasons.items() for word in words}
 
 
-MOVEMENT = CodeTable("movement", {
+MOVEMENT = MovementTable("movement", {
     "opening_stock": (
         "opening stock", "opening balance", "opening inventory", "initial stock", "stock inicial",
         "existencia inicial", "existencias iniciales", "saldo inicial", "inventario inicial",
@@ -71,7 +126,9 @@ MOVEMENT = CodeTable("movement", {
         "saldo de apertura", "inventario de apertura", "stock al inicio", "stock al inicio del mes",
         "existencia al inicio", "saldo inicial del mes", "saldo del mes anterior",
         "estoque de abertura", "saldo de abertura", "existência inicial", "saldo anterior do mês",
-        "beginning inventory", "beginning balance",
+        "beginning inventory", "beginning balance", "stock inicial del periodo",
+        "saldo inicial del periodo", "existencia inicial del mes", "existencia inicial del periodo",
+        "inventario físico inicial", "stock inicial del mes", "inventario inicial del mes",
     ),
     "purchase": (
         "compra", "compras", "compra local", "compra nacional", "adquisición", "adquisicion",
@@ -83,6 +140,7 @@ MOVEMENT = CodeTable("movement", {
     "import": (
         "importación", "importaciones", "ingreso por importación", "importação", "importações",
         "entrada por importação", "imports", "imported", "importación definitiva",
+        "importación directa", "compra importación", "compra de importación",
         "compra al exterior", "compra internacional", "compra externa", "importação direta",
     ),
     "production": (
@@ -100,6 +158,7 @@ MOVEMENT = CodeTable("movement", {
         "exportación", "exportaciones", "salida por exportación", "exportação", "exportações",
         "exports", "exported", "exportación definitiva", "venta al exterior",
         "venta internacional", "venda ao exterior", "venda externa", "exportação direta",
+        "venta exportación", "venta de exportación", "exportación directa",
     ),
     "consumption": (
         "consumo", "consumo propio", "consumo interno", "uso propio", "uso interno",
@@ -107,14 +166,15 @@ MOVEMENT = CodeTable("movement", {
         "consumo en producción", "consumo en proceso", "consumo industrial",
         "uso en producción", "uso en proceso", "consumo de producción", "insumo utilizado",
         "utilizado en producción", "consumo na produção", "consumo no processo",
-        "consumo industrial próprio", "uso na produção", "consumption",
+        "consumo industrial próprio", "uso na produção", "consumption", "consumo en planta",
+        "consumo productivo", "uso en laboratorio", "consumo en laboratorio", "uso industrial",
     ),
     "loss": (
         "merma", "mermas", "pérdida", "pérdidas", "derrame", "evaporación", "robo", "hurto",
         "perda", "perdas", "quebra", "furto", "roubo", "losses", "shrinkage", "spillage", "theft",
         "merma por evaporación", "merma de proceso", "merma por manipuleo", "pérdida por derrame",
         "pérdida por evaporación", "robo/hurto", "perda por evaporação", "perda no processo",
-        "quebra técnica", "loss",
+        "quebra técnica", "loss", "faltante", "faltante de inventario", "pérdida de inventario",
     ),
     "closing_stock": (
         "closing stock", "closing balance", "closing inventory", "final stock", "stock final",
@@ -125,6 +185,9 @@ MOVEMENT = CodeTable("movement", {
         "saldo de fechamento", "existência final", "saldo final do mês", "ending inventory",
         "ending balance", "stock al final", "existencia al final", "saldo al final del mes",
         "saldo final de inventario", "inventario al cierre", "estoque no fim do mês",
+        "saldo final del periodo", "existencia final del mes", "existencia final del periodo",
+        "inventario físico final", "stock final del periodo", "stock final del mes",
+        "inventario final del mes",
     ),
 }, refused=_refusals({
     ("devolución", "devoluciones", "devolução", "devoluções", "return", "returns", "retorno",

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from importers import FileRejected, LicenceInfo, ReadContext, RowError, read_file
-from importers.codes import FLOW, UNIT
+from importers.codes import FLOW, MOVEMENT, UNIT
 
 HEADER = ["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad", "Unidad",
           "Concentración %"]
@@ -601,3 +601,33 @@ def test_a_csv_whose_every_line_is_quoted_whole(context):
     assert result.records["document_ref"].tolist() == ["F-1", "F-2; F-3", "F-4"]
     assert result.records["source_row"].tolist() == [2, 3, 5]
     assert "d.csv: every line is quoted whole; read inside" in result.warnings
+
+
+# ---------------------------------------------------------------- movements
+
+
+@pytest.mark.parametrize(("word", "code"), [
+    ("Salida por consumo", "consumption"),  # was refused as "which inflow or outflow?"
+    ("Salida por merma", "loss"),
+    ("Egreso por venta local", "sale"),
+    ("Compra (ingreso)", "purchase"),
+    ("Venta (salida)", "sale"),
+    ("Stock Inicial del Periodo", "opening_stock"),
+    ("Saldo final del período", "closing_stock"),
+    ("Importación directa", "import"),
+    ("Venta exportación", "export"),
+    ("Consumo en planta", "consumption"),
+    ("Faltante de inventario", "loss"),
+])
+def test_movements_written_with_their_direction_or_as_other_operators_do(word, code):
+    assert MOVEMENT.code_for(word) == code
+
+
+@pytest.mark.parametrize(("word", "because"), [
+    ("Salida por compra", "'salida' says the goods went out, but 'compra' is the other way"),
+    ("Ingreso por stock inicial", "but 'stock inicial' is a stock: which is it?"),
+    ("Entrada por devolución", "a return is not a movement of its own"),
+])
+def test_a_direction_that_contradicts_the_movement_is_refused(word, because):
+    assert MOVEMENT.code_for(word) is None
+    assert because in MOVEMENT.unknown(word)
