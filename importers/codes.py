@@ -26,6 +26,8 @@ class CodeTable:
     refused: dict[str, str] = field(default_factory=dict)
     # Why a value of digits only is refused, when digits are codes of someone else's list.
     digits_refused: str | None = None
+    # First words that decide the code whatever follows ("Transferencia BCP", "Depósito BBVA").
+    prefixes: dict[str, str] = field(default_factory=dict)
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -44,7 +46,12 @@ class CodeTable:
 
     def code_for(self, text: str) -> str | None:
         """Return the canonical code a typed word stands for, or None."""
-        return self._lookup.get(normalise_text(text))
+        key = normalise_text(text)
+        found = self._lookup.get(key)
+        if found is None and self.prefixes:
+            first = key.split(" ", 1)[0]
+            found = self.prefixes.get(first) if " " in key else None
+        return found
 
     def unknown(self, text: str) -> str:
         """Explain why a value was refused, listing the accepted codes."""
@@ -291,20 +298,30 @@ PAYMENT_METHOD = CodeTable("payment method", {
         "consignación", "consignación bancaria", "transferencia/depósito",
         "depósito/transferencia", "depósito en cuenta corriente", "transferencia vía web",
         "Interbank", "transferencia interbank", "TEF", "DEBIN", "e-cheq", "echeq",
+        "transferencia electrónica de fondos", "ACH", "transferencia ACH", "SINPE",
+        "SINPE Móvil", "pago móvil", "pago movil interbancario", "Zelle", "débito automático",
+        "débito en cuenta", "débito bancario", "CBU", "CVU",
     ),
     "cash": ("efectivo", "en efectivo", "dinero en efectivo", "dinheiro", "em dinheiro",
              "espécie", "em espécie", "cash payment", "pago en efectivo", "efectivo contra entrega",
              "pagamento em dinheiro", "dinheiro vivo", "cash on delivery", "efvo", "efvo.",
-             "efectivo contado", "contado efectivo", "contado en efectivo", "pago en caja"),
+             "efectivo contado", "contado efectivo", "contado en efectivo", "pago en caja",
+             "efectivo en caja", "caja"),
     "card": ("tarjeta", "tarjeta de crédito", "tarjeta de débito", "tarjeta crédito",
              "tarjeta débito", "cartão", "cartão de crédito", "cartão de débito", "credit card",
              "debit card", "tarjeta de credito/debito", "tarjeta crédito/débito", "POS",
              "cartão de crédito/débito", "card payment", "tarjeta bancaria"),
     "cheque": ("cheques", "cheque de gerencia", "cheque certificado", "check",
                "cheque al día", "cheque diferido", "cheque bancario", "cheque de gerência",
-               "cheque administrativo", "cheque nominal", "cheque pré-datado", "cheques"),
+               "cheque administrativo", "cheque nominal", "cheque pré-datado", "cheques",
+               "vale vista", "cheque de caja"),
     "other": ("otro", "otros", "outro", "outros", "others", "otra", "otras", "outra", "outras",
-              "otro medio", "outro meio"),
+              "otro medio", "outro meio", "PayPal", "Mercado Pago", "permuta", "canje",
+              "compensación", "compensación de cuentas", "trueque"),
+}, prefixes={
+    # a transfer or deposit named with the bank it went through
+    "transferencia": "bank_transfer", "transferencias": "bank_transfer",
+    "transf": "bank_transfer", "deposito": "bank_transfer", "depositos": "bank_transfer",
 }, refused=_refusals({
     ("contado", "al contado", "à vista", "a vista", "pago al contado", "crédito", "credito",
      "a crédito", "a plazo", "a prazo", "cuenta corriente", "plazo", "prazo", "diferido",

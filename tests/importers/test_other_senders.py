@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from importers import FileRejected, LicenceInfo, ReadContext, RowError, read_file
-from importers.codes import FLOW, MOVEMENT, UNIT
+from importers.codes import FLOW, MOVEMENT, PAYMENT_METHOD, UNIT
 
 HEADER = ["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad", "Unidad",
           "Concentración %"]
@@ -631,3 +631,18 @@ def test_movements_written_with_their_direction_or_as_other_operators_do(word, c
 def test_a_direction_that_contradicts_the_movement_is_refused(word, because):
     assert MOVEMENT.code_for(word) is None
     assert because in MOVEMENT.unknown(word)
+
+
+@pytest.mark.parametrize(("word", "code"), [
+    ("Transferencia BCP", "bank_transfer"),  # a transfer named with its bank
+    ("Depósito BBVA", "bank_transfer"),
+    ("Transferencia electrónica de fondos", "bank_transfer"),
+    ("SINPE Móvil", "bank_transfer"),  # Costa Rica's interbank network
+    ("ACH", "bank_transfer"),
+    ("Vale vista", "cheque"),  # Chile's banker's cheque
+    ("Efectivo en caja", "cash"),
+    ("PayPal", "other"),
+    ("Canje", "other"),
+])
+def test_payment_means_of_other_countries(word, code):
+    assert PAYMENT_METHOD.code_for(word) == code
