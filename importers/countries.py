@@ -52,23 +52,27 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "SR": ("Surinam", "Suriname", "SUR"),
     "BZ": ("Belice", "Belize", "BLZ"),
     "JM": ("Jamaica", "JAM"),
-    "TT": ("Trinidad y Tobago", "Trinidad e Tobago", "Trinidad and Tobago", "TTO"),
+    "TT": ("Trinidad y Tobago", "Trinidad e Tobago", "Trinidad and Tobago", "TTO",
+           "Trinidad & Tobago"),
     "HT": ("Haití", "Haiti", "HTI"),
     "US": ("Estados Unidos", "Estados Unidos de América", "EEUU", "EE UU", "EUA", "USA",
-           "United States", "United States of America"),
+           "United States", "United States of America", "U.S.A.", "E.E.U.U.", "U.S.",
+           "Estados Unidos da América"),
     "CA": ("Canadá", "Canada", "CAN"),
     "CN": ("China", "República Popular China", "CHN", "República Popular de China",
            "People's Republic of China"),
     "HK": ("Hong Kong", "Hong Kong, China", "China, Hong Kong SAR", "Hong Kong SAR", "HKG"),
     "IN": ("India", "Índia", "IND"),
-    "DE": ("Alemania", "Alemanha", "Germany", "DEU"),
+    "DE": ("Alemania", "Alemanha", "Germany", "DEU", "Alemania, República Federal",
+           "República Federal de Alemania"),
     "ES": ("España", "Espanha", "Spain", "ESP"),
     "PT": ("Portugal", "PRT"),
-    "NL": ("Países Bajos", "Holanda", "Países Baixos", "Netherlands", "Holland", "NLD"),
+    "NL": ("Países Bajos", "Holanda", "Países Baixos", "Netherlands", "Holland", "NLD",
+           "Holanda (Países Bajos)", "Países Bajos (Holanda)", "Netherlands (Kingdom of the)"),
     "BE": ("Bélgica", "Belgium", "BEL"),
     "FR": ("Francia", "França", "France", "FRA"),
     "IT": ("Italia", "Itália", "Italy", "ITA"),
-    "GB": ("Reino Unido", "United Kingdom", "UK", "Gran Bretaña", "GBR",
+    "GB": ("Reino Unido", "United Kingdom", "UK", "Gran Bretaña", "GBR", "Inglaterra", "England",
            "Reino Unido de Gran Bretaña e Irlanda del Norte"),
     "IE": ("Irlanda", "Ireland", "IRL"),
     "IL": ("Israel", "ISR"),
@@ -86,12 +90,31 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "CH": ("Suiza", "Suíça", "Switzerland", "CHE"),
     "JP": ("Japón", "Japão", "Japan", "JPN"),
     "KR": ("Corea del Sur", "Corea", "Coreia do Sul", "South Korea", "Korea", "KOR",
-           "República de Corea", "Republic of Korea", "Korea, Republic of", "Coreia"),
-    "TW": ("Taiwán", "Taiwan", "TWN"),
+           "República de Corea", "Republic of Korea", "Korea, Republic of", "Coreia",
+           "Corea (Sur), República de", "Corea, República de", "Korea (South)"),
+    "TW": ("Taiwán", "Taiwan", "TWN", "China, Taiwan", "Taiwán (Provincia china de)",
+           "Taiwan, Province of China", "China, Taiwan Province of", "Taiwan Province of China"),
     "SG": ("Singapur", "Singapura", "Singapore", "SGP"),
     "TR": ("Turquía", "Turquia", "Turkey", "Türkiye", "TUR"),
-    "RU": ("Rusia", "Rússia", "Russia", "RUS"),
+    "RU": ("Rusia", "Rússia", "Russia", "RUS", "Federación de Rusia", "Russian Federation",
+           "Rusia (Federación de)", "Federação Russa"),
     "ZA": ("Sudáfrica", "África do Sul", "South Africa", "ZAF"),
+    "IR": ("Irán", "Iran", "Irã", "Iran (Islamic Republic of)", "IRN"),
+    "SA": ("Arabia Saudita", "Arábia Saudita", "Saudi Arabia", "SAU"),
+    "CZ": ("Chequia", "República Checa", "Tchéquia", "Czech Republic", "Czechia", "CZE"),
+    "HU": ("Hungría", "Hungria", "Hungary", "HUN"),
+    "EG": ("Egipto", "Egito", "Egypt", "EGY"),
+    "MA": ("Marruecos", "Marrocos", "Morocco", "MAR"),
+    "NZ": ("Nueva Zelanda", "Nova Zelândia", "New Zealand", "NZL"),
+    "MO": ("Macao", "Macau", "MAC"),
+    "CW": ("Curazao", "Curaçao", "CUW"),
+    "AW": ("Aruba", "ABW"),
+    "KY": ("Islas Caimán", "Ilhas Cayman", "Cayman Islands", "CYM"),
+    "BS": ("Bahamas", "BHS"),
+    "BB": ("Barbados", "BRB"),
+    "DM": ("Dominica", "DMA"),
+    "GD": ("Granada", "Grenada", "GRD"),
+    "LC": ("Santa Lucía", "Saint Lucia", "Santa Lúcia", "LCA"),
 }
 
 _BY_NAME = {normalise_text(n): code for code, names in _NAMES.items() for n in names}
@@ -100,7 +123,7 @@ _ALPHA3 = frozenset(n.upper() for names in _NAMES.values() for n in names if len
 
 # A code and a name as customs and registry systems list them: "CO - COLOMBIA", "CO: Colombia",
 # "Colombia (CO)".
-_CODE_THEN_NAME = re.compile(r"([A-Za-z]{2,3})\s*[-–—:]\s*(.+)")
+_CODE_THEN_NAME = re.compile(r"([A-Za-z]{2,3}|\d{3})\s*[-–—:]\s*(.+)")
 _NAME_THEN_CODE = re.compile(r"(.+?)\s*\(([A-Za-z]{2,3})\)")
 
 
@@ -117,6 +140,8 @@ def country_code(text: str) -> str | None:
         code, name = pair[2], pair[1]
     if code is None:
         return None
+    if code.isdigit():  # an ISO numeric code: the name decides (the table has no numbers)
+        return _BY_NAME.get(normalise_text(name))
     by_code = country_code(code) if len(code) == 2 or code.upper() in _ALPHA3 else None
     by_name = _BY_NAME.get(normalise_text(name))
     if by_code and (by_name is None or by_name == by_code):

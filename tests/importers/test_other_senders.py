@@ -646,3 +646,15 @@ def test_a_direction_that_contradicts_the_movement_is_refused(word, because):
 ])
 def test_payment_means_of_other_countries(word, code):
     assert PAYMENT_METHOD.code_for(word) == code
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("U.S.A.", "US"), ("E.E.U.U.", "US"), ("China, Taiwan", "TW"),
+    ("Holanda (Países Bajos)", "NL"), ("Corea (Sur), República de", "KR"),
+    ("Federación de Rusia", "RU"), ("República Checa", "CZ"), ("Curazao", "CW"),
+    ("170 - COLOMBIA", "CO"),  # an ISO numeric code with the name, as customs lists them
+])
+def test_country_names_as_customs_and_pen_online_list_them(written, code):
+    from importers.countries import country_code
+
+    assert country_code(written) == code
