@@ -475,6 +475,9 @@ class HeaderMatch:
     implied: dict[str, str] = field(default_factory=dict)
     # canonical -> factor to kg of a mass whose header names another unit ("Cantidad (t)")
     scales: dict[str, float] = field(default_factory=dict)
+    # canonical -> (position, unit) of a second quantity column in another unit ("Cantidad
+    # (Kg)" and "Cantidad (L)"): a row whose first is empty takes the second, with its unit
+    alternates: dict[str, tuple[int, str]] = field(default_factory=dict)
     # canonical -> position of a supplier column beside the customer one ("Cliente" and
     # "Proveedor"): the feed takes each row's counterparty from the side its movement says
     pairs: dict[str, int] = field(default_factory=dict)
@@ -539,6 +542,11 @@ def match_headers(
         if unit is not None:
             match.implied["unit"] = unit
             match.missing = [c for c in match.missing if c != "unit"]
+            used = set(match.columns.values())
+            other = [(p, _header_unit(k)) for p, k in enumerate(keys) if p not in used]
+            other = [(p, u) for p, u in other if u is not None and u != unit]
+            if "unit" not in match.columns and other:
+                match.alternates["quantity"] = other[0]
     return match
 
 

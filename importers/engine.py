@@ -68,13 +68,34 @@ class Cells:
         self.textual = textual
         self.bad = np.zeros(self.n, dtype=bool)
         self._failures: list[tuple[int, int, str | None, str]] = []  # row, position, value, reason
+        # "Cantidad (Kg)" and "Cantidad (L)": per row, the position the value comes from
+        self._positions: dict[str, np.ndarray] = {}
+        for name, (position, _) in match.alternates.items():
+            first = self.frame[match.columns[name]].to_numpy(dtype=object)
+            second = self.frame[position].to_numpy(dtype=object)
+            take = np.array([cell_text(a).strip() == "" and cell_text(b).strip() != ""
+                             for a, b in zip(first, second, strict=True)], dtype=bool)
+            self._positions[name] = np.where(take, position, match.columns[name])
 
     def raw(self, name: str) -> np.ndarray | None:
         """Return the cells of a canonical column (None when the file lacks it)."""
         position = self.match.columns.get(name)
         if position is None:
             return None
-        return self.frame[position].to_numpy(dtype=object)
+        values = self.frame[position].to_numpy(dtype=object)
+        if name in self._positions:
+            alternate = self.match.alternates[name][0]
+            take = self._positions[name] == alternate
+            values = np.where(take, self.frame[alternate].to_numpy(dtype=object), values)
+        return values
+
+    def implied(self, name: str) -> np.ndarray:
+        """Return the value another header implies for a column, per row ("Cantidad (L)": L)."""
+        values = np.full(self.n, self.match.implied[name], dtype=object)
+        if name == "unit" and "quantity" in self._positions:
+            position, unit = self.match.alternates["quantity"]
+            values[self._positions["quantity"] == position] = unit
+        return values
 
     def header(self, name: str) -> str:
         """Return the header of a canonical column as written in the file."""
@@ -85,20 +106,31 @@ class Cells:
 
         `reason` is one message, or an object array of messages aligned with the chunk.
         """
-        self.fail_at(self.match.columns[name], mask, reason)
+        self.fail_at(self._positions.get(name, self.match.columns[name]), mask, reason)
 
-    def fail_at(self, position: int, mask: np.ndarray, reason: str | np.ndarray) -> None:
-        """Record a failure for every cell of the column at `position` where `mask` is set."""
+    def fail_at(
+        self, position: int | np.ndarray, mask: np.ndarray, reason: str | np.ndarray
+    ) -> None:
+        """Record a failure for every cell of the column at `position` where `mask` is set.
+
+        `position` may be an array: the column each row's value came from.
+        """
         where = np.flatnonzero(mask)
         if not len(where):
             return
         self.bad[where] = True
-        cells = self.frame[position].to_numpy(dtype=object)[where]
+        if isinstance(position, int | np.integer):
+            positions = np.full(len(where), int(position))
+            cells = self.frame[int(position)].to_numpy(dtype=object)[where]
+        else:  # rare: a column whose values come from two ("Cantidad (Kg)", "Cantidad (L)")
+            positions = position[where]
+            cells = [self.frame[int(p)].iat[int(i)] for p, i in zip(positions, where, strict=True)]
         reasons = [reason] * len(where) if isinstance(reason, str) else reason[where]
         rows = self.rows[where]
-        for row, cell, why in zip(rows.tolist(), cells, reasons, strict=True):
+        for row, at, cell, why in zip(rows.tolist(), positions.tolist(), cells, reasons,
+                                      strict=True):
             text = cell_text(cell)
-            self._failures.append((row, position, text if text.strip() else None, str(why)))
+            self._failures.append((row, at, text if text.strip() else None, str(why)))
 
     def errors(self) -> list[RowError]:
         """Return the row errors in reading order: by row, then by column."""
@@ -113,7 +145,7 @@ def parse_fields(schema: Schema, cells: Cells, state: FileState) -> dict[str, Pa
     for name, schema_field in schema.fields.items():
         values = cells.raw(name)
         if values is None and name in cells.match.implied:  # "Cantidad (Kg)": unit kg
-            values = np.full(cells.n, cells.match.implied[name], dtype=object)
+            values = cells.implied(name)
             parsed[name] = schema_field.parse(values, state, name).as_parsed()
             continue
         if values is None:

@@ -658,3 +658,17 @@ def test_country_names_as_customs_and_pen_online_list_them(written, code):
     from importers.countries import country_code
 
     assert country_code(written) == code
+
+
+def test_quantities_in_two_columns_by_unit(make_csv, context):
+    # "Cantidad (Kg)" for solids and "Cantidad (L)" for liquids, each row filling one
+    header = [*HEADER[:5], "Cantidad (Kg)", "Cantidad (L)"]
+    rows = [header,
+            ["LIC-1", "2025-09", "Compra", "17/09/2025", "Tolueno", "10", ""],
+            ["LIC-1", "2025-09", "Compra", "18/09/2025", "Tolueno", "", "20"],
+            ["LIC-1", "2025-09", "Compra", "19/09/2025", "Tolueno", "", "veinte"]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.records["unit"].tolist() == ["kg", "L"]
+    assert result.records["quantity_kg"].tolist() == pytest.approx([10.0, 20 * 0.867])
+    [error] = result.errors  # named in the column the value came from
+    assert (error.row, error.column, error.value) == (4, "Cantidad (L)", "veinte")
