@@ -20,7 +20,7 @@ from importers.aliases import HeaderMatch, match_headers
 from importers.csv_reader import HEADER_SEARCH_ROWS, RawChunk, _blank_rows, raise_for_header
 from importers.formats import Source
 from importers.results import FileRejected
-from importers.text import cell_text, drop_invisible
+from importers.text import cell_text, drop_invisible, normalise_text
 
 
 @dataclass
@@ -54,10 +54,13 @@ def find_sheet(
     template's lookup lists, and the user checked what they could see.
     """
     best: tuple[int, SheetLayout] | None = None
+    example: SheetLayout | None = None  # a complete header on a sheet named "Ejemplo"
     sheets = sorted(workbook.sheets_metadata, key=lambda m: m.visible != SheetVisibleEnum.Visible)
     for meta in sheets:
         if meta.typ not in (SheetTypeEnum.WorkSheet,):
             continue
+        if example is not None and meta.visible != SheetVisibleEnum.Visible:
+            break  # a hidden sheet never replaces a visible one, even an example
         try:
             loaded = workbook.get_sheet_by_name(meta.name)
             head = list(itertools.islice(loaded.iter_rows(), HEADER_SEARCH_ROWS))
@@ -79,7 +82,12 @@ def find_sheet(
             if not match.missing:
                 break
         if best and not best[1].match.missing:
+            if example is None and _example_sheet(meta.name):
+                example, best = best[1], None  # a template's example: look on for the data
+                continue
             break
+    if (best is None or best[1].match.missing) and example is not None:
+        best = (0, example)
     if best is None:
         raise FileRejected(filename, "the workbook has no sheet with a header row")
     layout = best[1]
@@ -88,6 +96,19 @@ def find_sheet(
     except FileRejected as exc:
         raise FileRejected(filename, f"sheet {layout.sheet!r}: {exc.reason}") from None
     return layout
+
+
+# Sheets that show how to fill the template, before the sheet that holds the data.
+_EXAMPLE_WORDS = frozenset({
+    "ejemplo", "ejemplos", "example", "examples", "exemplo", "exemplos", "instrucciones",
+    "instructivo", "instrucoes", "instructions", "modelo", "plantilla", "template", "ayuda",
+    "help", "leeme", "readme", "llenado", "guia",
+})
+
+
+def _example_sheet(name: str) -> bool:
+    """Say whether a sheet's name says it shows how to fill the template."""
+    return not _EXAMPLE_WORDS.isdisjoint(normalise_text(name).split())
 
 
 def vertical_merges(sheet: CalamineSheet) -> list[tuple[int, int, int]]:

@@ -672,3 +672,20 @@ def test_quantities_in_two_columns_by_unit(make_csv, context):
     assert result.records["quantity_kg"].tolist() == pytest.approx([10.0, 20 * 0.867])
     [error] = result.errors  # named in the column the value came from
     assert (error.row, error.column, error.value) == (4, "Cantidad (L)", "veinte")
+
+
+def test_a_template_example_sheet_before_the_data_sheet(make_xlsx, context):
+    header = HEADER[:7]
+    book = {"Ejemplo": [header, ["LIC-XXXX", "AAAA-MM", "Compra / Venta", "DD/MM/AAAA",
+                                 "Nombre o CAS", "0,00", "kg / L"]],
+            "Datos": [header, *[row[:7] for row in ROWS]]}
+    result = read_file("declarations", make_xlsx(book), filename="d.xlsx", context=context)
+    assert result.sheet == "Datos"
+    assert result.errors == []
+    assert result.records["quantity"].tolist() == [1234.5, 200.0, 300.0]
+
+
+def test_an_example_sheet_alone_is_still_read(make_xlsx, context):
+    book = {"Modelo": [HEADER[:7], ROWS[1][:7]]}
+    result = read_file("declarations", make_xlsx(book), filename="d.xlsx", context=context)
+    assert result.records["quantity"].tolist() == [200.0]
