@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from marshmallow import Schema
@@ -105,9 +107,46 @@ def _concentration_from_substance_text(cells: Cells, parsed: dict[str, Parsed]) 
     empty = np.ones(cells.n, dtype=bool) if raw is None else raw == ""
     use = empty & ~np.isnan(written)
     if use.any():
+        use &= ~_refuse_unreadable_written(cells, parsed, use)
+    if use.any():
         concentration = parsed["concentration_pct"]
         concentration.values = concentration.values.copy()
         concentration.values[use] = written[use]
+
+
+# What the catalogue cannot read right in "Ácido clorhídrico 33-37%" or "HCl 37% p/v": it takes
+# one number of a range, and a percentage by volume as one by mass.
+_RANGE = re.compile(r"\d(?:[.,]\d+)?\s*%?\s*(?:-|–|a|to|al)\s*\d{1,3}(?:[.,]\d+)?\s*%")
+_BY_VOLUME = re.compile(r"%\s*(?:[pwm]/v|v/[pwmv])\b", re.IGNORECASE)
+
+
+def _refuse_unreadable_written(cells: Cells, parsed: dict[str, Parsed], use: np.ndarray):
+    """Refuse rows whose substance text gives a range or a percentage by volume; return them."""
+    texts = parsed["substance"].extra["text"]
+    at, uniques = pd.factorize(texts[use])
+    why = []
+    for text in uniques:
+        if _RANGE.search(text):
+            why.append("a range of concentrations")
+        elif _BY_VOLUME.search(text):
+            why.append("a percentage by volume")
+        else:
+            why.append(None)
+    found = np.array([*why, None], dtype=object)[at]
+    refused = np.zeros(cells.n, dtype=bool)
+    refused[np.flatnonzero(use)[pd.notna(found)]] = True
+    if refused.any():
+        column = "concentration_pct" if "concentration_pct" in cells.match.columns else "substance"
+        where = (cells.header(column) if column == "concentration_pct"
+                 else "a concentration_pct column")
+        reasons = np.full(cells.n, None, dtype=object)
+        reasons[refused] = [
+            f"{t!r} gives {w}: give the concentration by mass (% p/p) in {where}"
+            for t, w in zip(texts[refused], found[pd.notna(found)], strict=True)
+        ]
+        cells.fail(column, refused, reasons)
+        parsed["concentration_pct"].ok = parsed["concentration_pct"].ok & ~refused
+    return refused
 
 
 def _require_mixture_concentration(cells: Cells, parsed: dict[str, Parsed]) -> None:

@@ -689,3 +689,26 @@ def test_an_example_sheet_alone_is_still_read(make_xlsx, context):
     book = {"Modelo": [HEADER[:7], ROWS[1][:7]]}
     result = read_file("declarations", make_xlsx(book), filename="d.xlsx", context=context)
     assert result.records["quantity"].tolist() == [200.0]
+
+
+@pytest.mark.parametrize(("written", "because"), [
+    ("Ácido clorhídrico 33-37%", "gives a range of concentrations"),
+    ("Ácido clorhídrico 37% p/v", "gives a percentage by volume"),
+])
+def test_a_concentration_in_the_name_that_is_not_one_value_by_mass(
+    make_csv, catalogue, context, written, because
+):
+    # the catalogue reads one number of the range (37), and % p/v as if by mass
+    from dataclasses import replace
+
+    from importers.text import normalise_text
+
+    catalogue._names[normalise_text(written)] = replace(
+        catalogue.resolve("ácido clorhídrico 33%"), concentration_pct=37.0)
+    rows = [HEADER, ["LIC-1", "2025-09", "Compra", "17/09/2025", written, "100", "kg", ""],
+            ["LIC-1", "2025-09", "Compra", "17/09/2025", written, "100", "kg", "35"]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=context)
+    assert result.records["concentration_pct"].tolist() == [35.0]  # the cell, when given
+    [error] = result.errors
+    assert (error.row, error.column) == (2, "Concentración %")
+    assert f"{written!r} {because}: give the concentration by mass (% p/p)" in error.reason
