@@ -119,6 +119,13 @@ def raise_for_header(match: HeaderMatch, filename: str) -> None:
     if match.missing:
         found = ", ".join(repr(h) for h in match.headers if h) or "none"
         missing = match.missing[0]
+        years = [h for h in match.headers if re.fullmatch(r"(?:19|20)\d\d", h.strip())]
+        if missing == "year" and years:
+            raise FileRejected(
+                filename,
+                f"the years are columns ({', '.join(repr(y) for y in years)}): write one row "
+                "per substance and year, with a year column and a quantity column",
+            )
         if missing in match.in_pounds:
             raise FileRejected(
                 filename,

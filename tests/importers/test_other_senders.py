@@ -712,3 +712,11 @@ def test_a_concentration_in_the_name_that_is_not_one_value_by_mass(
     [error] = result.errors
     assert (error.row, error.column) == (2, "Concentración %")
     assert f"{written!r} {because}: give the concentration by mass (% p/p)" in error.reason
+
+
+def test_a_baseline_table_with_years_as_columns_is_refused_saying_so(make_csv, context):
+    rows = [["Sustancia", "2024", "2025", "Fuente"], ["Efedrina", "1.200", "1.250", "JIFE"]]
+    with pytest.raises(FileRejected) as refused:
+        read_file("baselines", make_csv(rows), filename="b.csv", context=context)
+    assert "the years are columns ('2024', '2025'): write one row per substance and year" in (
+        str(refused.value))
