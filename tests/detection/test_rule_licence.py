@@ -47,6 +47,20 @@ def test_licensed_movements_do_not_fire():
     assert run("licence", detection, params={"check": "buyer"}) == []
 
 
+def test_a_licence_without_an_end_date_written_as_9999_is_valid_and_breaks_nothing():
+    # Registries write an open-ended licence as 31/12/9999; the day after it is no date.
+    detection = data(
+        lines=[line(movement="import", quantity_kg=400.0),
+               line(movement="sale", quantity_kg=300.0, counterparty_licence="LIC-002")],
+        licences=[licence(activities="importer|distributor", valid_to=date(9999, 12, 31)),
+                  licence(licence_id=2, licence_no="LIC-002", operator_name="Beta S.R.L.",
+                          activities="end_user", valid_to=date(9999, 12, 31))],
+    )
+
+    assert run("licence", detection) == []
+    assert run("licence", detection, params={"check": "buyer"}) == []
+
+
 def test_activity_suspension_and_other_substance_are_reasons():
     detection = data(lines=[
         line(movement="export", quantity_kg=100.0, date=date(2025, 1, 10)),

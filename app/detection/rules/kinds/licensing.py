@@ -55,7 +55,8 @@ def breakpoints(book: LicenceBook) -> dict[tuple[str, str], list[date]]:
     for state in book.states():
         found = days.setdefault((state.licence_no, state.substance_code), {_FLOOR})
         found.add(state.valid_from)
-        found.add(state.valid_to + timedelta(days=1))
+        if state.valid_to < date.max:  # 31/12/9999: open-ended, the answer never ends
+            found.add(state.valid_to + timedelta(days=1))
         if state.effective_from is not None:
             found.add(state.effective_from)
     return {key: sorted(found) for key, found in days.items()}
