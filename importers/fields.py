@@ -22,7 +22,7 @@ from importers.dates import DateColumn, parse_period
 from importers.engine import FieldResult, FileState, Parsed
 from importers.marks import MARKS, excel_error_reason, is_excel_error, is_placeholder
 from importers.numbers import NumberStyle, number_reason, parse_numbers, settle_style
-from importers.text import as_text, cell_text, strip_text
+from importers.text import as_text, cell_text, normalise_text, strip_text
 
 
 def distinct(
@@ -346,19 +346,37 @@ class Integer(Number):
         return result
 
 
+# How registries write that a licence has no end date (normalised words). Stored as the
+# last representable day, 9999-12-31, which is also how many registries write it.
+OPEN_ENDED = frozenset({
+    "indefinida", "indefinido", "indeterminada", "indeterminado", "sin vencimiento",
+    "sin fecha de vencimiento", "no vence", "permanente", "sin plazo", "plazo indefinido",
+    "plazo indeterminado", "vigencia indefinida", "sem vencimento", "prazo indeterminado",
+    "por prazo indeterminado", "indefinite", "open ended", "no expiry", "no expiration",
+})
+LAST_DAY = np.datetime64("9999-12-31", "D")
+
+
 class Date(Column):
     """A calendar date: ISO, day-first, a workbook date cell or an Excel serial number."""
 
     dtype = "datetime64[D]"
     fill = np.datetime64("NaT")
 
-    def __init__(self, *, past: bool = False, **kwargs: Any):
+    def __init__(self, *, past: bool = False, open_ended: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         self.past = past  # a movement cannot be dated after the day the file is read
+        self.open_ended = open_ended  # `Indefinida` is the last day (an end date, never past)
 
     def parse(self, values, state, name):
         """Parse dates once per distinct value; refuse future ones when asked."""
         dates, ok, reasons = state.cache(f"dates:{name}", DateColumn).parse(values)
+        if self.open_ended and not ok.all():
+            words = np.array([normalise_text(cell_text(v)) in OPEN_ENDED if not good else False
+                              for v, good in zip(values, ok, strict=True)], dtype=bool)
+            if words.any():
+                dates, ok, reasons = dates.copy(), ok | words, reasons.copy()
+                dates[words], reasons[words] = LAST_DAY, None
         today = state.context.today if state.context is not None else None
         if self.past and today is not None:
             future = ok & (dates > np.datetime64(today, "D"))

@@ -23,7 +23,7 @@ class RegistryRow(Schema):
     substance = SubstanceName(required=True)
     annual_quota_kg = Number(ge=0)
     valid_from = Date(required=True)
-    valid_to = Date(required=True)
+    valid_to = Date(required=True, open_ended=True)
     status = Code(LICENCE_STATUS, required=True)
     region = Text()
     sector = Text()

@@ -272,6 +272,19 @@ def test_registry_lines_as_registries_write_them(make_csv, context):
     assert result.records["status"].tolist() == ["active"] * 2
 
 
+def test_a_licence_without_an_end_date_is_valid_until_the_last_day(make_csv, context):
+    rows = [REGISTRY_HEADER,
+            _licence_line("0001", valid_to="Indefinida"),
+            _licence_line("0002", valid_to="SIN VENCIMIENTO"),
+            _licence_line("0003", valid_to="Prazo indeterminado"),
+            _licence_line("0004", valid_to="31/12/9999"),
+            _licence_line("0005", valid_to="pronto")]
+    result = read_file("registry", make_csv(rows), filename="r.csv", context=context)
+    assert result.records["valid_to"].tolist() == [date(9999, 12, 31)] * 4
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (6, "Vigencia hasta", "pronto")
+
+
 @pytest.mark.parametrize(("status", "because"), [
     ("Vencida", "an expired validity is said by the end date"),
     ("En trámite", "an application not yet granted is not a licence"),
