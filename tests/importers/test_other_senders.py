@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from importers import FileRejected, LicenceInfo, ReadContext, RowError, read_file
-from importers.codes import FLOW, MOVEMENT, PAYMENT_METHOD, UNIT
+from importers.codes import MOVEMENT, PAYMENT_METHOD, UNIT
 
 HEADER = ["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad", "Unidad",
           "Concentración %"]
@@ -298,23 +298,6 @@ def test_registry_statuses_refused_with_their_reason(make_csv, context, status, 
 
 
 # ---------------------------------------------------------------- coded words
-
-
-@pytest.mark.parametrize(("table", "word", "because"), [
-    (UNIT, "libras", "an imperial unit"),
-    (UNIT, "Lbs", "an imperial unit"),
-    (UNIT, "onzas", "an imperial unit"),
-    (UNIT, "qq", "its weight differs by country"),
-    (UNIT, "arroba", "its weight differs by country"),
-    (UNIT, "m3", "give the volume in L (1 m3 = 1000 L)"),
-    (FLOW, "10", "a national customs regime number"),
-    (FLOW, "40", "a national customs regime number"),
-])
-def test_words_refused_with_their_reason(table, word, because):
-    assert table.code_for(word) is None
-    reason = table.unknown(word)
-    assert reason.startswith(f"{table.name} {word!r} is not accepted: ")
-    assert because in reason
 
 
 def test_cubic_decimetres_are_litres():

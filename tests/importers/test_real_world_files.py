@@ -156,6 +156,15 @@ def test_words_other_operators_type(table, word, code):
         (UNIT, "Cilindros", "a container or a count"),
         (UNIT, "Bidón", "a container or a count"),
         (UNIT, "Unidades", "a container or a count"),
+        # imperial and local units, cubic metres, regime numbers (other senders)
+        (UNIT, "libras", "an imperial unit"),
+        (UNIT, "Lbs", "an imperial unit"),
+        (UNIT, "onzas", "an imperial unit"),
+        (UNIT, "qq", "its weight differs by country"),
+        (UNIT, "arroba", "its weight differs by country"),
+        (UNIT, "m3", "give the volume in L (1 m3 = 1000 L)"),
+        (FLOW, "10", "a national customs regime number"),
+        (FLOW, "40", "a national customs regime number"),
     ],
 )
 def test_words_refused_with_their_reason(table, word, because):
