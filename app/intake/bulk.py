@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Base
 from app.intake import pg_binary
+from app.intake.distinct import by_code
 
 NULL = r"\N"
 _COPY_SPECIAL = ("\\", "\t", "\n", "\r")
@@ -206,15 +207,6 @@ def _copy_column(column: pd.Series) -> list[str]:
     return by_code(codes, _copy_texts(uniques), missing=NULL).tolist()
 
 
-def by_code(codes: np.ndarray, values, *, missing) -> np.ndarray:
-    """Spread distinct values back over the rows by their codes; code -1 gives `missing`.
-
-    An object array built element by element, so tuple values stay tuples.
-    """
-    lookup = np.fromiter([*values, missing], dtype=object, count=len(values) + 1)
-    return lookup[codes]
-
-
 def _copy_texts(values) -> list[str]:
     """Return distinct non-missing values as COPY text."""
     if pd.api.types.is_bool_dtype(values):
@@ -250,10 +242,10 @@ def _copy_text(stored) -> str:
 def _executemany_sqlite(raw, table: str, columns: list[str], frame: pd.DataFrame) -> None:
     """Insert with the sqlite3 driver's executemany, binding as few and cheap values as can be.
 
-    Binding dominates: the driver binds an int or float in ~75 ns, a str in ~260 ns, but a
-    None in ~1 µs (it looks for an adapter each time). So a column that is one constant is
-    written into the statement, missing text is bound as '' behind `NULLIF(?, '')`, and
-    missing floats are bound as NaN, which SQLite stores as NULL.
+    Binding dominates, and its cost is per value bound: a None costs several times an int,
+    a float or a str (the driver looks for an adapter each time). So a column that is one
+    constant is written into the statement, missing text is bound as '' behind
+    `NULLIF(?, '')`, and missing floats are bound as NaN, which SQLite stores as NULL.
     """
     names, marks, values = [], [], []
     for name in columns:

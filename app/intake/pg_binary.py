@@ -22,6 +22,8 @@ import pandas as pd
 from sqlalchemy import Boolean, Date, Float, Integer, String, Table
 from sqlalchemy import types as sqltypes
 
+from app.intake.distinct import by_code, distinct_codes
+
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
 TRAILER = b"\xff\xff"
 NULL_FIELD = b"\xff\xff\xff\xff"
@@ -138,23 +140,14 @@ def _as_bytes(records: np.ndarray) -> list[bytes]:
     return records.view(np.dtype((np.void, records.dtype.itemsize))).tolist()
 
 
-def _distinct(column: pd.Series) -> tuple[np.ndarray, list]:
-    """Codes (-1: missing) and distinct values of a column, from a Categorical's own codes."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), list(column.cat.categories)
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    return codes, list(uniques)
-
-
 def _text(column: pd.Series) -> Encoded:
-    codes, values = _distinct(column)
+    codes, values = distinct_codes(column)
     if pd.api.types.infer_dtype(values, skipna=False) != "string":
         values = [str(_plain(value)) for value in values]
     data = [value.encode() for value in values]
     lengths = _as_bytes(np.fromiter(map(len, data), dtype=">i4", count=len(data)))
-    encoded = [*map(bytes.__add__, lengths, data), NULL_FIELD]
-    lookup = np.fromiter(encoded, dtype=object, count=len(encoded))
-    return Encoded(pieces=lookup[codes])
+    encoded = list(map(bytes.__add__, lengths, data))
+    return Encoded(pieces=by_code(codes, encoded, missing=NULL_FIELD))
 
 
 def _plain(value):
@@ -171,7 +164,7 @@ def _plain(value):
 
 
 def _dates(column: pd.Series) -> Encoded:
-    codes, values = _distinct(column)
+    codes, values = distinct_codes(column)
     days = np.fromiter((_days(value) for value in values), dtype=np.int64, count=len(values))
     missing = codes < 0
     numbers = np.append(days, 0)[codes].astype(">i4")

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.intake.bulk import by_code
+from app.intake.distinct import by_code
 from app.intake.read_ahead import read_ahead
 from importers import Chunk, ReadContext, iter_file
 

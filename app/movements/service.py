@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.intake.bulk import BulkWriter, bulk_insert, to_json_column
+from app.intake.distinct import distinct_codes
 from app.intake.feeds import StoreResult, collect_chunk_facts
 from app.intake.models import ImportBatch
 from app.movements.models import Declaration
@@ -102,8 +103,8 @@ def _declaration_keys(records: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str
     pairs. Codes of the two columns (a Categorical's own, from the reader process) are
     combined as integers: joining text keys per line took a second per million lines.
     """
-    licence_codes, licences = _codes(records["licence_no"])
-    period_codes, periods = _codes(records["period"])
+    licence_codes, licences = distinct_codes(records["licence_no"])  # required: no -1
+    period_codes, periods = distinct_codes(records["period"])
     combined = licence_codes.astype(np.int64) * len(periods) + period_codes
     distinct, first, at = np.unique(combined, return_index=True, return_inverse=True)
     order = np.argsort(first)  # the pairs in the order the file first declares them
@@ -114,13 +115,6 @@ def _declaration_keys(records: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str
     pairs = [(str(licences[c // len(periods)]), starts[c % len(periods)])
              for c in distinct.tolist()]
     return at, pairs
-
-
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), column.cat.categories.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object)
 
 
 def store_declarations(
