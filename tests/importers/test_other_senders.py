@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from importers import FileRejected, LicenceInfo, ReadContext, RowError, read_file
-from importers.codes import MOVEMENT, PAYMENT_METHOD, UNIT
+from importers.codes import MOVEMENT, UNIT
 
 HEADER = ["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad", "Unidad",
           "Concentración %"]
@@ -602,23 +602,6 @@ def test_a_csv_whose_every_line_is_quoted_whole(context):
 # ---------------------------------------------------------------- movements
 
 
-@pytest.mark.parametrize(("word", "code"), [
-    ("Salida por consumo", "consumption"),  # was refused as "which inflow or outflow?"
-    ("Salida por merma", "loss"),
-    ("Egreso por venta local", "sale"),
-    ("Compra (ingreso)", "purchase"),
-    ("Venta (salida)", "sale"),
-    ("Stock Inicial del Periodo", "opening_stock"),
-    ("Saldo final del período", "closing_stock"),
-    ("Importación directa", "import"),
-    ("Venta exportación", "export"),
-    ("Consumo en planta", "consumption"),
-    ("Faltante de inventario", "loss"),
-])
-def test_movements_written_with_their_direction_or_as_other_operators_do(word, code):
-    assert MOVEMENT.code_for(word) == code
-
-
 @pytest.mark.parametrize(("word", "because"), [
     ("Salida por compra", "'salida' says the goods went out, but 'compra' is the other way"),
     ("Ingreso por stock inicial", "but 'stock inicial' is a stock: which is it?"),
@@ -627,21 +610,6 @@ def test_movements_written_with_their_direction_or_as_other_operators_do(word, c
 def test_a_direction_that_contradicts_the_movement_is_refused(word, because):
     assert MOVEMENT.code_for(word) is None
     assert because in MOVEMENT.unknown(word)
-
-
-@pytest.mark.parametrize(("word", "code"), [
-    ("Transferencia BCP", "bank_transfer"),  # a transfer named with its bank
-    ("Depósito BBVA", "bank_transfer"),
-    ("Transferencia electrónica de fondos", "bank_transfer"),
-    ("SINPE Móvil", "bank_transfer"),  # Costa Rica's interbank network
-    ("ACH", "bank_transfer"),
-    ("Vale vista", "cheque"),  # Chile's banker's cheque
-    ("Efectivo en caja", "cash"),
-    ("PayPal", "other"),
-    ("Canje", "other"),
-])
-def test_payment_means_of_other_countries(word, code):
-    assert PAYMENT_METHOD.code_for(word) == code
 
 
 @pytest.mark.parametrize(("written", "code"), [

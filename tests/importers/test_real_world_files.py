@@ -127,6 +127,29 @@ def test_headers_that_look_useful_but_hold_something_else(feed, header):
         (FLOW, "Exportación definitiva", "export"),
         (FLOW, "Reexportación", "export"),
         (FLOW, "Tránsito aduanero", "transit"),
+        # movements written with the direction the goods took (other senders)
+        # ("Salida por consumo" was refused as "which inflow or outflow?")
+        (MOVEMENT, "Salida por consumo", "consumption"),
+        (MOVEMENT, "Salida por merma", "loss"),
+        (MOVEMENT, "Egreso por venta local", "sale"),
+        (MOVEMENT, "Compra (ingreso)", "purchase"),
+        (MOVEMENT, "Venta (salida)", "sale"),
+        (MOVEMENT, "Stock Inicial del Periodo", "opening_stock"),
+        (MOVEMENT, "Saldo final del período", "closing_stock"),
+        (MOVEMENT, "Importación directa", "import"),
+        (MOVEMENT, "Venta exportación", "export"),
+        (MOVEMENT, "Consumo en planta", "consumption"),
+        (MOVEMENT, "Faltante de inventario", "loss"),
+        # payment means of other countries (other senders)
+        (PAYMENT_METHOD, "Transferencia BCP", "bank_transfer"),  # a transfer named with its bank
+        (PAYMENT_METHOD, "Depósito BBVA", "bank_transfer"),
+        (PAYMENT_METHOD, "Transferencia electrónica de fondos", "bank_transfer"),
+        (PAYMENT_METHOD, "SINPE Móvil", "bank_transfer"),  # Costa Rica's interbank network
+        (PAYMENT_METHOD, "ACH", "bank_transfer"),
+        (PAYMENT_METHOD, "Vale vista", "cheque"),  # Chile's banker's cheque
+        (PAYMENT_METHOD, "Efectivo en caja", "cash"),
+        (PAYMENT_METHOD, "PayPal", "other"),
+        (PAYMENT_METHOD, "Canje", "other"),
     ],
 )
 def test_words_other_operators_type(table, word, code):
