@@ -97,7 +97,9 @@ def test_shipped_rules_run_together_on_mixed_data():
         ],
         customs=[customs_item(), customs_item(flow="export", partner_country="CO"),
                  customs_item(trader_tax_id="999", substance_code=None, hs_code="3824.99.00"),
-                 customs_item(trader_tax_id="888", trader_name="Front Co.")],
+                 customs_item(trader_tax_id="888", trader_name="Front Co."),
+                 customs_item(trader_tax_id="888", trader_name="Front Co.", item_no="7",
+                              date=date(2025, 6, 2))],  # customs data reaches June
         notifications=[notification(status="pending")],
         baselines=[{"substance_code": "acetic-anhydride", "year": 2025, "quantity_kg": 100.0,
                     "source": None}],
