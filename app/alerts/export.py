@@ -16,7 +16,7 @@ from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, SEVERITIES, Alert
 from app.catalogue.models import UnknownSubstance
 from app.exports import write_table
 from app.registry.models import Operator
-from app.registry.service import tax_id_key
+from importers.text import identifier_key
 
 if TYPE_CHECKING:
     from app.catalogue.catalogue import Catalogue
@@ -171,7 +171,7 @@ def export_alerts(*, session: Session, catalogue: Catalogue, filters: AlertFilte
 def _operator_names(session: Session, alerts: list[Alert]) -> dict[str, str]:
     """Return the legal name of each party the alerts name, by licence and by tax id key."""
     licences = sorted({a.licence_no for a in alerts if a.licence_no})
-    tax_keys = sorted({tax_id_key(a.tax_id) for a in alerts if a.tax_id and not a.licence_no})
+    tax_keys = sorted({identifier_key(a.tax_id) for a in alerts if a.tax_id and not a.licence_no})
     names: dict[str, str] = {}
     for column, values, prefix in ((Operator.licence_no, licences, "licence:"),
                                    (Operator.tax_id_key, tax_keys, "tax:")):
@@ -187,7 +187,7 @@ def _operator_name(names: dict[str, str], alert: Alert) -> str | None:
     if alert.licence_no:
         return names.get("licence:" + alert.licence_no)
     if alert.tax_id:
-        return names.get("tax:" + tax_id_key(alert.tax_id))
+        return names.get("tax:" + identifier_key(alert.tax_id))
     return None
 
 
