@@ -27,7 +27,8 @@ REQUIRED_COLUMNS = (
     "period_start", "period_end", "status", "summary",
 )
 EXTRA_COLUMNS = (
-    "operator_name", "substance_name", "detector", "rule_version", "observed", "expected",
+    "operator_name", "substance_name", "detector", "queue", "rule_version", "observed",
+    "expected",
     "times_seen", "assignee", "first_raised_at", "last_seen_at",
 )
 COLUMNS = REQUIRED_COLUMNS + EXTRA_COLUMNS
@@ -49,6 +50,7 @@ class AlertFilters:
     since: date | None = None
     until: date | None = None
     min_score: int | None = None
+    queues: tuple[str, ...] = ()
 
 
 class Value(fields.Field):
@@ -76,6 +78,7 @@ class AlertExportRowSchema(Schema):
     operator_name = fields.String(allow_none=True)
     substance_name = fields.String(allow_none=True)
     detector = fields.String()
+    queue = fields.String()
     rule_version = fields.Integer()
     observed = fields.Float(allow_none=True)
     expected = fields.Float(allow_none=True)
@@ -138,6 +141,8 @@ def alerts_query(filters: AlertFilters, *, catalogue: Catalogue) -> Select:
         query = query.where(Alert.period_start <= filters.until)
     if filters.min_score is not None:
         query = query.where(Alert.score >= filters.min_score)
+    if filters.queues:
+        query = query.where(Alert.queue.in_(filters.queues))
     return query.order_by(Alert.score.desc(), Alert.id)
 
 

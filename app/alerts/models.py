@@ -13,6 +13,7 @@ from app.db import Base, utcnow
 ALERT_STATUSES = ("open", "in_review", "escalated", "confirmed", "dismissed")
 OPEN_STATUSES = ("open", "in_review", "escalated")
 SEVERITIES = ("low", "medium", "high", "critical")
+QUEUES = ("diversion", "administrative")
 
 
 class DetectionRun(Base):
@@ -48,6 +49,10 @@ class Alert(Base):
     rule_version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # 'rule' or 'statistical'
     detector: Mapped[str] = mapped_column(String(40))  # the rule kind, e.g. 'quota', 'surge'
+    # `diversion`: the queue officers triage; `administrative`: notices such as overdue
+    # declarations, a matter for reminders (the rule's `queue`).
+    queue: Mapped[str] = mapped_column(String(16), default="diversion",
+                                       server_default="diversion")
     severity: Mapped[str] = mapped_column(String(16))
     score: Mapped[int] = mapped_column(Integer)
     licence_no: Mapped[str | None] = mapped_column(String(64), index=True)

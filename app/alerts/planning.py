@@ -28,6 +28,8 @@ class Policy:
 
     mode: str = "active"
     reopen_factor: float = DEFAULT_REOPEN_FACTOR
+    # The officers' list the alerts go to: `diversion` (triage) or `administrative`.
+    queue: str = "diversion"
 
 
 @dataclass

@@ -60,7 +60,7 @@ def test_cli_check_passes_on_good_files(monkeypatch):
     result = CliRunner().invoke(rules_group, ["check", str(RULES)])
 
     assert result.exit_code == 0, result.output
-    assert "25 rules in 17 files are valid (22 active, 3 monitor, 0 inactive)" in result.output
+    assert "26 rules in 17 files are valid (23 active, 3 monitor, 0 inactive)" in result.output
 
 
 def test_cli_check_prints_each_error_and_exits_non_zero(monkeypatch, tmp_path):
@@ -111,5 +111,5 @@ def test_shipped_rules_run_together_on_mixed_data():
     fired = {finding.rule_id for finding in result.findings}
     assert {"quota-annual", "licence-movements", "licence-buyers", "customs-imports",
             "stock-balance", "national-pace", "large-movement", "export-notification-customs",
-            "export-notification-declared", "mislabelled-goods", "missing-declaration",
+            "export-notification-declared", "mislabelled-goods", "overdue-declaration",
             "unregistered-trader"} <= fired
