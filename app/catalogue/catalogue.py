@@ -105,7 +105,13 @@ class Catalogue:
         self._keys: dict[str, Target] = {}
         self._index()
         self._hs = self._hs_index()
-        self._fuzzy_keys = [(k, t) for k, t in self._keys.items() if len(k) >= FUZZY_MIN_LENGTH]
+        # By length: a key can only be within two typos of keys at most two letters longer
+        # or shorter, so the others need not be compared at all.
+        self._fuzzy_keys: dict[int, list[tuple[str, frozenset[str], Target]]] = {}
+        for key, target in self._keys.items():
+            if len(key) >= FUZZY_MIN_LENGTH:
+                entry = (key, _bigrams(key), target)
+                self._fuzzy_keys.setdefault(len(key), []).append(entry)
         self._suggestion_keys = [k for k, t in self._keys.items() if t.look_alike is None]
         self._mention_re, self._mention_keys = self._mention_index()
         self._add_caches()
@@ -341,7 +347,15 @@ class Catalogue:
         limit = 1 if len(key) < 10 else 2
         best: int | None = None
         winners: dict[tuple, Target] = {}
-        for candidate, target in self._fuzzy_keys:
+        nearby = (self._fuzzy_keys.get(length, ()) for length in
+                  range(len(key) - limit, len(key) + limit + 1))
+        # A typing error changes at most three letter pairs (a swap does), so a key sharing
+        # fewer cannot be that close: a cheap set test before the edit distance.
+        pairs = _bigrams(key)
+        needed = len(pairs) - 3 * limit
+        for candidate, candidate_pairs, target in (entry for keys in nearby for entry in keys):
+            if len(pairs & candidate_pairs) < needed:
+                continue
             distance = within_distance(key, candidate, limit if best is None else best)
             if distance is None:
                 continue
@@ -360,3 +374,8 @@ class Catalogue:
             if label not in labels:
                 labels.append(label)
         return tuple(labels[:3])
+
+
+def _bigrams(key: str) -> frozenset[str]:
+    """Return the set of pairs of neighbouring letters in key."""
+    return frozenset(key[i:i + 2] for i in range(len(key) - 1))
