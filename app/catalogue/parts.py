@@ -270,7 +270,7 @@ def judge(
     # may name either ("Tolueno (xileno)").
     mixture = reading.says_mixture()
     if len(codes) > 1 or (left_out and not mixture):
-        return _several(text, named)
+        return _mislabelled(text, reading) or _several(text, named)
     substance = substances[0].substance
     refusal = _contradiction(text, reading, substance, near_cas)
     if refusal is not None:
@@ -312,6 +312,18 @@ def _nothing_controlled(text, reading, named, near_cas) -> Refusal | None:
             f"unknown substance '{text}': CAS number {cas} has a wrong check digit "
             f"(a typing error){closest}"))
     return None
+
+
+def _mislabelled(text: str, reading: Reading) -> Refusal | None:
+    """Refuse a name beside another substance's CAS number ('Acetona (108-24-7)')."""
+    by_cas = [m for m in reading.mentions if m.how == "cas"]
+    by_name = _distinct(m.target for m in reading.mentions if m.how != "cas")
+    if len(by_cas) != 1 or len(by_name) != 1 or by_name[0].look_alike is not None:
+        return None
+    cas, name = by_cas[0], by_name[0]
+    return Refusal(text, (name.label, cas.target.label), None, (
+        f"'{text}' names {name.label}, but its CAS number {cas.written} is "
+        f"{_described(cas.target)}: correct the name or the CAS number"))
 
 
 def _several(text: str, named: list[Target]) -> Refusal:

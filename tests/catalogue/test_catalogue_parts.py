@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.catalogue import CatalogueError, UnknownSubstance, load_catalogue
+from tests.catalogue.test_catalogue_files import GOOD_ENTRY
 
 CATALOGUE = load_catalogue()
 
@@ -198,6 +199,7 @@ DISAGREEING = [
     ("Mezcla acetona tolueno", ["acetone (67-64-1)", "toluene (108-88-3)"]),
     ("Thinner (acetona)", ["toluene (108-88-3)", "acetone (67-64-1)"]),
     ("Acetona (67-64-1) / Tolueno", ["acetone (67-64-1)", "toluene (108-88-3)"]),
+    ("Acetona / Tolueno (108-88-3)", ["acetone (67-64-1)", "toluene (108-88-3)"]),
     ("Clorhidrato de efedrina (sulfato de efedrina)",
      ["ephedrine hydrochloride (50-98-6)", "ephedrine sulfate (134-72-5)"]),
 ]
@@ -213,10 +215,16 @@ def test_parts_that_name_different_substances_are_refused_naming_both(text, labe
     assert error.suggestions == labels
 
 
-def test_a_name_contradicting_its_cas_is_refused():
-    error = _refusal("Acetona (108-24-7)")
-    assert str(error).startswith("'Acetona (108-24-7)' names acetone (67-64-1) and acetic "
-                                 "anhydride (108-24-7): write one substance per row")
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("Acetona (108-24-7)", "'Acetona (108-24-7)' names acetone (67-64-1), but its CAS number "
+      "108-24-7 is acetic anhydride (108-24-7): correct the name or the CAS number"),
+     ("MEK - CAS 64-19-7", "'MEK - CAS 64-19-7' names methyl ethyl ketone (78-93-3), but its "
+      "CAS number 64-19-7 is acetic acid (64-19-7), which is not controlled: correct the name "
+      "or the CAS number")],
+)
+def test_a_name_beside_another_substances_cas_is_refused(text, message):
+    assert str(_refusal(text)) == message
 
 
 @pytest.mark.parametrize(
@@ -360,13 +368,7 @@ def test_a_misspelt_look_alike_is_refused_as_looking_like_it(text, alike):
 
 
 # National files: their substances, synonyms and words are read the same way.
-NATIONAL = """\
-substances:
-  - code: gamma-butyrolactone
-    cas: 96-48-0
-    table: national
-    hs_codes: ['2932.20']
-    names: {en: gamma-butyrolactone, es: gamma-butirolactona}
+NATIONAL = GOOD_ENTRY + """\
     synonyms: {en: [GBL]}
   - code: toluene
     synonyms: {es: [solvente T-100]}
