@@ -97,6 +97,7 @@ class Catalogue:
         """Pickle without the answer caches (a reader process gets the catalogue this way)."""
         state = dict(self.__dict__)
         del state["_resolve_cached"], state["_mentions_cached"]
+        state["_part_reader"] = None  # rebuilt on first use: most files never need it
         return state
 
     def __setstate__(self, state: dict) -> None:

@@ -428,3 +428,15 @@ def test_bad_words_fail_with_file_and_reason(tmp_path, words, reason):
         load_catalogue([path])
     assert str(path) in str(caught.value)
     assert reason in str(caught.value)
+
+
+def test_a_pickled_catalogue_reads_parts_too():
+    # A reader process gets the catalogue pickled, without the reader of parts it rebuilds.
+    import pickle
+
+    catalogue = load_catalogue()
+    catalogue.resolve("MEK (metil etil cetona)")
+    copy = pickle.loads(pickle.dumps(catalogue))
+    assert copy.resolve("HCl (ácido clorhídrico)").substance.code == "hydrochloric-acid"
+    with pytest.raises(UnknownSubstance, match="names methyl ethyl ketone"):
+        copy.resolve("MEK (acetona)")
