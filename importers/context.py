@@ -35,6 +35,9 @@ class Resolution(Protocol):
     form: Form | None
     base_fraction: float
     matched: str  # "mixture" when the text named a mixture (thinner) holding the substance
+    # Read with getattr when present: concentration_pct (written in the text, "HCl 33%") and
+    # note, a sentence saying what a text of several parts was read as ("'MEK (metil etil
+    # cetona)' read as methyl ethyl ketone (78-93-3)"), shown once per file as a warning.
 
 
 class Catalogue(Protocol):

@@ -209,6 +209,10 @@ class FileReader:
                     f"column {header!r}: {count} cell(s) holding a placeholder such as 'N/A', "
                     "'-' or 's/n' read as empty"
                 )
+            elif kind == "substance_read_as":
+                messages.append(
+                    f"column {header!r}: {detail}; if that is not the product, correct the cell"
+                )
             elif kind == "period_grace":
                 messages.append(
                     f"{count} row(s) dated one day outside their period were accepted in column "

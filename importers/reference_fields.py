@@ -31,9 +31,14 @@ class SubstanceName(Column):
             """Convert one distinct cell into (value, reason)."""
             text = cell_text(cell).strip()
             try:
-                return (text, catalogue.resolve(text)), None
+                resolution = catalogue.resolve(text)
             except ValueError as exc:  # the catalogue's UnknownSubstance, with its message
                 return (text, None), str(exc)
+            # "MEK (metil etil cetona)" read as MEK: said once per distinct text and file.
+            note = getattr(resolution, "note", None)
+            if note:
+                state.notes[("substance_read_as", name, note)] = 1
+            return (text, resolution), None
 
         at, found, why = distinct(values, convert, state.cache("substances", dict))
         resolutions = [f[1] for f in found]

@@ -6,17 +6,18 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import NamedTuple
 
 from app.catalogue.matching import phrase_tokens, trie_pattern, within_distance
 from app.catalogue.models import (
     CatalogueError,
     LookAlike,
+    Refusal,
     Resolution,
     Substance,
-    SubstanceForm,
+    Target,
     UnknownSubstance,
 )
+from app.catalogue.parts import PartReader
 from app.catalogue.text import (
     CAS_IN_TEXT,
     canonical_cas,
@@ -26,46 +27,11 @@ from app.catalogue.text import (
     split_concentration,
     strip_qualifiers,
 )
+from app.catalogue.wording import Vocabulary
 
 FUZZY_MIN_LENGTH = 6
 _KIND_RANK = {"name": 0, "synonym": 1, "code": 2, "mixture": 3}
 _CACHE_SIZE = 200_000
-
-
-class Refusal(NamedTuple):
-    """Why a text resolved to nothing; cached, and turned into a fresh UnknownSubstance."""
-
-    text: str
-    suggestions: tuple[str, ...] = ()
-    not_controlled: str | None = None
-    message: str | None = None
-
-
-class Target(NamedTuple):
-    """What one phrase names: a substance (maybe a salt form of it) or a look-alike."""
-
-    substance: Substance | None
-    form: SubstanceForm | None
-    kind: str
-    look_alike: LookAlike | None = None
-
-    @property
-    def identity(self) -> tuple:
-        """Return what makes two targets the same thing, ignoring how they were named."""
-        if self.look_alike is not None:
-            return ("not_controlled", self.look_alike.label)
-        if self.kind == "mixture":  # a mixture containing it is not the substance itself
-            return ("mixture", self.substance.code)
-        return (self.substance.code, self.form.code if self.form else None)
-
-    @property
-    def label(self) -> str:
-        """Return 'name (CAS)' for messages."""
-        if self.look_alike is not None:
-            return self.look_alike.label
-        if self.form is not None:
-            return f"{self.form.name} ({self.form.cas or self.substance.cas})"
-        return self.substance.label
 
 
 def substance_phrases(substance: Substance) -> Iterator[tuple[str, Target]]:
@@ -95,19 +61,31 @@ class Catalogue:
     """Controlled substances with every way of naming them, indexed for fast lookup."""
 
     def __init__(
-        self, substances: Iterable[Substance], not_controlled: Iterable[LookAlike] = ()
+        self,
+        substances: Iterable[Substance],
+        not_controlled: Iterable[LookAlike] = (),
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self._substances = tuple(substances)
         self._look_alikes = tuple(not_controlled)
+        # The words beside a name in a cell of several parts (the files' `words:`).
+        self._vocabulary = vocabulary or Vocabulary()
         self._by_code: dict[str, Substance] = {}
         self._form_by_code: dict[str, Target] = {}
         self._by_cas: dict[str, Target] = {}
         self._keys: dict[str, Target] = {}
         self._index()
         self._hs = self._hs_index()
-        self._fuzzy_keys = [(k, t) for k, t in self._keys.items() if len(k) >= FUZZY_MIN_LENGTH]
+        # By length: a key can only be within two typos of keys at most two letters longer
+        # or shorter, so the others need not be compared at all.
+        self._fuzzy_keys: dict[int, list[tuple[str, frozenset[str], Target]]] = {}
+        for key, target in self._keys.items():
+            if len(key) >= FUZZY_MIN_LENGTH:
+                entry = (key, _bigrams(key), target)
+                self._fuzzy_keys.setdefault(len(key), []).append(entry)
         self._suggestion_keys = [k for k, t in self._keys.items() if t.look_alike is None]
         self._mention_re, self._mention_keys = self._mention_index()
+        self._part_reader: PartReader | None = None  # built the first time a cell needs it
         self._add_caches()
 
     def _add_caches(self) -> None:
@@ -119,6 +97,7 @@ class Catalogue:
         """Pickle without the answer caches (a reader process gets the catalogue this way)."""
         state = dict(self.__dict__)
         del state["_resolve_cached"], state["_mentions_cached"]
+        state["_part_reader"] = None  # rebuilt on first use: most files never need it
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -182,6 +161,17 @@ class Catalogue:
             else None
             for digits, codes in claims.items()
         }
+
+    def _parts(self) -> PartReader:
+        """Return the reader of cells made of several parts, building it on first use."""
+        if self._part_reader is None:
+            phrases = [pair for source in (*map(substance_phrases, self._substances),
+                                           *map(look_alike_phrases, self._look_alikes))
+                       for pair in source]
+            self._part_reader = PartReader(phrases=phrases, keys=self._keys,
+                                           by_cas=self._by_cas, fuzzy=self._fuzzy,
+                                           vocabulary=self._vocabulary)
+        return self._part_reader
 
     def _mention_index(self) -> tuple[re.Pattern[str], dict[str, Substance | None]]:
         keys: dict[str, Substance | None] = {}
@@ -292,17 +282,20 @@ class Catalogue:
         for key, concentration in ((compact_key(raw), None), (stripped, pct)):
             if key in self._keys:
                 return self._outcome(self._keys[key], text, concentration)
-        embedded = self._resolve_embedded_cas(text, raw)
-        if embedded is not None:
-            return embedded
+        # Several parts ("MEK (metil etil cetona)", "Tolueno - CAS 108-88-3"): see parts.py.
+        in_parts = self._parts().resolve(text)
+        if in_parts is not None:
+            return in_parts
         fuzzy = self._fuzzy(stripped)
         if fuzzy is not None:
             if fuzzy.look_alike is not None:
                 message = f"'{text}' looks like {fuzzy.label}, which is not a controlled substance"
                 return Refusal(text, (), fuzzy.label, message)
-            if fuzzy.kind == "mixture":  # "thiner" is still a mixture: never 100 % toluene
-                return self._outcome(fuzzy, text, pct)
-            return self._outcome(fuzzy._replace(kind="fuzzy"), text, pct)
+            kind = "mixture" if fuzzy.kind == "mixture" else "fuzzy"  # "thiner": still a mixture
+            fraction = fuzzy.form.base_fraction if fuzzy.form is not None else 1.0
+            what = f"a mixture holding {fuzzy.label}" if kind == "mixture" else fuzzy.label
+            return Resolution(fuzzy.substance, fuzzy.form, fraction, kind, pct,
+                              f"'{text}' read as {what}, taken as a misspelling")
         return Refusal(text, self._suggest(stripped or compact_key(raw)))
 
     def _outcome(self, target: Target, text: str, pct: float | None) -> Resolution | Refusal:
@@ -311,29 +304,6 @@ class Catalogue:
         fraction = target.form.base_fraction if target.form is not None else 1.0
         return Resolution(target.substance, target.form, fraction, target.kind, pct)
 
-    def _resolve_embedded_cas(self, text: str, raw: str) -> Resolution | Refusal | None:
-        """Resolve 'Acetona (67-64-1)': the CAS decides, unless the name contradicts it."""
-        found = [cas for cas in CAS_IN_TEXT.findall(raw) if cas in self._by_cas]
-        if len(found) != 1:
-            return None
-        by_cas = self._outcome(self._by_cas[found[0]], text, None)
-        remainder = CAS_IN_TEXT.sub(" ", raw)
-        if not compact_key(strip_qualifiers(normalise_text(split_concentration(remainder)[0]))):
-            return by_cas
-        by_name = self._resolve_cached(remainder)
-        if not isinstance(by_name, Resolution) or not isinstance(by_cas, Resolution):
-            return by_cas
-        if by_name.substance != by_cas.substance:
-            message = (f"'{text}' names {by_name.substance.label} but its CAS number "
-                       f"{found[0]} is {by_cas.substance.label}")
-            return Refusal(text, (by_name.substance.label, by_cas.substance.label), None, message)
-        # Same substance: keep the name's salt form and written concentration if it has them,
-        # and that it names a mixture ("Thinner (108-88-3)" is still not pure toluene).
-        if by_name.form is not None or by_name.is_mixture:
-            return by_name
-        return Resolution(by_cas.substance, by_cas.form, by_cas.base_fraction, "cas",
-                          by_name.concentration_pct)
-
     def _fuzzy(self, key: str) -> Target | None:
         """Return the single target within one (two, for long names) typos of key."""
         if len(key) < FUZZY_MIN_LENGTH:
@@ -341,7 +311,15 @@ class Catalogue:
         limit = 1 if len(key) < 10 else 2
         best: int | None = None
         winners: dict[tuple, Target] = {}
-        for candidate, target in self._fuzzy_keys:
+        nearby = (self._fuzzy_keys.get(length, ()) for length in
+                  range(len(key) - limit, len(key) + limit + 1))
+        # A typing error changes at most three letter pairs (a swap does), so a key sharing
+        # fewer cannot be that close: a cheap set test before the edit distance.
+        pairs = _bigrams(key)
+        needed = len(pairs) - 3 * limit
+        for candidate, candidate_pairs, target in (entry for keys in nearby for entry in keys):
+            if len(pairs & candidate_pairs) < needed:
+                continue
             distance = within_distance(key, candidate, limit if best is None else best)
             if distance is None:
                 continue
@@ -360,3 +338,8 @@ class Catalogue:
             if label not in labels:
                 labels.append(label)
         return tuple(labels[:3])
+
+
+def _bigrams(key: str) -> frozenset[str]:
+    """Return the set of pairs of neighbouring letters in key."""
+    return frozenset(key[i:i + 2] for i in range(len(key) - 1))

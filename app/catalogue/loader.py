@@ -18,12 +18,14 @@ from app.catalogue.schemas import (
     ExtensionSchema,
     LookAlikeSchema,
     SubstanceSchema,
+    WordsSchema,
     describe_errors,
 )
-from app.catalogue.text import compact_key
+from app.catalogue.text import compact_key, normalise_text
+from app.catalogue.wording import Vocabulary
 
 SHIPPED_FILE = Path(__file__).with_name("substances.yaml")
-_TOP_LEVEL_KEYS = {"substances", "not_controlled"}
+_TOP_LEVEL_KEYS = {"substances", "not_controlled", "words"}
 # Salt fractions written in a file may differ from the computed one by rounding only.
 _FRACTION_TOLERANCE = 0.002
 
@@ -110,6 +112,7 @@ class _Builder:
         self.codes: dict[str, str] = {}  # substance and salt codes -> where defined
         self.cas: dict[str, tuple[str, str]] = {}  # CAS -> (what, where)
         self.phrases: dict[str, tuple[tuple, str, str]] = {}  # key -> (identity, what, where)
+        self.words: dict[str, tuple[str, str]] = {}  # normalised word -> (list, where)
 
     def add_file(self, path: Path) -> None:
         """Validate one file and add its entries."""
@@ -121,7 +124,9 @@ class _Builder:
         unknown = set(document) - _TOP_LEVEL_KEYS
         if unknown:
             raise CatalogueError(f"{path}: unknown section(s) {sorted(map(str, unknown))}; "
-                                 "use 'substances' and 'not_controlled'")
+                                 "use 'substances', 'not_controlled' and 'words'")
+        if document.get("words") is not None:
+            self._add_words(document["words"], path)
         for section, add in (("substances", self._add_entry), ("not_controlled", self._add_alike)):
             entries = document.get(section) or []
             if not isinstance(entries, list):
@@ -184,6 +189,36 @@ class _Builder:
         self._claim_phrases(phrases, ("not_controlled", alike.label), alike.name, where)
         self.look_alikes.append(alike)
 
+    def _add_words(self, raw: Any, path: Path) -> None:
+        """Add the words of a `words:` section; a word keeps the list it was first put in."""
+        where = f"{path}, words"
+        if not isinstance(raw, dict):
+            raise CatalogueError(f"{where}: expected lists 'neutral', 'purpose', 'mixture', "
+                                 "'chemical'")
+        data = _load(WordsSchema(), raw, where)
+        for kind, listed in data.items():
+            for word in listed:
+                norm = normalise_text(word)
+                if not norm or " " in norm:
+                    raise CatalogueError(f"{where}.{kind}: '{word}' is not one word; list "
+                                         "single words")
+                known = self.words.get(norm)
+                if known is not None and known[0] != kind:
+                    raise CatalogueError(f"{where}.{kind}: '{word}' is already a "
+                                         f"{known[0]} word (at {known[1]})")
+                self.words.setdefault(norm, (kind, f"{where}.{kind}"))
+
+    def vocabulary(self) -> Vocabulary:
+        """Return the word lists, refusing a word that names something in the catalogue."""
+        for norm, (kind, where) in self.words.items():
+            named = self.phrases.get(compact_key(norm))
+            if named is not None:
+                raise CatalogueError(f"{where}: '{norm}' names '{named[1]}' (at {named[2]}); "
+                                     f"it cannot also be a {kind} word")
+        lists = {kind: frozenset(w for w, (k, _) in self.words.items() if k == kind)
+                 for kind in ("neutral", "purpose", "mixture", "chemical")}
+        return Vocabulary(**lists)
+
     def _claim_code(self, code: str, where: str) -> None:
         if code in self.codes:
             raise CatalogueError(f"{where}: duplicate code '{code}' (first defined at "
@@ -212,8 +247,10 @@ class _Builder:
 
     def catalogue(self) -> Catalogue:
         """Return the Catalogue of everything added so far."""
+        vocabulary = self.vocabulary()
         try:
-            return Catalogue((_substance(d) for d in self.drafts.values()), self.look_alikes)
+            return Catalogue((_substance(d) for d in self.drafts.values()), self.look_alikes,
+                             vocabulary)
         except CatalogueError as exc:  # the checks above should have caught it first
             raise CatalogueError(f"catalogue files are inconsistent: {exc}") from None
 

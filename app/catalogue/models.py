@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Density of water at 20 °C: the 0 % end of every aqueous solution table.
 WATER_DENSITY_KG_PER_L = 0.9982
@@ -134,6 +135,10 @@ class Resolution:
     matched: str  # 'cas', 'code', 'name', 'synonym', 'fuzzy' or 'mixture'
     # A concentration written in the text itself ("ácido clorhídrico 33%"), if any.
     concentration_pct: float | None = None
+    # What the text was read as, when reading it took more than looking one name up
+    # ("'MEK (metil etil cetona)' read as methyl ethyl ketone (78-93-3)"): several parts,
+    # a spelling mistake, words ignored. Readers show it once per distinct text as a warning.
+    note: str | None = None
 
     @property
     def is_mixture(self) -> bool:
@@ -172,3 +177,39 @@ def _preferred_name(names: dict[str, str]) -> str:
         if names.get(language):
             return names[language]
     return next(iter(names.values()), "")
+
+
+class Refusal(NamedTuple):
+    """Why a text resolved to nothing; cached, and turned into a fresh UnknownSubstance."""
+
+    text: str
+    suggestions: tuple[str, ...] = ()
+    not_controlled: str | None = None
+    message: str | None = None
+
+
+class Target(NamedTuple):
+    """What one phrase names: a substance (maybe a salt form of it) or a look-alike."""
+
+    substance: Substance | None
+    form: SubstanceForm | None
+    kind: str
+    look_alike: LookAlike | None = None
+
+    @property
+    def identity(self) -> tuple:
+        """Return what makes two targets the same thing, ignoring how they were named."""
+        if self.look_alike is not None:
+            return ("not_controlled", self.look_alike.label)
+        if self.kind == "mixture":  # a mixture containing it is not the substance itself
+            return ("mixture", self.substance.code)
+        return (self.substance.code, self.form.code if self.form else None)
+
+    @property
+    def label(self) -> str:
+        """Return 'name (CAS)' for messages."""
+        if self.look_alike is not None:
+            return self.look_alike.label
+        if self.form is not None:
+            return f"{self.form.name} ({self.form.cas or self.substance.cas})"
+        return self.substance.label

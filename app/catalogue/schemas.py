@@ -143,6 +143,15 @@ class LookAlikeSchema(Schema):
     synonyms = _synonyms_field()
 
 
+class WordsSchema(Schema):
+    """The `words:` section: words written beside substance names, by what they say."""
+
+    neutral = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    purpose = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    mixture = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    chemical = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+
 def describe_errors(messages: Any, prefix: str = "") -> str:
     """Flatten marshmallow's nested error messages to 'field: reason; field: reason'."""
     if isinstance(messages, dict):

@@ -21,7 +21,7 @@ _HS_DOTTED = re.compile(r"^(\d{4})\.(\d{1,2})((?:\.\d{1,2}){0,3})$")
 _HS_CANONICAL = re.compile(r"^\d{4}\.\d{2}(?:\.\d{2}){0,3}$")
 
 # "al 33 %", "98% min", "36,5 % p/p": a concentration written after the substance name.
-_CONCENTRATION = re.compile(
+CONCENTRATION_IN_TEXT = re.compile(
     r"(?:\b(?:al|a|at|ao|à)\s+)?(\d{1,3}(?:[.,]\d+)?)\s*%"
     r"(?:\s*(?:w/w|p/p|m/m|v/v|w/v|p/v|min\.?|mín\.?))?",
     re.IGNORECASE,
@@ -106,8 +106,8 @@ def canonical_hs(code: object) -> str | None:
 
 def split_concentration(text: str) -> tuple[str, float | None]:
     """Remove written concentrations ('al 33%') from text; return the rest and the percentage."""
-    found = [float(m.group(1).replace(",", ".")) for m in _CONCENTRATION.finditer(text)]
-    rest = _CONCENTRATION.sub(" ", text)
+    found = [float(m.group(1).replace(",", ".")) for m in CONCENTRATION_IN_TEXT.finditer(text)]
+    rest = CONCENTRATION_IN_TEXT.sub(" ", text)
     # Two percentages ("98% min, 2% water") are not one concentration we can trust.
     pct = found[0] if len(found) == 1 and 0 < found[0] <= 100 else None
     return rest, pct
