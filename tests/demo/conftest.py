@@ -13,6 +13,7 @@ from app.demo import generate_country
 from app.demo.readback import read_declarations
 
 SMALL = {"operators": 40, "months": 12, "seed": 11}
+HABITS = {"operators": 120, "months": 12, "seed": 5}  # one market, written at each intensity
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +62,17 @@ def default_lines(default_country):
 def planted_json(country) -> dict:
     """Return the parsed planted.json of a country."""
     return json.loads(country.planted.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def habit_countries(tmp_path_factory):
+    """Generate one market at every habits intensity, once per session."""
+    root = tmp_path_factory.mktemp("habits")
+    return {level: generate_country(root / level, habits=level, **HABITS)
+            for level in ("none", "usual", "heavy")}
+
+
+@pytest.fixture(scope="session")
+def habit_lines(habit_countries):
+    """Return each intensity's declaration lines in spec codes."""
+    return {level: load_lines(country) for level, country in habit_countries.items()}

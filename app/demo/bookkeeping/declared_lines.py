@@ -141,13 +141,22 @@ def _partial_deliveries(rows: list[dict], market: Market, clerks: dict[str, Cler
     pending: dict[tuple, dict] = {}  # an earlier receipt waiting to be merged
     for row in rows:
         clerk = clerks[row["licence_no"]]
-        if row["movement"] != "purchase" or not clerk.partial or _exact(row) \
-                or rng.random() >= clerk.partial:
+        if row["movement"] != "purchase" or not clerk.partial or _exact(row):
+            result.append(row)
+            continue
+        key = (row["licence_no"], row["node"], row["t"], row["counterparty_name"],
+               row["payment_method"], row["delivery"])
+        if key in pending:  # the next invoice of that supplier arrives in the same truck
+            earlier = pending.pop(key)
+            earlier["quantity"] += row["quantity"]
+            earlier["date"] = max(earlier["date"], row["date"])
+            earlier["document_ref"] = invoices_written(
+                [earlier["document_ref"], row["document_ref"]], None)
+            continue
+        if rng.random() >= clerk.partial:
             result.append(row)
             continue
         language = market.by_licence(row["licence_no"]).language
-        key = (row["licence_no"], row["node"], row["t"], row["counterparty_name"],
-               row["payment_method"], row["delivery"])
         if rng.random() < 0.6 and row["quantity"] >= 2:
             first = int(np.clip(round(row["quantity"] * rng.uniform(0.3, 0.7)), 1,
                                 row["quantity"] - 1))
@@ -157,12 +166,6 @@ def _partial_deliveries(rows: list[dict], market: Market, clerks: dict[str, Cler
                            REMARK: PARTIAL[language].format(i=1)})
             result.append({**row, "quantity": row["quantity"] - first, "date": later,
                            REMARK: PARTIAL[language].format(i=2)})
-        elif key in pending:
-            earlier = pending.pop(key)
-            earlier["quantity"] += row["quantity"]
-            earlier["date"] = max(earlier["date"], row["date"])
-            earlier["document_ref"] = invoices_written(
-                [earlier["document_ref"], row["document_ref"]], None)
         else:
             pending[key] = row
             result.append(row)
