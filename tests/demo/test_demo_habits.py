@@ -185,7 +185,8 @@ def test_buyers_date_receipts_after_the_invoice(habit_countries, habit_lines, le
     assert (lag[mine] > 0).any()
     most = matched["licence_no"].map(lambda lic: shifts.get(lic, {"later": 0})["later"])
     assert ((lag >= 0) & (lag <= most)).all()
-    assert (matched["period"] != matched["period_sale"]).any()  # across a month end
+    if level == "heavy":  # up to a week late: some receipts fall in the next month
+        assert (matched["period"] != matched["period_sale"]).any()
 
 
 @pytest.mark.parametrize("level", LEVELS)
