@@ -99,12 +99,14 @@ def import_in_order(
 def run_demo(
     services: Vigia, *, out_dir: Path, seed: int, operators: int, months: int,
     say: Callable[[str], None], on_outcome: Callable[[ImportOutcome], None] | None = None,
+    habits: str = "none",
 ) -> PipelineReport:
     """Write the demo country's files, then import them in order (again: nothing new)."""
     from app.demo import generate_country
 
     country = generate_country(out_dir, seed=seed, operators=operators, months=months,
-                               home_country=services.settings.home_country, progress=say)
+                               home_country=services.settings.home_country, habits=habits,
+                               progress=say)
     say(f"demo files written to {out_dir}; importing")
     report = import_in_order(services, files=dict(country.feeds()), submitted_by="demo",
                              as_of=date.today(), on_outcome=on_outcome)

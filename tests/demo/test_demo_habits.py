@@ -386,3 +386,12 @@ def test_same_seed_and_level_give_identical_bytes(habit_countries, tmp_path):
               for p in again.out_dir.rglob("*") if p.is_file()}
     assert mine.keys() == theirs.keys()
     assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
+def test_the_demo_command_offers_every_level_and_defaults_to_usual():
+    from app.cli import demo_command
+    from app.demo.bookkeeping import LEVELS as ALL_LEVELS
+
+    option = next(p for p in demo_command.params if p.name == "habits")
+    assert tuple(option.type.choices) == ALL_LEVELS
+    assert option.default == "usual"
