@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +41,11 @@ def known_licences(*, session: Session) -> dict[str, LicenceInfo]:
                Licence.valid_to)
         .join(Licence, Licence.operator_id == Operator.id, isouter=True)
     )
+    return licence_infos(rows)
+
+
+def licence_infos(rows: Iterable[tuple]) -> dict[str, LicenceInfo]:
+    """Return LicenceInfo per licence from (licence, tax id, substance, valid_from, valid_to)."""
     info: dict[str, LicenceInfo] = {}
     for licence_no, tax_id, substance, valid_from, valid_to in rows:
         current = info.get(licence_no)

@@ -20,12 +20,14 @@ import pandas as pd
 
 from app.catalogue.loader import load_catalogue
 from app.detection.data import DetectionData, empty_frame
+from app.pipeline import licence_infos
 from app.registry.licensing import LicenceBook, LicenceState
 from app.registry.service import sector_code
 from importers import LicenceInfo, ReadContext, read_file
 
 PREVIOUS_QUOTA = "Cupo anterior (kg)"
 QUOTA_CHANGED = "Fecha de modificación del cupo"
+LICENCE_FIELDS = ("licence_no", "tax_id", "substance_code", "valid_from", "valid_to")
 
 
 @dataclass(frozen=True)
@@ -97,16 +99,7 @@ def read_country(folder: Path, *, home_country: str = "PE") -> CountryRead:
 
 def _known_licences(records: pd.DataFrame) -> dict[str, LicenceInfo]:
     """Return what intake may check of each licence number, as app.pipeline builds it."""
-    known: dict[str, LicenceInfo] = {}
-    for row in records.itertuples():
-        current = known.get(row.licence_no)
-        substances = set(current.substances) if current else set()
-        substances.add(row.substance_code)
-        starts = [d for d in (row.valid_from, current.valid_from if current else None) if d]
-        ends = [d for d in (row.valid_to, current.valid_to if current else None) if d]
-        known[row.licence_no] = LicenceInfo(row.tax_id, frozenset(substances), min(starts),
-                                            max(ends))
-    return known
+    return licence_infos(records[list(LICENCE_FIELDS)].itertuples(index=False, name=None))
 
 
 def _received(lines: pd.DataFrame, folder: Path) -> pd.DataFrame:

@@ -189,7 +189,11 @@ def count_refusals(read, planted: dict, intake: Intake) -> None:
     bad = {(b["file"], b["row"]) for b in planted["bad_rows"]}
     intake.rows += read.rows_read
     intake.bad_rows += len(bad)
-    for refusal in read.refused:
+    seen: set[tuple[str, str, int]] = set()
+    for refusal in read.refused:  # a row refused for two reasons counts once, by the first
+        if (refusal.feed, refusal.file, refusal.row) in seen:
+            continue
+        seen.add((refusal.feed, refusal.file, refusal.row))
         if (refusal.file, refusal.row) in bad:
             intake.bad_rows_refused += 1
         else:

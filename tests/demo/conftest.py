@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from app.demo import generate_country
-from app.demo.readback import read_declarations
+from app.demo.habits import CUSTOMS_HABIT
+from app.demo.readback import read_declarations, read_table
 
 SMALL = {"operators": 40, "months": 12, "seed": 11}
 HABITS = {"operators": 120, "months": 12, "seed": 5}  # one market, written at each intensity
@@ -45,6 +47,20 @@ def load_lines(country) -> pd.DataFrame:
     lines = pd.concat(frames, ignore_index=True)
     keep = [(f, r) not in bad for f, r in zip(lines["file"], lines["row"], strict=True)]
     return lines[keep].reset_index(drop=True)
+
+
+def load_customs(country) -> pd.DataFrame:
+    """Read every customs extract of a country: numbers, tax ids as text, dates parsed."""
+    frames = []
+    for path in country.customs:
+        habit = CUSTOMS_HABIT if path.suffix == ".csv" else replace(CUSTOMS_HABIT, kind="xlsx")
+        frames.append(read_table(path, habit))
+    frame = pd.concat(frames, ignore_index=True)
+    frame["net_mass_kg"] = pd.to_numeric(frame["net_mass_kg"])
+    frame["trader_tax_id"] = frame["trader_tax_id"].astype(str)
+    frame["date"] = [pd.Timestamp(d) if not isinstance(d, str)
+                     else pd.to_datetime(d, format="%d/%m/%Y") for d in frame["date"]]
+    return frame
 
 
 @pytest.fixture(scope="session")

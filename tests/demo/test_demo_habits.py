@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,8 +18,9 @@ import pytest
 from app.demo import generate_country
 from app.demo.bookkeeping.levels import INTENSITIES, Share
 from app.demo.bookkeeping.substances import all_forms
-from app.demo.habits import CUSTOMS_HABIT, REGISTRY_XLSX
+from app.demo.habits import REGISTRY_XLSX
 from app.demo.readback import read_table, substance_of_label
+from tests.demo.conftest import HABITS, load_customs
 
 LEVELS = ("usual", "heavy")
 INVOICE = re.compile(r"^F\d{3}-\d{8}$")
@@ -39,18 +39,6 @@ def _having(country, habit: str) -> set[str]:
 def _registry(country) -> pd.DataFrame:
     frame = read_table(country.registry_alternate, REGISTRY_XLSX)
     frame["tax_id"] = frame["tax_id"].astype(str)
-    return frame
-
-
-def _customs(country) -> pd.DataFrame:
-    frames = []
-    for path in country.customs:
-        habit = CUSTOMS_HABIT if path.suffix == ".csv" else replace(CUSTOMS_HABIT, kind="xlsx")
-        frames.append(read_table(path, habit))
-    frame = pd.concat(frames, ignore_index=True)
-    frame["date"] = [pd.Timestamp(d) if not isinstance(d, str)
-                     else pd.to_datetime(d, format="%d/%m/%Y") for d in frame["date"]]
-    frame["trader_tax_id"] = frame["trader_tax_id"].astype(str)
     return frame
 
 
@@ -192,7 +180,7 @@ def test_buyers_date_receipts_after_the_invoice(habit_countries, habit_lines, le
 @pytest.mark.parametrize("level", LEVELS)
 def test_importers_and_exporters_book_their_own_dates(habit_countries, habit_lines, level):
     country, lines = habit_countries[level], habit_lines[level]
-    customs = _customs(country).drop_duplicates("declaration_no")[["declaration_no", "date"]]
+    customs = load_customs(country).drop_duplicates("declaration_no")[["declaration_no", "date"]]
     styled = _having(country, "customs_refs")
     crossings = lines[lines["movement"].isin(["import", "export"])
                       & ~lines["licence_no"].isin(styled)]
@@ -328,8 +316,8 @@ def test_registry_life(habit_countries, habit_lines, level):
 def test_customs_writes_traders_as_their_brokers_did(habit_countries, level):
     country = habit_countries[level]
     record = _record(country)
-    customs = _customs(country)
-    none = _customs(habit_countries["none"])
+    customs = load_customs(country)
+    none = load_customs(habit_countries["none"])
     known = set(none["trader_tax_id"])
     written = record["customs_tax_ids"]
     assert written
@@ -360,25 +348,7 @@ def test_habits_leave_the_ground_truth_as_it_was(habit_countries, level):
     assert not busy & set(messy["clean_operators"])
 
 
-SIGN = {"opening_stock": 1, "purchase": 1, "import": 1, "production": 1, "sale": -1,
-        "export": -1, "consumption": -1, "loss": -1, "closing_stock": 0}
-
-
-@pytest.mark.parametrize("level", LEVELS)
-def test_stocks_still_balance_in_each_operators_unit(habit_countries, habit_lines, level):
-    lines = _clean(habit_countries[level], habit_lines[level])
-    key = ["licence_no", "substance", "period"]
-    signed = lines.assign(signed=lines["movement"].map(SIGN) * lines["quantity"])
-    flows = signed.groupby(key)["signed"].sum()
-    closing = (lines[lines["movement"] == "closing_stock"].groupby(key)["quantity"].sum()
-               .reindex(flows.index, fill_value=0.0))
-    assert (flows - closing).abs().max() < 0.006
-    assert (lines["quantity"] > 0).all()
-
-
 def test_same_seed_and_level_give_identical_bytes(habit_countries, tmp_path):
-    from tests.demo.conftest import HABITS
-
     again = generate_country(tmp_path / "again", habits="heavy", **HABITS)
     first = habit_countries["heavy"].out_dir
     mine = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}

@@ -13,19 +13,10 @@ import pytest
 
 from app.catalogue.loader import load_catalogue
 from app.demo.bookkeeping.substances import all_forms
-from importers import LicenceInfo, ReadContext, read_file
+from app.pipeline import licence_infos
+from importers import ReadContext, read_file
 
-
-def _known(records) -> dict[str, LicenceInfo]:
-    """Return what intake checks of each registry licence, as the pipeline builds it."""
-    known: dict[str, LicenceInfo] = {}
-    for row in records.itertuples():
-        current = known.get(row.licence_no)
-        substances = set(current.substances) if current else set()
-        substances.add(row.substance_code)
-        known[row.licence_no] = LicenceInfo(row.tax_id, frozenset(substances), row.valid_from,
-                                            row.valid_to)
-    return known
+LICENCE_FIELDS = ("licence_no", "tax_id", "substance_code", "valid_from", "valid_to")
 
 
 @pytest.mark.parametrize("level", ["usual", "heavy"])
@@ -37,7 +28,8 @@ def test_intake_refuses_only_bad_rows_and_unread_substance_forms(habit_countries
     registry = read_file("registry", country.registry[0], filename="registry.csv", context=plain)
     assert registry.errors == []
     checked = ReadContext(catalogue=catalogue, home_country=planted["home_country"],
-                          known_licences=_known(registry.records))
+                          known_licences=licence_infos(registry.records[list(LICENCE_FIELDS)]
+                                                       .itertuples(index=False, name=None)))
     bad = {(b["file"], b["row"]) for b in planted["bad_rows"]}
     forms = set(all_forms())
     refused = set()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from app.demo.habits import CUSTOMS_HABIT, REGISTRY_XLSX
+from app.demo.habits import REGISTRY_XLSX
 from app.demo.products import PRODUCTS, SUBSTANCES
 from app.demo.readback import product_kg, read_table, substance_of_label
+from tests.demo.conftest import load_customs
 
 CONTROLLED_HS = {p.hs_code[:7] for p in PRODUCTS.values() if p.hs_code}
 CAS_TO_KEY = {s.cas: s.key for s in SUBSTANCES.values()}
@@ -23,15 +23,7 @@ def world(default_country, default_lines):
     country = default_country[0]
     registry = read_table(country.registry_alternate, REGISTRY_XLSX)
     registry["tax_id"] = registry["tax_id"].astype(str)
-    frames = []
-    for path in country.customs:
-        habit = CUSTOMS_HABIT if path.suffix == ".csv" else replace(CUSTOMS_HABIT, kind="xlsx")
-        frames.append(read_table(path, habit))
-    customs = pd.concat(frames, ignore_index=True)
-    customs["trader_tax_id"] = customs["trader_tax_id"].astype(str)
-    customs["net_mass_kg"] = pd.to_numeric(customs["net_mass_kg"])
-    customs["date"] = [pd.Timestamp(d) if not isinstance(d, str)
-                       else pd.to_datetime(d, format="%d/%m/%Y") for d in customs["date"]]
+    customs = load_customs(country)
     lines = default_lines.assign(key=default_lines["substance"].map(substance_of_label))
     latest = lines.drop_duplicates(["licence_no", "period", "movement", "date", "substance",
                                     "document_ref", "quantity"], keep="last")

@@ -60,7 +60,7 @@ INTENSITIES: dict[str, Intensity] = {
         counterparty=Share(0.30, 0.40), names=Share(0.40, 0.60), documents=Share(0.30, 0.60),
         customs_refs=Share(0.30), receipt_lag=Share(0.35), receipt_days=3,
         stock_entry=Share(0.50), stock_entry_days=(1, 5), dispatch=Share(0.40),
-        dispatch_days=3, substance_forms=0.08, whole_units=Share(0.10, 0.50),
+        dispatch_days=3, substance_forms=0.05, whole_units=Share(0.10, 0.50),
         rounded_density=0.20, partial=Share(0.10, 0.15), idle=0.03, successions=0.01,
         renewals=0.03, late=Share(0.10, 0.10), stock_dates=Share(0.10),
         customs_tax_ids=Share(0.25, 0.70), customs_names=Share(0.30, 0.50),
