@@ -19,7 +19,9 @@ Three systems are scored on the same alerts:
 
 An alert *detects* a planted item when it names the same party (licence number, or tax id
 for customs-only traders; national items: no party), the same substance (when both name
-one) and its window overlaps the planted period. A party named as a clerk or a customs
+one) and its window overlaps the planted period; recall is also given counting only the
+detector meant for the planted kind (a noisy country's stray alerts find plants by chance).
+A party named as a clerk or a customs
 broker wrote it (`lic 123`, `RUC 20…`, `QUIMICA ANDINA SAC`) is the operator planted.json
 says it stands for. A *false alert* is an alert on a clean operator (planted.json
 `clean_operators`: nothing planted, no look-alike, no involvement), however it is named.
@@ -53,6 +55,8 @@ STATISTICAL = ("surge", "peer", "splitting", "new_operator")
 HEURISTICS = ("sar_max6", "sar_avg12")
 SYSTEMS = ("Vigía", "statistics", "heuristics")
 TOP = 50
+# The detector kind meant for a planted kind, where their names differ.
+OWN_DETECTOR = {"seller_splitting": "splitting"}
 SHOWN_REFUSALS = 12
 
 
@@ -62,6 +66,7 @@ class Tally:
 
     items: Counter = field(default_factory=Counter)
     found: Counter = field(default_factory=Counter)
+    found_own: Counter = field(default_factory=Counter)  # by the detector meant for the kind
     lookalikes: Counter = field(default_factory=Counter)
     lookalikes_flagged: Counter = field(default_factory=Counter)
     alerts: int = 0
@@ -162,8 +167,11 @@ def score_system(drafts, planted: dict, codes: dict[str, str], parties: Parties,
     findings = [d.finding for d in drafts]
     for item in items:
         tally.items[item["kind"]] += 1
-        if any(detects(f, item, codes, parties) for d in drafts for f in d.findings):
+        hits = [f for d in drafts for f in d.findings if detects(f, item, codes, parties)]
+        if hits:
             tally.found[item["kind"]] += 1
+        if any(f.kind == OWN_DETECTOR.get(item["kind"], item["kind"]) for f in hits):
+            tally.found_own[item["kind"]] += 1
     for item in lookalikes:
         tally.lookalikes[item["kind"]] += 1
         if any(detects(f, item, codes, parties) for f in findings):
@@ -248,9 +256,11 @@ def table(tallies: dict[str, dict[str, Tally]], intakes: dict[str, Intake]) -> s
     vigia = {level: tallies[level]["Vigía"] for level in levels}
     first = vigia[levels[0]]
     head = " | ".join(f"recall {level}" for level in levels)
-    lines = [f"| planted kind | items | {head} |", "|---|---|" + "---|" * len(levels)]
+    lines = ["Recall: by any alert / by the planted kind's own detector.", "",
+             f"| planted kind | items | {head} |", "|---|---|" + "---|" * len(levels)]
     for kind in sorted(first.items):
-        cells = [f"{vigia[lv].found[kind] / vigia[lv].items[kind]:.2f}" for lv in levels]
+        cells = [f"{vigia[lv].found[kind] / vigia[lv].items[kind]:.2f} / "
+                 f"{vigia[lv].found_own[kind] / vigia[lv].items[kind]:.2f}" for lv in levels]
         lines.append(f"| {kind} | {first.items[kind]} | " + " | ".join(cells) + " |")
     total = sum(first.items.values())
 
@@ -258,7 +268,8 @@ def table(tallies: dict[str, dict[str, Tally]], intakes: dict[str, Intake]) -> s
         return f"| {label} | | " + " | ".join(values) + " |"
 
     lines.append(row(f"**overall recall** ({total} items)", [
-        f"**{sum(vigia[lv].found.values()) / total:.2f}**" for lv in levels]))
+        f"**{sum(vigia[lv].found.values()) / total:.2f}** / "
+        f"{sum(vigia[lv].found_own.values()) / total:.2f}" for lv in levels]))
     lines.append(row("**false alerts per 100 clean operators per year**", [
         f"**{_rate(vigia[lv]):.2f}**" for lv in levels]))
     lines.append(row(f"precision among the top {TOP} alerts", [

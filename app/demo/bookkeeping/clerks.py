@@ -21,6 +21,9 @@ from app.demo.market import Market
 ID_FORMS = ("licence_written", "tax_id_in_licence", "tax_id_column", "name_only",
             "document_only")
 ID_WEIGHTS = (0.30, 0.15, 0.15, 0.30, 0.10)
+# A clerk types the other side's tax id whole (a check digit left out is a customs system's
+# habit: some keep it in a field of its own).
+CLERK_TAX_STYLES = tuple(s for s in TAX_ID_STYLES if s != "no_check_digit")
 # Customs: the registry's tax id written another way; a check digit left out is rarer.
 BROKER_TAX_STYLES = TAX_ID_STYLES[1:]
 BROKER_TAX_WEIGHTS = (0.25, 0.25, 0.25, 0.15, 0.10)
@@ -84,7 +87,7 @@ def draw_clerk(licence_no: str, rates: Intensity, rng: np.random.Generator) -> C
     u = rng.random(_DRAWS)
     clerk = Clerk(licence_no)
     id_form, licence_style = _pick(rng, ID_FORMS, ID_WEIGHTS), _pick(rng, LICENCE_STYLES)
-    tax_style, name_styles = _pick(rng, TAX_ID_STYLES), _styles(rng, NAME_STYLES, 1, 3)
+    tax_style, name_styles = _pick(rng, CLERK_TAX_STYLES), _styles(rng, NAME_STYLES, 1, 3)
     invoice_style, customs_style = _pick(rng, INVOICE_STYLES), _pick(rng, CUSTOMS_STYLES)
     broker_style = _pick(rng, BROKER_TAX_STYLES, BROKER_TAX_WEIGHTS)
     broker_names = _styles(rng, ("legal_form", "no_legal_form", "upper", "no_accents",
