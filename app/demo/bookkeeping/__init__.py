@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -27,6 +29,9 @@ from app.demo.market import Calendar, Market, MarketBuilder, Operator
 from app.demo.plants import PlantBook
 from app.demo.products import SUBSTANCES, VOLUME_UNITS
 from app.demo.simulation import Flows
+
+if TYPE_CHECKING:
+    from app.demo.declaration_files import DeclarationFiles
 
 __all__ = ["LEVELS", "Bookkeeping"]
 
@@ -144,7 +149,7 @@ class Bookkeeping:
                 end = date.fromisoformat(entry["period_end"]) + timedelta(days=later)
                 entry["period_end"] = min(end, last).isoformat()
 
-    def to_json(self, files, out_dir) -> dict:
+    def to_json(self, files: DeclarationFiles, out_dir: Path) -> dict:
         """Return what planted.json records of the habits: rates, styles, identities, dates."""
         return {
             "level": self.level, "rates": self.rates.to_json(),
