@@ -136,11 +136,14 @@ def serve_command(host: str, port: int, threads: int) -> None:
 @click.option("--seed", default=7, show_default=True, help="Seed of the generated country.")
 @click.option("--operators", default=300, show_default=True)
 @click.option("--months", default=24, show_default=True)
+# The levels of app.demo.bookkeeping.LEVELS, not imported here: app.demo loads pandas.
+@click.option("--habits", type=click.Choice(["none", "usual", "heavy"]), default="usual",
+              show_default=True, help="How messily the demo operators keep their books.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
-def demo_command(no_serve: bool, seed: int, operators: int, months: int, host: str,
-                 port: int) -> None:
+def demo_command(no_serve: bool, seed: int, operators: int, months: int, habits: str,
+                 host: str, port: int) -> None:
     """Load a realistic demo country into the database, then serve the UI."""
     from app.intake.cli import print_outcome
     from app.pipeline import run_demo
@@ -148,9 +151,9 @@ def demo_command(no_serve: bool, seed: int, operators: int, months: int, host: s
     app = current_app._get_current_object()
     ensure_schema(app)
     services = vigia(app)
-    out_dir = services.settings.instance_path / f"demo-country-{seed}"
+    out_dir = services.settings.instance_path / f"demo-country-{seed}-{habits}"
     report = run_demo(
-        services, out_dir=out_dir, seed=seed, operators=operators, months=months,
+        services, out_dir=out_dir, seed=seed, operators=operators, months=months, habits=habits,
         say=lambda message: click.echo(f"demo: {message}"),
         on_outcome=lambda outcome: print_outcome(outcome, max_errors=3),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +41,11 @@ def known_licences(*, session: Session) -> dict[str, LicenceInfo]:
                Licence.valid_to)
         .join(Licence, Licence.operator_id == Operator.id, isouter=True)
     )
+    return licence_infos(rows)
+
+
+def licence_infos(rows: Iterable[tuple]) -> dict[str, LicenceInfo]:
+    """Return LicenceInfo per licence from (licence, tax id, substance, valid_from, valid_to)."""
     info: dict[str, LicenceInfo] = {}
     for licence_no, tax_id, substance, valid_from, valid_to in rows:
         current = info.get(licence_no)
@@ -99,12 +104,14 @@ def import_in_order(
 def run_demo(
     services: Vigia, *, out_dir: Path, seed: int, operators: int, months: int,
     say: Callable[[str], None], on_outcome: Callable[[ImportOutcome], None] | None = None,
+    habits: str = "none",
 ) -> PipelineReport:
     """Write the demo country's files, then import them in order (again: nothing new)."""
     from app.demo import generate_country
 
     country = generate_country(out_dir, seed=seed, operators=operators, months=months,
-                               home_country=services.settings.home_country, progress=say)
+                               home_country=services.settings.home_country, habits=habits,
+                               progress=say)
     say(f"demo files written to {out_dir}; importing")
     report = import_in_order(services, files=dict(country.feeds()), submitted_by="demo",
                              as_of=date.today(), on_outcome=on_outcome)

@@ -1,12 +1,18 @@
 """Read a generated demo country through the importers into DetectionData (no database).
 
-Used by bench/detection_quality.py. The registry's extra columns `Cupo anterior (kg)` and
-`Fecha de modificación del cupo` become a second licence version (the raised quota in
-force from that date), as a registry kept in Vigía would record the change.
+Used by bench/detection_quality.py. Declarations are read as intake reads them: with the
+registry's licences known (so `lic 00123` is LIC-00123 and an unknown declaring licence is
+refused). The registry's extra columns `Cupo anterior (kg)` and `Fecha de modificación
+del cupo` become a second licence version (the raised quota in force from that date), as
+a registry kept in Vigía would record the change. When planted.json says when each
+declaration file was sent (countries with record-keeping habits), that is its
+`received_at`; the rows intake refuses are kept, with their file, row, column and reason.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -14,43 +20,98 @@ import pandas as pd
 
 from app.catalogue.loader import load_catalogue
 from app.detection.data import DetectionData, empty_frame
+from app.pipeline import licence_infos
 from app.registry.licensing import LicenceBook, LicenceState
 from app.registry.service import sector_code
-from importers import ReadContext, read_file
+from importers import LicenceInfo, ReadContext, read_file
 
 PREVIOUS_QUOTA = "Cupo anterior (kg)"
 QUOTA_CHANGED = "Fecha de modificación del cupo"
+LICENCE_FIELDS = ("licence_no", "tax_id", "substance_code", "valid_from", "valid_to")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One row intake refused: where, what was written, why."""
+
+    feed: str
+    file: str
+    row: int
+    column: str | None
+    value: str | None
+    reason: str
+
+
+@dataclass
+class CountryRead:
+    """A demo country as detection sees it, and what intake refused on the way."""
+
+    data: DetectionData
+    refused: list[Refusal]
+    rows_read: int
 
 
 def load_country(folder: Path, *, home_country: str = "PE") -> DetectionData:
     """Read every feed file of a demo country folder into detection frames."""
+    return read_country(folder, home_country=home_country).data
+
+
+def read_country(folder: Path, *, home_country: str = "PE") -> CountryRead:
+    """Read every feed file of a demo country folder; keep the rows intake refused."""
     catalogue = load_catalogue()
-    context = ReadContext(catalogue=catalogue, home_country=home_country)
+    plain = ReadContext(catalogue=catalogue, home_country=home_country)
+    refused: list[Refusal] = []
+    rows_read = 0
 
-    def read(feed: str, path: Path) -> pd.DataFrame:
-        return read_file(feed, path, filename=path.name, context=context).records
+    def read(feed: str, path: Path, context: ReadContext) -> pd.DataFrame:
+        nonlocal rows_read
+        outcome = read_file(feed, path, filename=path.name, context=context)
+        rows_read += outcome.rows_read
+        name = str(path.relative_to(folder))
+        refused.extend(Refusal(feed, name, e.row, e.column, e.value, e.reason)
+                       for e in outcome.errors)
+        return outcome.records.assign(file=name)
 
-    registry = read("registry", folder / "registry.csv")
+    registry = read("registry", folder / "registry.csv", plain)
     operators, book = _registry(registry)
-    lines = _declarations([read("declarations", p)
+    checked = ReadContext(catalogue=catalogue, home_country=home_country,
+                          known_licences=_known_licences(registry))
+    lines = _declarations([read("declarations", p, checked)
                            for p in sorted((folder / "declarations").iterdir())])
-    customs = pd.concat([read("customs", p) for p in sorted((folder / "customs").iterdir())],
-                        ignore_index=True)
+    customs = pd.concat([read("customs", p, plain)
+                         for p in sorted((folder / "customs").iterdir())], ignore_index=True)
     customs["item_id"] = range(1, len(customs) + 1)
     customs["date"] = pd.to_datetime(customs["date"])
-    baselines = read("baselines", folder / "baselines.csv")
-    notices = read("export_notifications", folder / "export_notifications.csv")
+    baselines = read("baselines", folder / "baselines.csv", plain)
+    notices = read("export_notifications", folder / "export_notifications.csv", checked)
     notices["notification_id"] = range(1, len(notices) + 1)
     notices["date"] = pd.to_datetime(notices["date"])
     last = lines["period"].max()
     as_of = (last + pd.offsets.MonthEnd(0)).date() + pd.Timedelta(days=1)
-    declared = lines[["licence_no", "period"]].drop_duplicates().assign(received_at=None)
-    return DetectionData(
-        lines=lines, customs=customs, operators=operators, licences=book,
-        declarations=declared if len(declared) else empty_frame("declarations"),
-        baselines=baselines, notifications=notices, catalogue=catalogue,
-        as_of=as_of, home_country=home_country,
+    data = DetectionData(
+        lines=lines.drop(columns="file"), customs=customs.drop(columns="file"),
+        operators=operators, licences=book, declarations=_received(lines, folder),
+        baselines=baselines.drop(columns="file"), notifications=notices.drop(columns="file"),
+        catalogue=catalogue, as_of=as_of, home_country=home_country,
     )
+    return CountryRead(data, refused, rows_read)
+
+
+def _known_licences(records: pd.DataFrame) -> dict[str, LicenceInfo]:
+    """Return what intake may check of each licence number, as app.pipeline builds it."""
+    return licence_infos(records[list(LICENCE_FIELDS)].itertuples(index=False, name=None))
+
+
+def _received(lines: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    """Return each declared (licence, period) with the day its file was sent, when known."""
+    planted = json.loads((folder / "planted.json").read_text(encoding="utf-8"))
+    sent = planted.get("habits", {}).get("sent_on", {})
+    declared = lines[["licence_no", "period", "file"]].drop_duplicates(["licence_no", "period"],
+                                                                        keep="last")
+    if declared.empty:
+        return empty_frame("declarations")
+    received = pd.to_datetime(declared["file"].map(sent)) if sent else None
+    return declared.drop(columns="file").assign(received_at=received)
 
 
 def _registry(records: pd.DataFrame) -> tuple[pd.DataFrame, LicenceBook]:

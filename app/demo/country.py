@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from app.demo import feeds
+from app.demo.bookkeeping import Bookkeeping
 from app.demo.customs import customs_declarations, customs_rows, plant_customs
 from app.demo.declaration_files import write_declarations
 from app.demo.habits import (
@@ -25,7 +26,7 @@ from app.demo.habits import (
     REGISTRY_XLSX,
     Habit,
 )
-from app.demo.lines import build_lines, number_invoices
+from app.demo.lines import build_lines, number_invoices, written_kg_per_unit
 from app.demo.market import CONSUMER, Calendar, Market
 from app.demo.planting import Planter
 from app.demo.plants import PlantBook
@@ -68,9 +69,15 @@ class DemoCountry:
 
 def generate_country(out_dir: Path, *, seed: int = 7, operators: int = 300, months: int = 24,
                      end_period: str = "2026-10", home_country: str = "PE",
+                     habits: str = "none",
                      progress: Callable[[str], None] | None = None) -> DemoCountry:
-    """Write a fictional national market with planted problems into out_dir and list its files."""
+    """Write a fictional national market with planted problems into out_dir and list its files.
+
+    `habits` is the intensity of innocent record-keeping habits (`none`, `usual`, `heavy`;
+    docs/demo-country.md): `none` writes the tidy country.
+    """
     say = progress or (lambda _message: None)
+    keeping = Bookkeeping(habits, seed)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cal = Calendar.ending(end_period, months)
@@ -86,13 +93,15 @@ def generate_country(out_dir: Path, *, seed: int = 7, operators: int = 300, mont
     number_invoices(market, flows, rng)
     declarations = customs_declarations(market, flows, rng)
     say(f"flows: {len(flows.trades)} domestic sales, {len(flows.shipments)} border crossings")
+    keeping.prepare(market, builder, flows, book)
     missing = {p.op.licence_no: p.start for p in book.plants if p.kind == "missing_declaration"}
-    lines = build_lines(market, flows, rng, missing)
-    files = write_declarations(out_dir, market, lines, book, rng)
+    lines = keeping.rewrite(build_lines(market, flows, rng, missing, keeping.successors), market)
+    files = write_declarations(out_dir, market, lines, book, rng,
+                               keeping if keeping.active else None)
     say(f"declarations: {len(lines)} lines in {len(files.paths)} files")
-    registry = _write_registry(out_dir, market, flows, book, rng)
+    registry = _write_registry(out_dir, market, flows, book, rng, keeping)
     say("registry written")
-    customs = _write_customs(out_dir, customs_rows(declarations))
+    customs = _write_customs(out_dir, keeping.customs(customs_rows(declarations), market))
     say(f"customs: {sum(len(d.items) for d in declarations)} items")
     baseline_rows = feeds.baselines(market, flows)
     write_table(out_dir / "baselines.csv", BASELINE_HABIT, BASELINE_COLUMNS,
@@ -107,7 +116,7 @@ def generate_country(out_dir: Path, *, seed: int = 7, operators: int = 300, mont
     say("baselines and export notifications written")
     planted = out_dir / "planted.json"
     maxima = _largest_movements(market, lines, book)
-    _write_planted(planted, market, flows, book, files, checks, maxima, seed)
+    _write_planted(planted, market, flows, book, files, checks, maxima, seed, keeping)
     say("planted.json written")
     return DemoCountry(out_dir, seed, [registry[0]], files.paths, customs,
                        [out_dir / "baselines.csv"], [out_dir / "export_notifications.csv"],
@@ -119,8 +128,9 @@ def _columns(rows: list[dict], columns) -> dict[str, list]:
 
 
 def _write_registry(out_dir: Path, market: Market, flows: Flows, book: PlantBook,
-                    rng: np.random.Generator) -> tuple[Path, Path]:
-    spanish, english = registry_tables(registry_rows(market, flows, book, rng))
+                    rng: np.random.Generator, keeping: Bookkeeping) -> tuple[Path, Path]:
+    rows = registry_rows(keeping.base_market(market), flows, book, rng)
+    spanish, english = registry_tables(keeping.registry(rows, market, flows))
     csv_path, xlsx_path = out_dir / "registry.csv", out_dir / "registry.xlsx"
     write_table(csv_path, REGISTRY_CSV, REGISTRY_COLUMNS, REGISTRY_KINDS, spanish)
     write_table(xlsx_path, REGISTRY_XLSX, REGISTRY_COLUMNS, REGISTRY_KINDS, english)
@@ -151,7 +161,7 @@ def _largest_movements(market: Market, lines: pd.DataFrame, book: PlantBook) -> 
     out so the planted threshold purchases stand out.
     """
     nodes = {node.idx: node for node in market.nodes}
-    factor = {idx: n.product.kg_per_unit(n.unit) / 100 * n.product.pure_factor()
+    factor = {idx: written_kg_per_unit(n) / 100 * n.product.pure_factor()
               for idx, n in nodes.items()}
     legit = lines[~lines["licence_no"].isin(book.busy)
                   & ~lines["counterparty_licence"].isin(book.busy)
@@ -166,7 +176,7 @@ def _largest_movements(market: Market, lines: pd.DataFrame, book: PlantBook) -> 
 
 
 def _write_planted(path: Path, market: Market, flows: Flows, book: PlantBook, files,
-                   checks: list[dict], maxima: dict, seed: int) -> None:
+                   checks: list[dict], maxima: dict, seed: int, keeping: Bookkeeping) -> None:
     cal = market.cal
     for plant in book.all():
         if plant.describe is not None:
@@ -182,10 +192,13 @@ def _write_planted(path: Path, market: Market, flows: Flows, book: PlantBook, fi
     flagged = set(book.busy) | files.touched
     for plant in book.all():
         flagged |= plant.involved
+    planted = [p.to_json(cal) for p in book.plants]
+    lookalikes = [p.to_json(cal) for p in book.lookalikes]
+    keeping.widen(planted + lookalikes, cal)
     document = {
         "seed": seed, "home_country": market.home_country, "periods": list(cal.periods),
-        "planted": [p.to_json(cal) for p in book.plants],
-        "lookalikes": [p.to_json(cal) for p in book.lookalikes],
+        "planted": planted,
+        "lookalikes": lookalikes,
         "clean_operators": sorted(op.licence_no for op in market.operators
                                   if op.licence_no not in flagged),
         "bad_rows": files.bad_rows,
@@ -194,4 +207,6 @@ def _write_planted(path: Path, market: Market, flows: Flows, book: PlantBook, fi
         "largest_legitimate_movement_kg": maxima,
         "densities_kg_per_l": {p.key: p.density for p in PRODUCTS.values() if p.density},
     }
+    if keeping.active:
+        document["habits"] = keeping.to_json(files, path.parent)
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from app.demo.market import Market
+from app.demo.market import SOURCE, Market
 from app.demo.plants import Plant, PlantBook, product_name
 from app.demo.products import MISLABEL_HS, PRODUCTS, UNCONTROLLED_GOODS
 from app.demo.sectors import EXPORT_OFFICES, FOREIGN_SUPPLIERS, IMPORT_OFFICES
@@ -40,7 +40,7 @@ def plant_customs(market: Market, flows: Flows, book: PlantBook,
     for plant in book.plants:
         if plant.kind == "customs_reconciliation":
             _reconciliation(market, flows, plant, rng)
-        elif plant.kind == "missing_declaration":
+        elif plant.kind == "missing_declaration" and plant.node.tier == SOURCE:
             _missing(market, flows, plant, rng)
         elif plant.kind in ("unregistered_trader", "mislabelling"):
             if plant.op is None:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from app.demo.bookkeeping.declared_lines import REMARK, TAX_ID
+from app.demo.bookkeeping.late import monthly_sent_on
 from app.demo.habits import DECLARATION_COLUMNS, DECLARATION_HABITS, Habit
 from app.demo.lines import ORDER
 from app.demo.market import HABITS, Market
 from app.demo.plants import PlantBook
 from app.demo.writers import number_text, write_table
+
+if TYPE_CHECKING:
+    from app.demo.bookkeeping import Bookkeeping
 
 KINDS = {"date": "date", "quantity": "hundredths", "concentration_pct": "decimal2",
          "movement": "word", "unit": "word", "payment_method": "word", "delivery": "word"}
@@ -25,6 +31,11 @@ REASONS = {"substance": "unknown substance", "quantity": "quantity must be great
            "impossible": "impossible date", "outside": "date outside the declared period"}
 UNKNOWN_SUBSTANCE = {"es": "Disolvente XR-47 (ver ficha)", "en": "Solvent blend XR-47",
                      "pt": "Solvente XR-47"}
+# With habits, each file format also has a column for the counterparty's tax id, and the
+# Spanish accountants' CSV writes remarks in its Observaciones column.
+TAX_ID_HEADERS = {"erp_en": "counterparty_tax_id", "contable_es": "RUC contraparte",
+                  "planilla_es": "RUC proveedor/cliente", "planilha_pt": "CNPJ/RUC da contraparte"}
+REMARK_HEADERS = {"contable_es": "Observaciones"}
 
 
 @dataclass
@@ -35,27 +46,40 @@ class DeclarationFiles:
     bad_rows: list[dict] = field(default_factory=list)
     amendments: list[dict] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)  # licences with amendments or bad rows
+    late: list[dict] = field(default_factory=list)  # declarations sent after their deadline
+    sent_on: dict[Path, date] = field(default_factory=dict)  # with habits: when each was sent
 
 
 def write_declarations(out_dir: Path, market: Market, lines: pd.DataFrame, book: PlantBook,
-                       rng: np.random.Generator) -> DeclarationFiles:
-    """Write monthly files per habit, then the amendments; return paths and expectations."""
+                       rng: np.random.Generator,
+                       keeping: Bookkeeping | None = None) -> DeclarationFiles:
+    """Write monthly files per habit, then the amendments; return paths and expectations.
+
+    With record-keeping habits, some declarations go in late files of their own, and the
+    files are listed in the order they were sent.
+    """
     result = DeclarationFiles()
     lines = lines.assign(order=lines["movement"].map(ORDER),
                          day=[d.toordinal() for d in lines["date"]], bad=-1)
     lines, amended = _amend(market, lines, book, rng, result)
     lines = _add_bad_rows(market, lines, book, rng, result)
-    folder = out_dir / "declarations"
-    for t, period in enumerate(market.cal.periods):
-        month = lines[lines["t"] == t]
+    cal, folder = market.cal, out_dir / "declarations"
+    late = keeping.choose_late(lines, cal, result.touched) if keeping else []
+    late_keys = {(e["licence_no"], e["t"]) for e in late}
+    is_late = np.array([key in late_keys for key in zip(lines["licence_no"], lines["t"],
+                                                         strict=True)], dtype=bool)
+    on_time = lines[~is_late]
+    for t, period in enumerate(cal.periods):
+        month = on_time[on_time["t"] == t]
         for key in HABITS:
             rows = month[month["habit"] == key]
             if len(rows):
                 path = folder / f"{period}_{key}{DECLARATION_HABITS[key].suffix}"
-                _write(path, DECLARATION_HABITS[key], rows, market, period, out_dir, result)
+                _write(path, _habit(key, keeping), rows, market, period, out_dir, result)
                 result.paths.append(path)
+                result.sent_on[path] = monthly_sent_on(cal, t)
     for entry, rows in amended:
-        habit = DECLARATION_HABITS[rows["habit"].iloc[0]]
+        habit = _habit(rows["habit"].iloc[0], keeping)
         path = folder / f"{entry['period']}_rectificacion_{entry['licence_no']}{habit.suffix}"
         entry["replaces"] = next(str(p.relative_to(out_dir)) for p in result.paths
                                  if p.name.startswith(f"{entry['period']}_{habit.key}"))
@@ -63,7 +87,32 @@ def write_declarations(out_dir: Path, market: Market, lines: pd.DataFrame, book:
         entry["file"] = str(path.relative_to(out_dir))
         result.paths.append(path)
         result.amendments.append(entry)
+        if keeping:
+            result.sent_on[path] = keeping.amendment_sent_on(cal, cal.periods.index(
+                entry["period"]))
+    late_rows = lines[is_late].groupby(["licence_no", "t"], sort=False)
+    for entry in late:
+        rows = late_rows.get_group((entry["licence_no"], entry["t"]))
+        habit = _habit(rows["habit"].iloc[0], keeping)
+        path = folder / f"{entry['period']}_extemporanea_{entry['licence_no']}{habit.suffix}"
+        _write(path, habit, rows, market, entry["period"], out_dir, result, late=True)
+        result.paths.append(path)
+        result.sent_on[path] = entry["sent_on"]
+        result.late.append({"file": str(path.relative_to(out_dir)), **entry})
+    if keeping:
+        result.paths.sort(key=lambda p: result.sent_on[p])  # stable: the order they were sent
+    else:
+        result.sent_on.clear()
     return result
+
+
+def _habit(key: str, keeping: Bookkeeping | None) -> Habit:
+    """Return a file habit, with the columns record-keeping habits add to it."""
+    habit = DECLARATION_HABITS[key]
+    if keeping is None or not keeping.active:
+        return habit
+    extra = (*habit.extra_columns, TAX_ID_HEADERS[key])
+    return replace(habit, extra_columns=tuple(dict.fromkeys(extra)))
 
 
 def _sorted(rows: pd.DataFrame) -> pd.DataFrame:
@@ -72,9 +121,14 @@ def _sorted(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write(path: Path, habit: Habit, rows: pd.DataFrame, market: Market, period: str,
-           out_dir: Path, result: DeclarationFiles, amendment: bool = False) -> None:
+           out_dir: Path, result: DeclarationFiles, amendment: bool = False,
+           late: bool = False) -> None:
     rows = _sorted(rows).reset_index(drop=True)
     data = {c: rows[c].tolist() for c in DECLARATION_COLUMNS}
+    if TAX_ID in rows:
+        data[TAX_ID_HEADERS[habit.key]] = rows[TAX_ID].tolist()
+        if habit.key in REMARK_HEADERS:
+            data[REMARK_HEADERS[habit.key]] = rows[REMARK].tolist()
     if not habit.domestic_country:
         home = market.home_country
         data["counterparty_country"] = ["" if c == home else c
@@ -83,7 +137,8 @@ def _write(path: Path, habit: Habit, rows: pd.DataFrame, market: Market, period:
                                  for v in data["concentration_pct"]]
     title = None
     if habit.title:
-        title = f"{habit.title} - {period}" + (" (RECTIFICATIVA)" if amendment else "")
+        title = f"{habit.title} - {period}" + (" (RECTIFICATIVA)" if amendment else "") + (
+            " (EXTEMPORÁNEA)" if late else "")
     write_table(path, habit, DECLARATION_COLUMNS, KINDS, data, title=title)
     for position in np.flatnonzero(rows["bad"].to_numpy() >= 0):
         entry = result.bad_rows[int(rows["bad"].iloc[position])]

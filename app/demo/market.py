@@ -55,6 +55,11 @@ class Calendar:
         first = self.start(t)
         return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
+    def month_index(self, day: date) -> int:
+        """Return the index of the month a date falls in (may be outside the window)."""
+        first = self.start(0)
+        return (day.year - first.year) * 12 + day.month - first.month
+
     def year(self, t: int) -> int:
         """Return the calendar year of month t."""
         return int(self.periods[t][:4])
@@ -128,6 +133,7 @@ class Node:
     stop: int = 0
     licensed: bool = True
     exporter: bool = False
+    density_written: float | None = None  # a rounded density the operator converts with
 
     def __post_init__(self) -> None:
         self.stop = self.stop or self.months

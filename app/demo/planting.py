@@ -50,6 +50,7 @@ class Planter(Chooser):
         self.book.pace_product = self._pace_product()
         self.new_operators()
         self.splitting()
+        self.seller_splitting()
         self.peer()
         self.threshold()
         self.reserve_for_customs()
@@ -136,6 +137,43 @@ class Planter(Chooser):
                 plant.involved |= {sellers[i].op.licence_no for i in picks}
                 break
 
+    def seller_splitting(self) -> None:
+        """A distributor's many sales just under 200 kg, to three buyers within two weeks."""
+        used: set[str] = set()
+        for _ in range(self.count(2)):
+            options = []
+            for seller in self.distributors(avoid=used):
+                buyers = [n for n in self.consumers(products=(seller.product.key,))
+                          if self.minor(n, 2_000)]
+                if len(buyers) >= 3:
+                    options.append((seller, buyers))
+            if not options:
+                return
+            seller, buyers = options[int(self.rng.integers(len(options)))]
+            used.add(seller.substance)
+            picks = [buyers[int(i)] for i in self.rng.choice(len(buyers), size=3, replace=False)]
+            t = int(self.rng.integers(self.months - 9, self.months - 1))
+            days = self.market.cal.workdays(t)
+            first = int(self.rng.integers(0, max(1, len(days) - 12)))
+            window = days[first:first + 12]  # two weeks, Monday to Saturday
+            sales = int(self.rng.integers(8, 11))
+            chosen = sorted(int(i) for i in self.rng.choice(len(window), size=sales))
+            seller.unit = "kg"  # the seller invoices in kg: the round figure is visible
+            total = 0.0
+            for k, i in enumerate(chosen):
+                kg = float(self.rng.integers(190, 200))
+                total += kg
+                picks[k % len(picks)].forced.append((t, kg, seller, window[i], False))
+            involved = {b.op.licence_no for b in picks}
+            self.book.add(
+                "seller_splitting", seller.substance, t, t, op=seller.op, node=seller,
+                dates=(window[chosen[0]], window[chosen[-1]]), involved=involved,
+                description=(f"{sales} sales of 190-199 kg of "
+                             f"{product_name(seller.product.key)} (total {total:,.0f} kg) to "
+                             f"{len(picks)} buyers between {window[chosen[0]]} and "
+                             f"{window[chosen[-1]]}, each just under 200 kg"))
+            self.book.busy |= involved
+
     def peer(self) -> None:
         """A small end user that steadily buys like a distributor: ten times its peers."""
         used: set[str] = set()
@@ -188,16 +226,20 @@ class Planter(Chooser):
 
     def reserve_for_customs(self) -> None:
         """Set aside the operators whose problems show only in customs (filled in later)."""
+        # Activity without declaration: a self-importer customs still sees importing, and an
+        # end user whose suppliers keep declaring sales to it.
         direct = [n for n in self.market.nodes if n.op.role == "direct_importer"
                   and self.free(n.op)]
-        for _ in range(self.count(2)):
-            node = self.one(direct)
-            if node is None:
-                break
-            direct = [n for n in direct if n.substance != node.substance] or direct
-            direct = [n for n in direct if n is not node]
+        node = self.one(direct)
+        if node is not None:
             self.book.add("missing_declaration", node.substance, self.months - 5,
                           self.months - 1, op=node.op, node=node)
+        buyer = self.one(self.consumers(min_orders=1)) if node is None or not self.small \
+            else None
+        if buyer is not None:
+            plant = self.book.add("missing_declaration", buyer.substance, self.months - 5,
+                                  self.months - 1, op=buyer.op, node=buyer)
+            plant.describe = _missing_text(buyer, plant, self.market.cal)
         importers = [n for n in self.market.nodes if n.tier == SOURCE and n.op.role == "importer"
                      and self.free(n.op)]
         used: set[str] = set()
@@ -334,6 +376,19 @@ class Planter(Chooser):
             self.book.add("mass_balance", node.substance, t, t + 3, op=node.op, node=node,
                           description="declares losses of about 12 % of its throughput for four "
                                       "months (its normal rate is below 0.5 %)")
+
+def _missing_text(node, plant, cal):
+    def describe(flows: Flows) -> str:
+        """Describe the sales its suppliers declared to it in the months it did not declare."""
+        sales = [tr for tr in flows.trades
+                 if tr.buyer is node and plant.start <= tr.t <= plant.stop]
+        sellers = {tr.seller.op.licence_no for tr in sales}
+        suppliers = f"{len(sellers)} supplier" + ("s" if len(sellers) != 1 else "")
+        return (f"declares nothing from {cal.periods[plant.start]} on, while {suppliers} "
+                f"declare {len(sales)} sales of {product_name(node.product.key)} "
+                f"to it ({sum(tr.kg for tr in sales):,.0f} kg) in those months")
+    return describe
+
 
 def _quota_text(node, quota: float, year: int, months: list[int]):
     def describe(flows: Flows) -> str:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
+from app.demo.bookkeeping.substances import SALT_PRODUCTS, all_forms
 from app.demo.habits import DECLARATION_HABITS, Habit
 from app.demo.products import MASS_UNITS, PRODUCTS, SUBSTANCES, VOLUME_UNITS
 
@@ -25,6 +26,11 @@ def _labels() -> dict[str, tuple[str, float | None, float]]:
         for names in product.salt_names.values():
             for text in names:
                 labels[text] = (product.substance, None, product.base_fraction)
+    for text, key in all_forms().items():  # forms record-keeping habits write
+        product = PRODUCTS[key]
+        salt = key in SALT_PRODUCTS
+        labels.setdefault(text, (product.substance, None if salt else product.density,
+                                 product.base_fraction if salt else 1.0))
     return labels
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 import numpy as np
 
 from app.demo.habits import ACTIVITIES_ES, REGISTRY_COLUMNS, REGISTRY_CSV
-from app.demo.market import Market, Node
+from app.demo.market import Market, Node, Operator
 from app.demo.plants import PlantBook, acquisitions, nice, product_name
 from app.demo.products import SUBSTANCES
 from app.demo.simulation import Flows
@@ -16,7 +16,7 @@ from app.demo.writers import number_text
 QUOTA_FACTOR = (1.3, 1.6)  # quotas leave this much room above the largest year's use
 
 
-def _yearly_need(market: Market, flows: Flows, nodes: list[Node]) -> float:
+def yearly_need(market: Market, flows: Flows, nodes: list[Node]) -> float:
     """Return the largest yearly acquisitions of these nodes (partial years scaled up)."""
     cal = market.cal
     best = 0.0
@@ -50,7 +50,7 @@ def quotas(market: Market, flows: Flows, book: PlantBook,
         elif raised:
             node = raised[0]
             one_off = sum(kg for t, kg, *_ in node.forced) * node.product.pure_factor()
-            need = _yearly_need(market, flows, nodes)
+            need = yearly_need(market, flows, nodes)
             entry["previous"] = nice(1.3 * (need - one_off))
             entry["quota"] = nice(max(1.3 * need, 1.4 * entry["previous"]))
             entry["changed_on"] = book.quota_raised[node.idx]
@@ -59,7 +59,7 @@ def quotas(market: Market, flows: Flows, book: PlantBook,
             no_quota = (op.role == "manufacturer" or "laboratory" in op.activities
                         and rng.random() < 0.5 or rng.random() < 0.05)
             if not no_quota or op.licence_no in book.busy:
-                need = _yearly_need(market, flows, nodes)
+                need = yearly_need(market, flows, nodes)
                 entry["quota"] = nice(factor * need) if need > 0 else nice(
                     factor * sum(n.annual_kg * n.product.pure_factor() for n in nodes) or 100)
         result[key] = entry
@@ -87,16 +87,20 @@ def registry_rows(market: Market, flows: Flows, book: PlantBook,
     for op in market.operators:
         for substance in sorted({n.substance for n in op.nodes if n.licensed},
                                 key=lambda s: SUBSTANCES[s].cas):
-            entry = quota[op.licence_no, substance]
-            rows.append({
-                "licence_no": op.licence_no, "operator_name": op.name, "tax_id": op.tax_id,
-                "activity": "|".join(op.activities), "substance": substance,
-                "annual_quota_kg": entry["quota"], "valid_from": op.valid_from,
-                "valid_to": op.valid_to, "status": op.status, "region": op.region,
-                "sector": op.sector, "previous_quota_kg": entry["previous"],
-                "quota_changed_on": entry["changed_on"]})
+            rows.append(licence_row(op, substance, quota[op.licence_no, substance]))
     rows.sort(key=lambda r: (r["licence_no"], SUBSTANCES[r["substance"]].cas))
     return rows
+
+
+def licence_row(op: Operator, substance: str, entry: dict) -> dict:
+    """Return one registry line (spec codes) of an operator and substance, with its quota."""
+    return {
+        "licence_no": op.licence_no, "operator_name": op.name, "tax_id": op.tax_id,
+        "activity": "|".join(op.activities), "substance": substance,
+        "annual_quota_kg": entry["quota"], "valid_from": op.valid_from,
+        "valid_to": op.valid_to, "status": op.status, "region": op.region,
+        "sector": op.sector, "previous_quota_kg": entry["previous"],
+        "quota_changed_on": entry["changed_on"]}
 
 
 def registry_tables(rows: list[dict]) -> tuple[dict[str, list], dict[str, list]]:

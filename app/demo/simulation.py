@@ -28,6 +28,7 @@ class Trade:
     outsider: str | None = None  # name of a buyer outside the registry
     doc: str = ""
     plant: str | None = None
+    received: date | None = None  # the buyer's receipt date, when it is not the invoice's
 
 
 @dataclass(eq=False)
@@ -49,6 +50,7 @@ class Shipment:
     description: str = ""
     tax_id: str = ""
     trader_name: str = ""
+    booked: date | None = None  # the operator's stock date, when it is not the customs date
 
 
 @dataclass
@@ -175,15 +177,17 @@ class _Simulator:
 
     def _buy_forced(self, node: Node) -> None:
         """Place the planted (or look-alike) extra orders exactly as specified."""
-        for t, kg, supplier, day, _legit in node.forced:
-            self._trade(node, supplier or self._supplier(node, t), t,
-                        day or _days(self.market, self.rng, t, 1)[0], kg)
+        for t, kg, supplier, day, legit in node.forced:
+            trade = self._trade(node, supplier or self._supplier(node, t), t,
+                                day or _days(self.market, self.rng, t, 1)[0], kg)
+            if not legit:
+                trade.plant = "planted"  # the diverter writes these orders exactly as placed
 
     def _supplier(self, node: Node, t: int) -> Node:
         weights = np.asarray(node.weights, dtype=float)
         return node.suppliers[self.rng.choice(len(node.suppliers), p=weights / weights.sum())]
 
-    def _trade(self, buyer: Node, seller: Node, t: int, day: date, kg: float) -> None:
+    def _trade(self, buyer: Node, seller: Node, t: int, day: date, kg: float) -> Trade:
         op = buyer.op
         cash = t in buyer.cash_months
         trade = Trade(seller, buyer, t, day, kg,
@@ -191,6 +195,7 @@ class _Simulator:
                       delivery="collected" if cash or op.collects else "delivered")
         self.flows.trades.append(trade)
         self.outflow[seller.idx][t] += kg
+        return trade
 
     def _import(self, node: Node, need: np.ndarray) -> None:
         """Import in shipments (one customs declaration each) to keep stock up."""

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from app.demo import generate_country
-from app.demo.readback import read_declarations
+from app.demo.habits import CUSTOMS_HABIT
+from app.demo.readback import read_declarations, read_table
 
 SMALL = {"operators": 40, "months": 12, "seed": 11}
+HABITS = {"operators": 120, "months": 12, "seed": 5}  # one market, written at each intensity
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +49,20 @@ def load_lines(country) -> pd.DataFrame:
     return lines[keep].reset_index(drop=True)
 
 
+def load_customs(country) -> pd.DataFrame:
+    """Read every customs extract of a country: numbers, tax ids as text, dates parsed."""
+    frames = []
+    for path in country.customs:
+        habit = CUSTOMS_HABIT if path.suffix == ".csv" else replace(CUSTOMS_HABIT, kind="xlsx")
+        frames.append(read_table(path, habit))
+    frame = pd.concat(frames, ignore_index=True)
+    frame["net_mass_kg"] = pd.to_numeric(frame["net_mass_kg"])
+    frame["trader_tax_id"] = frame["trader_tax_id"].astype(str)
+    frame["date"] = [pd.Timestamp(d) if not isinstance(d, str)
+                     else pd.to_datetime(d, format="%d/%m/%Y") for d in frame["date"]]
+    return frame
+
+
 @pytest.fixture(scope="session")
 def small_lines(small_country):
     """Return the small country's declaration lines in spec codes."""
@@ -61,3 +78,17 @@ def default_lines(default_country):
 def planted_json(country) -> dict:
     """Return the parsed planted.json of a country."""
     return json.loads(country.planted.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def habit_countries(tmp_path_factory):
+    """Generate one market at every habits intensity, once per session."""
+    root = tmp_path_factory.mktemp("habits")
+    return {level: generate_country(root / level, habits=level, **HABITS)
+            for level in ("none", "usual", "heavy")}
+
+
+@pytest.fixture(scope="session")
+def habit_lines(habit_countries):
+    """Return each intensity's declaration lines in spec codes."""
+    return {level: load_lines(country) for level, country in habit_countries.items()}

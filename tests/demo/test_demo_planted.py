@@ -14,7 +14,8 @@ from app.demo.readback import declaration_habit, read_table
 
 KINDS = {"quota", "licence", "unregistered_trader", "customs_reconciliation", "mass_balance",
          "mirror", "national_pace", "payment_delivery", "threshold", "export_notification",
-         "mislabelling", "missing_declaration", "surge", "peer", "splitting", "new_operator"}
+         "mislabelling", "missing_declaration", "surge", "peer", "splitting", "seller_splitting",
+         "new_operator"}
 LOOKALIKES = {"seasonal", "growth", "raised_quota_one_off", "new_operator_normal"}
 FIELDS = {"id", "kind", "licence_no", "tax_id", "substance_cas", "period_start", "period_end",
           "description"}
