@@ -133,6 +133,7 @@ class Context:
                 "situation": situation, **{k: _plain(v) for k, v in (measures or {}).items()}
             },
             party=party,
+            wording={"template": template, "values": values},
         )
 
 
