@@ -165,6 +165,13 @@ def demo_command(no_serve: bool, seed: int, operators: int, months: int, host: s
             counts = alert_counts(session=session, run_id=report.detection.id)
         click.echo("demo: alerts by detector: " + (", ".join(
             f"{detector} {count}" for detector, count in counts.items()) or "none"))
+    from app.auth.demo import create_demo_users
+
+    with services.db.session() as session:
+        sign_ins = create_demo_users(session=session)
+    click.echo("demo: sign in at /sign-in as (email / password):")
+    for email, role, password in sign_ins:
+        click.echo(f"demo:   {role:<10} {email} / {password}")
     if not no_serve:
         from waitress import serve
 
@@ -187,3 +194,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(detect_command)
     app.cli.add_command(rules_group)
     app.cli.add_command(alerts_group)
+    from app.auth.cli import audit_group, users_group
+
+    app.cli.add_command(users_group)
+    app.cli.add_command(audit_group)

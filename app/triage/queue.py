@@ -1,0 +1,155 @@
+"""The alert queue: filters, most urgent first, pages read by keyset, counts per status.
+
+Pages are read by keyset on (score, id), newest first among equal scores: each filter has
+an index (filter, score, id), so a page of 1,000,000 alerts reads only its own rows.
+Counts per status stop at COUNT_CAP (shown as "10,000+") so they stay as cheap as a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, Alert
+from app.registry.models import Operator
+from app.registry.service import tax_id_key
+from app.triage.queues import queue_clause
+from app.triage.service import overdue_clause
+from app.triage.suppression import covers
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue: its alerts (with operator names), the next cursor, counts."""
+
+    alerts: list[tuple[Alert, str | None]]
+    next_cursor: str | None
+    counts: dict[str, int]
+
+
+def _statuses(wanted: list[str]) -> tuple[str, ...]:
+    """Expand the status filter: 'open' = every status still to act on, 'all' = every one."""
+    out: list[str] = []
+    for name in wanted or ["open"]:
+        group = OPEN_STATUSES if name == "open" else ALERT_STATUSES if name == "all" else (name,)
+        out.extend(s for s in group if s not in out)
+    return tuple(out)
+
+
+def filtered(filters: dict, *, me: str | None, review_days: dict[str, int],
+             now: datetime | None = None, with_status: bool = True) -> Select:
+    """Return the select of the alerts a filter set names (without order or page)."""
+    now = now or datetime.now(UTC)
+    query = select(Alert)
+    if with_status:
+        query = query.where(Alert.status.in_(_statuses(filters.get("status") or [])))
+    if filters.get("severity"):
+        query = query.where(Alert.severity.in_(filters["severity"]))
+    for name, column in (("rule", Alert.rule_id), ("detector", Alert.detector),
+                         ("substance", Alert.substance_code), ("licence", Alert.licence_no)):
+        if filters.get(name):
+            query = query.where(column == filters[name])
+    assignee = filters.get("assignee")
+    if assignee == "me":
+        query = query.where(Alert.assignee == me)
+    elif assignee == "none":
+        query = query.where(Alert.assignee.is_(None))
+    elif assignee:
+        query = query.where(Alert.assignee == assignee)
+    if filters.get("region"):
+        query = query.where(Alert.licence_no.in_(
+            select(Operator.licence_no).where(Operator.region == filters["region"])))
+    if filters.get("since"):
+        query = query.where(Alert.period_end >= filters["since"])
+    if filters.get("until"):
+        query = query.where(Alert.period_start <= filters["until"])
+    if filters.get("q"):
+        query = query.where(_search(filters["q"]))
+    query = query.where(queue_clause(filters.get("queue") or "diversion"))
+    if filters.get("overdue"):
+        query = query.where(overdue_clause(review_days, now))
+    if filters.get("pending"):
+        query = query.where(Alert.pending_status.is_not(None))
+    suppressed = covers(now.date())
+    query = query.where(suppressed if filters.get("suppressed") else ~suppressed)
+    return query
+
+
+def _search(text: str):
+    """Return the condition of alerts whose operator name, tax id or licence matches a text."""
+    text = text.strip()
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+    key = tax_id_key(text)
+    matching = select(Operator.licence_no).where(or_(
+        Operator.legal_name.ilike(pattern, escape="\\"),
+        Operator.licence_no.ilike(pattern, escape="\\"),
+        *( [Operator.tax_id_key == key] if key else [])))
+    conditions = [Alert.licence_no.in_(matching), Alert.licence_no == text.upper(),
+                  Alert.tax_id == text]
+    return or_(*conditions)
+
+
+def parse_cursor(cursor: str | None) -> tuple[int, int] | None:
+    """Return the (score, id) a cursor names, or None."""
+    if not cursor:
+        return None
+    score, _, alert_id = cursor.partition(".")
+    try:
+        return int(score), int(alert_id)
+    except ValueError:
+        return None
+
+
+def queue_page(*, session: Session, filters: dict, me: str | None,
+               review_days: dict[str, int], now: datetime | None = None,
+               page_size: int = PAGE_SIZE, counts: bool = True) -> QueuePage:
+    """Return a page of the queue, most urgent first, and the counts per status."""
+    query = filtered(filters, me=me, review_days=review_days, now=now)
+    after = parse_cursor(filters.get("after"))
+    if after:
+        query = query.where(tuple_(Alert.score, Alert.id) < after)
+    query = query.order_by(Alert.score.desc(), Alert.id.desc()).limit(page_size + 1)
+    alerts = list(session.scalars(query))
+    more = len(alerts) > page_size
+    alerts = alerts[:page_size]
+    names = operator_names(session, alerts)
+    cursor = f"{alerts[-1].score}.{alerts[-1].id}" if more else None
+    return QueuePage(
+        alerts=[(a, names.get(a.licence_no) if a.licence_no else None) for a in alerts],
+        next_cursor=cursor,
+        counts=status_counts(session=session, filters=filters, me=me,
+                             review_days=review_days, now=now) if counts else {},
+    )
+
+
+def operator_names(session: Session, alerts: list[Alert]) -> dict[str, str]:
+    """Return the legal names of the licences some alerts name."""
+    licences = sorted({a.licence_no for a in alerts if a.licence_no})
+    if not licences:
+        return {}
+    return dict(session.execute(select(Operator.licence_no, Operator.legal_name)
+                                .where(Operator.licence_no.in_(licences))).all())
+
+
+def status_counts(*, session: Session, filters: dict, me: str | None,
+                  review_days: dict[str, int], now: datetime | None = None) -> dict[str, int]:
+    """Count the filtered alerts of each status, up to COUNT_CAP + 1 each."""
+    base = filtered(filters, me=me, review_days=review_days, now=now, with_status=False)
+    counts = {}
+    for status in ALERT_STATUSES:
+        capped = base.where(Alert.status == status).with_only_columns(Alert.id).limit(
+            COUNT_CAP + 1).subquery()
+        counts[status] = session.scalar(select(func.count()).select_from(capped)) or 0
+    return counts
+
+
+def export_query(filters: dict, *, me: str | None, review_days: dict[str, int]) -> Select:
+    """Return the select of every alert of the current filter, in the queue's order."""
+    return filtered(filters, me=me, review_days=review_days).order_by(
+        Alert.score.desc(), Alert.id.desc())
