@@ -119,7 +119,12 @@ def spanish_values(values: dict[str, str]) -> dict[str, str]:
 
 
 def _phrase(table: Spanish, name: str, text: str) -> str:
-    """Translate a value by the patterns of its field (every match of a list value)."""
+    """Translate a value by the patterns of its field, each part of a '; ' list alone."""
+    return "; ".join(_phrase_part(table, name, part) for part in text.split("; "))
+
+
+def _phrase_part(table: Spanish, name: str, text: str) -> str:
+    """Translate one value by the first matching anchored pattern, or every other one."""
     patterns = table.values.get(name, [])
     for pattern, replacement in patterns:
         if pattern.pattern.startswith("^"):
