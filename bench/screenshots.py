@@ -30,11 +30,14 @@ def main(base: str, out: Path) -> None:
         page.fill("#email", "officer@demo.vigia")
         page.fill("#password", "demo-officer-2026")
         page.click("button[type=submit].primary")
+        page.locator("button[lang=es]").click()
         page.screenshot(path=out / "dashboard.png", full_page=False)
         page.goto(f"{base}/alerts")
         page.screenshot(path=out / "queue.png")
-        first = page.locator("table.alerts td.sentence a").first
-        first.click()
+        page.goto(f"{base}/alerts?detector=quota&status=all")
+        if not page.locator("table.alerts td.sentence a").count():
+            page.goto(f"{base}/alerts?detector=surge&status=all")
+        page.locator("table.alerts td.sentence a").first.click()
         page.screenshot(path=out / "alert.png", full_page=True)
         link = page.locator("dl.facts a[href^='/operators/']").first
         if link.count():

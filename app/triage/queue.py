@@ -2,7 +2,8 @@
 
 Pages are read by keyset on (score, id), newest first among equal scores: each filter has
 an index (filter, score, id), so a page of 1,000,000 alerts reads only its own rows.
-Counts per status stop at COUNT_CAP (shown as "10,000+") so they stay as cheap as a page.
+Counts per status stop at COUNT_CAP (shown as "1,000+") so they stay about as cheap as a
+page; on PostgreSQL they read only the covering index ix_alert_counts.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from app.triage.service import overdue_clause
 from app.triage.suppression import covers
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 @dataclass

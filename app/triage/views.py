@@ -31,7 +31,7 @@ from app.extensions import request_session, vigia
 from app.triage import service, suppression
 from app.triage.dossier import load_dossier
 from app.triage.presenters import alert_view, chart_svg, queue_rows
-from app.triage.queue import export_query, queue_page
+from app.triage.queue import COUNT_CAP, export_query, queue_page
 from app.triage.schemas import (
     AssignSchema,
     BulkSchema,
@@ -78,7 +78,7 @@ def queue():
         "triage/queue.html", filters=filters, rows=queue_rows(page.alerts, settings.review_days),
         page=page, severities=SEVERITIES, statuses=ALERT_STATUSES, outcomes=OUTCOMES,
         staff=users_by_role(session=request_session(), roles=STAFF),
-        choices=presenter_choices())
+        choices=presenter_choices(), count_cap=COUNT_CAP)
 
 
 def presenter_choices() -> dict:

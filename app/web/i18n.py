@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_locale, gettext
 from flask_login import current_user
 
 LANGUAGES = ("es", "en")
@@ -63,6 +63,19 @@ def moment(value: datetime | None) -> str:
     return format_datetime(value, format="medium", tzinfo=UTC, locale=language()) + " UTC"
 
 
+def label(code: str | None) -> str:
+    """Translate a coded value (status, severity, outcome...), once per request and code.
+
+    A queue page shows hundreds of them; gettext looks up its context on every call.
+    """
+    if not code:
+        return ""
+    labels = g.setdefault("code_labels", {})
+    if code not in labels:
+        labels[code] = gettext(code)
+    return labels[code]
+
+
 def from_json(text: str | None) -> dict:
     """Read a JSON object stored as text (an event's detail); {} when it is not one."""
     import json
@@ -81,4 +94,4 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters.update(kg=kg, number=number, day=day, moment=moment,
                                  fromjson=from_json)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
-                                 current_language=language)
+                                 current_language=language, label=label)

@@ -8,7 +8,9 @@ Create Date: 2026-12-03
 - `suppression` (a rule silenced for a party until a date).
 - `alert`: the summary's wording (template and values, to say it in the reader's
   language), the outcome of a closure and a closure awaiting approval (four eyes); one
-  index per queue filter in the queue's order (filter, score, id) for keyset pages.
+  index per queue filter in the queue's order (filter, score, id) for keyset pages, and
+  one (status, severity) carrying every filtered column (INCLUDE, PostgreSQL) so counts per
+  status are index-only scans.
 - `finding`: its wording too.
 - `alert_event`: a hash chain per alert (seq, prev_hash, hash) and a JSON detail; existing
   events are numbered and hashed in id order. On PostgreSQL a trigger refuses UPDATE,
@@ -27,6 +29,8 @@ depends_on = None
 
 QUEUE_FILTER_COLUMNS = ("status", "severity", "rule_id", "detector", "substance_code",
                         "licence_no", "tax_id", "assignee")
+COUNT_INCLUDE = ("detector", "rule_id", "substance_code", "licence_no", "tax_id", "assignee",
+                 "first_raised_at", "period_start", "period_end", "pending_status")
 PENDING = (("pending_status", sa.String(16)), ("pending_outcome", sa.String(32)),
            ("pending_reason", sa.Text()), ("pending_by", sa.String(254)),
            ("pending_at", sa.DateTime(timezone=True)))
@@ -95,6 +99,8 @@ def upgrade() -> None:
         batch_op.create_index("ix_alert_score_id", ["score", "id"])
         for name in QUEUE_FILTER_COLUMNS:
             batch_op.create_index(f"ix_alert_{name}_score_id", [name, "score", "id"])
+        batch_op.create_index("ix_alert_counts", ["status", "severity"],
+                              postgresql_include=list(COUNT_INCLUDE))
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.alter_column("wording", server_default=None)
     with op.batch_alter_table("finding", schema=None) as batch_op:
@@ -161,6 +167,7 @@ def downgrade() -> None:
     with op.batch_alter_table("finding", schema=None) as batch_op:
         batch_op.drop_column("wording")
     with op.batch_alter_table("alert", schema=None) as batch_op:
+        batch_op.drop_index("ix_alert_counts")
         for name in QUEUE_FILTER_COLUMNS:
             batch_op.drop_index(f"ix_alert_{name}_score_id")
         batch_op.drop_index("ix_alert_score_id")
