@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy import Select, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, Alert
@@ -23,6 +23,7 @@ from app.triage.suppression import covers
 
 PAGE_SIZE = 50
 COUNT_CAP = 1_000
+SEARCH_LIST = 50  # operators matching a search listed in the query, beyond: a subquery
 
 
 @dataclass
@@ -44,7 +45,7 @@ def _statuses(wanted: list[str]) -> tuple[str, ...]:
 
 
 def filtered(filters: dict, *, me: str | None, review_days: dict[str, int],
-             now: datetime | None = None, with_status: bool = True) -> Select:
+             now: datetime | None = None, with_status: bool = True, search=None) -> Select:
     """Return the select of the alerts a filter set names (without order or page)."""
     now = now or datetime.now(UTC)
     query = select(Alert)
@@ -71,7 +72,7 @@ def filtered(filters: dict, *, me: str | None, review_days: dict[str, int],
     if filters.get("until"):
         query = query.where(Alert.period_start <= filters["until"])
     if filters.get("q"):
-        query = query.where(_search(filters["q"]))
+        query = query.where(search if search is not None else _search_any(filters["q"]))
     query = query.where(queue_clause(filters.get("queue") or "diversion"))
     if filters.get("overdue"):
         query = query.where(overdue_clause(review_days, now))
@@ -83,17 +84,35 @@ def filtered(filters: dict, *, me: str | None, review_days: dict[str, int],
 
 
 def _search(text: str):
-    """Return the condition of alerts whose operator name, tax id or licence matches a text."""
+    """Return the condition of alerts whose operator name, tax id or licence matches a text.
+
+    The matching operators are looked up first (the registry is small). When few match,
+    their licence numbers go into the query as a list, which the (licence_no, score, id)
+    index serves; when many match, a subquery, which the scan in score order meets often.
+    """
     text = text.strip()
     pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
     key = tax_id_key(text)
     matching = select(Operator.licence_no).where(or_(
         Operator.legal_name.ilike(pattern, escape="\\"),
         Operator.licence_no.ilike(pattern, escape="\\"),
-        *( [Operator.tax_id_key == key] if key else [])))
-    conditions = [Alert.licence_no.in_(matching), Alert.licence_no == text.upper(),
-                  Alert.tax_id == text]
-    return or_(*conditions)
+        *([Operator.tax_id_key == key] if key else [])))
+    return matching, [Alert.tax_id == text, Alert.licence_no == text.upper()]
+
+
+def _search_any(text: str):
+    """Return the search condition as a subquery (no session at hand)."""
+    matching, direct = _search(text)
+    return or_(Alert.licence_no.in_(matching), *direct)
+
+
+def _search_clause(session: Session, text: str):
+    """Return the search condition, the operators' licences listed when they are few."""
+    matching, direct = _search(text)
+    licences = session.scalars(matching.limit(SEARCH_LIST + 1)).all()
+    if len(licences) > SEARCH_LIST:
+        return or_(Alert.licence_no.in_(matching), *direct)
+    return or_(Alert.licence_no.in_(licences or [""]), *direct)
 
 
 def parse_cursor(cursor: str | None) -> tuple[int, int] | None:
@@ -111,7 +130,8 @@ def queue_page(*, session: Session, filters: dict, me: str | None,
                review_days: dict[str, int], now: datetime | None = None,
                page_size: int = PAGE_SIZE, counts: bool = True) -> QueuePage:
     """Return a page of the queue, most urgent first, and the counts per status."""
-    query = filtered(filters, me=me, review_days=review_days, now=now)
+    search = _search_clause(session, filters["q"]) if filters.get("q") else None
+    query = filtered(filters, me=me, review_days=review_days, now=now, search=search)
     after = parse_cursor(filters.get("after"))
     if after:
         query = query.where(tuple_(Alert.score, Alert.id) < after)
@@ -125,7 +145,7 @@ def queue_page(*, session: Session, filters: dict, me: str | None,
         alerts=[(a, names.get(a.licence_no) if a.licence_no else None) for a in alerts],
         next_cursor=cursor,
         counts=status_counts(session=session, filters=filters, me=me,
-                             review_days=review_days, now=now) if counts else {},
+                             review_days=review_days, now=now, search=search) if counts else {},
     )
 
 
@@ -139,14 +159,20 @@ def operator_names(session: Session, alerts: list[Alert]) -> dict[str, str]:
 
 
 def status_counts(*, session: Session, filters: dict, me: str | None,
-                  review_days: dict[str, int], now: datetime | None = None) -> dict[str, int]:
-    """Count the filtered alerts of each status, up to COUNT_CAP + 1 each."""
-    base = filtered(filters, me=me, review_days=review_days, now=now, with_status=False)
-    counts = {}
+                  review_days: dict[str, int], now: datetime | None = None,
+                  search=None) -> dict[str, int]:
+    """Count the filtered alerts of each status, up to COUNT_CAP + 1 each, in one statement."""
+    base = filtered(filters, me=me, review_days=review_days, now=now, with_status=False,
+                    search=search)
+    parts = []
     for status in ALERT_STATUSES:
         capped = base.where(Alert.status == status).with_only_columns(Alert.id).limit(
             COUNT_CAP + 1).subquery()
-        counts[status] = session.scalar(select(func.count()).select_from(capped)) or 0
+        parts.append(select(literal(status).label("status"),
+                            select(func.count()).select_from(capped).scalar_subquery()
+                            .label("n")))
+    counts = dict.fromkeys(ALERT_STATUSES, 0)
+    counts.update((status, int(n or 0)) for status, n in session.execute(union_all(*parts)))
     return counts
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -51,7 +52,13 @@ def day(value: date | datetime | None) -> str:
         return "–"
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, format="medium", locale=language())
+    return _day(value, language())
+
+
+@lru_cache(maxsize=8192)
+def _day(value: date, code: str) -> str:
+    """Format one date in one language (a queue page repeats the same days)."""
+    return format_date(value, format="medium", locale=code)
 
 
 def moment(value: datetime | None) -> str:
