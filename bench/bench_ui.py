@@ -133,6 +133,8 @@ def build(url: str, alerts: int, lines: int) -> None:
             copy(raw, "alert", pd.DataFrame({
                 "id": alert_ids, "key": [f"k{i}" for i in alert_ids], "rule_id": rule,
                 "rule_version": 1, "kind": "rule", "detector": detector,
+                "queue": np.where(detector == "missing_declaration", "administrative",
+                                  "diversion"),
                 "severity": rng.choice(["low", "medium", "high", "critical"], n,
                                        p=[0.3, 0.4, 0.2, 0.1]),
                 "score": rng.integers(0, 101, n), "licence_no": licence,

@@ -130,7 +130,9 @@ def run(seeds: list[int], operators: int, workdir: Path) -> dict[str, Tally]:
     rules = load_rules(HERE.parent / "rules")
     policies = {rule.id: Policy(mode="active", reopen_factor=rule.reopen_factor)
                 for rule in rules.rules}
-    active = {rule.id for rule in rules.rules if rule.mode == "active"}
+    # The diversion queue only: administrative notices (overdue declarations) are not alerts.
+    active = {rule.id for rule in rules.rules
+              if rule.mode == "active" and rule.queue == "diversion"}
     tallies = {name: Tally() for name in SYSTEMS}
     for seed in seeds:
         started = time.perf_counter()

@@ -87,3 +87,32 @@ def test_downgrading_0006_gives_lines_their_declarations_licence_period_and_batc
             command.upgrade(config, "head")
     finally:
         engine.dispose()
+
+
+def test_0007_rekeys_operators_with_the_one_identity_key(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from app.db import make_engine
+    from app.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'keys.sqlite3'}")
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0006")
+            # Before 0007 the registry dropped the Ñ of a Mexican RFC.
+            connection.execute(text(
+                "INSERT INTO operator (licence_no, legal_name, tax_id, tax_id_key, activities, "
+                "created_at, updated_at) "
+                "VALUES ('LIC-1', 'Peña S.A. de C.V.', 'PEÑ-850101-AB1', 'PE850101AB1', '', "
+                "'2025-01-01', '2025-01-01')"))
+            command.upgrade(config, "0007")
+            assert connection.execute(text("SELECT tax_id_key FROM operator")).scalar() == \
+                "PEN850101AB1"
+            command.downgrade(config, "0006")
+            assert connection.execute(text("SELECT tax_id_key FROM operator")).scalar() == \
+                "PE850101AB1"
+    finally:
+        engine.dispose()

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.alerts.models import SEVERITIES
+from app.alerts.models import QUEUES, SEVERITIES
 
 
 @click.group("alerts")
@@ -38,9 +38,12 @@ def alerts_group() -> None:
               help="Alerts whose period starts on or before this date.")
 @click.option("--min-score", type=click.IntRange(0, 100), default=None,
               help="Only alerts with at least this score.")
+@click.option("--queue", "queues", multiple=True, type=click.Choice(QUEUES),
+              help="diversion (the alerts officers triage) or administrative (overdue "
+                   "declarations and other notices); repeatable. Default: both.")
 @with_appcontext
 def export_command(fmt, output, statuses, severities, min_severity, rule_ids, licence_nos,
-                   substances, since, until, min_score) -> None:
+                   substances, since, until, min_score, queues) -> None:
     """Export alerts, most urgent first, as CSV (UTF-8 with BOM) or XLSX."""
     from app.alerts.export import AlertFilters, expand_statuses, export_alerts, resolve_substances
     from app.cli import ensure_schema, fail, parse_day
@@ -56,7 +59,7 @@ def export_command(fmt, output, statuses, severities, min_severity, rule_ids, li
             min_severity=min_severity, rule_ids=tuple(rule_ids), licence_nos=tuple(licence_nos),
             substance_codes=resolve_substances(services.catalogue, substances),
             since=parse_day("--since", since), until=parse_day("--until", until),
-            min_score=min_score,
+            min_score=min_score, queues=tuple(queues),
         )
     except (ExportError, ValueError) as exc:
         fail(str(exc))

@@ -16,7 +16,7 @@ from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, SEVERITIES, Alert
 from app.catalogue.models import UnknownSubstance
 from app.exports import write_table
 from app.registry.models import Operator
-from app.registry.service import tax_id_key
+from importers.text import identifier_key
 
 if TYPE_CHECKING:
     from app.catalogue.catalogue import Catalogue
@@ -27,7 +27,8 @@ REQUIRED_COLUMNS = (
     "period_start", "period_end", "status", "summary",
 )
 EXTRA_COLUMNS = (
-    "operator_name", "substance_name", "detector", "rule_version", "observed", "expected",
+    "operator_name", "substance_name", "detector", "queue", "rule_version", "observed",
+    "expected",
     "times_seen", "assignee", "first_raised_at", "last_seen_at",
 )
 COLUMNS = REQUIRED_COLUMNS + EXTRA_COLUMNS
@@ -49,6 +50,7 @@ class AlertFilters:
     since: date | None = None
     until: date | None = None
     min_score: int | None = None
+    queues: tuple[str, ...] = ()
 
 
 class Value(fields.Field):
@@ -76,6 +78,7 @@ class AlertExportRowSchema(Schema):
     operator_name = fields.String(allow_none=True)
     substance_name = fields.String(allow_none=True)
     detector = fields.String()
+    queue = fields.String()
     rule_version = fields.Integer()
     observed = fields.Float(allow_none=True)
     expected = fields.Float(allow_none=True)
@@ -138,6 +141,8 @@ def alerts_query(filters: AlertFilters, *, catalogue: Catalogue) -> Select:
         query = query.where(Alert.period_start <= filters.until)
     if filters.min_score is not None:
         query = query.where(Alert.score >= filters.min_score)
+    if filters.queues:
+        query = query.where(Alert.queue.in_(filters.queues))
     return query.order_by(Alert.score.desc(), Alert.id)
 
 
@@ -177,7 +182,7 @@ def export_alerts(*, session: Session, catalogue: Catalogue, filters: AlertFilte
 def _operator_names(session: Session, alerts: list[Alert]) -> dict[str, str]:
     """Return the legal name of each party the alerts name, by licence and by tax id key."""
     licences = sorted({a.licence_no for a in alerts if a.licence_no})
-    tax_keys = sorted({tax_id_key(a.tax_id) for a in alerts if a.tax_id and not a.licence_no})
+    tax_keys = sorted({identifier_key(a.tax_id) for a in alerts if a.tax_id and not a.licence_no})
     names: dict[str, str] = {}
     for column, values, prefix in ((Operator.licence_no, licences, "licence:"),
                                    (Operator.tax_id_key, tax_keys, "tax:")):
@@ -193,7 +198,7 @@ def _operator_name(names: dict[str, str], alert: Alert) -> str | None:
     if alert.licence_no:
         return names.get("licence:" + alert.licence_no)
     if alert.tax_id:
-        return names.get("tax:" + tax_id_key(alert.tax_id))
+        return names.get("tax:" + identifier_key(alert.tax_id))
     return None
 
 

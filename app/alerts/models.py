@@ -31,11 +31,12 @@ OUTCOMES = {
 # The queue reads alerts most urgent first: score, then the newest; one index per filter
 # with the same order lets a page be read by keyset (score, id) without sorting.
 QUEUE_FILTER_COLUMNS = ("status", "severity", "rule_id", "detector", "substance_code",
-                        "licence_no", "tax_id", "assignee")
+                        "licence_no", "tax_id", "assignee", "queue")
 # The queue's counts per status read only this index on PostgreSQL (an index-only scan):
 # every column a queue filter or the suppression check reads is carried in it.
 COUNT_INCLUDE = ("detector", "rule_id", "substance_code", "licence_no", "tax_id", "assignee",
-                 "first_raised_at", "period_start", "period_end", "pending_status")
+                 "first_raised_at", "period_start", "period_end", "pending_status", "queue")
+QUEUES = ("diversion", "administrative")
 
 
 class DetectionRun(Base):
@@ -76,6 +77,10 @@ class Alert(Base):
     rule_version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # 'rule' or 'statistical'
     detector: Mapped[str] = mapped_column(String(40))  # the rule kind, e.g. 'quota', 'surge'
+    # `diversion`: the queue officers triage; `administrative`: notices such as overdue
+    # declarations, a matter for reminders (the rule's `queue`).
+    queue: Mapped[str] = mapped_column(String(16), default="diversion",
+                                       server_default="diversion")
     severity: Mapped[str] = mapped_column(String(16))
     score: Mapped[int] = mapped_column(Integer)
     licence_no: Mapped[str | None] = mapped_column(String(64))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from app.alerts.keys import alert_key
 from app.alerts.scoring import ScoreParts, score_parts
 from app.detection.findings import SEVERITIES, Finding
+from importers.text import identifier_key
 
 # The detectors of issue 5 (statistics); every other kind is a rule kind.
 STATISTICAL_KINDS = frozenset({"surge", "peer", "splitting", "new_operator", "sar_max6",
@@ -27,6 +28,8 @@ class Policy:
 
     mode: str = "active"
     reopen_factor: float = DEFAULT_REOPEN_FACTOR
+    # The officers' list the alerts go to: `diversion` (triage) or `administrative`.
+    queue: str = "diversion"
 
 
 @dataclass
@@ -118,7 +121,7 @@ def _identities(finding: Finding) -> set[str]:
     if finding.licence_no:
         names.add(f"licence:{finding.licence_no}")
     if finding.tax_id:
-        names.add("tax:" + "".join(c for c in finding.tax_id.upper() if c.isalnum()))
+        names.add("tax:" + identifier_key(finding.tax_id))
     return names
 
 

@@ -222,6 +222,7 @@ def _figures(draft: AlertDraft) -> dict:
         "rule_version": finding.rule_version,
         "kind": draft.category,
         "detector": finding.kind,
+        "queue": draft.policy.queue,
         "severity": finding.severity,
         "score": draft.parts.total,
         "licence_no": finding.licence_no,

@@ -73,6 +73,28 @@ def empty_frame(name: str) -> pd.DataFrame:
     return frame
 
 
+def product_kg(lines: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
+    """Return each line's mass of product (kg as declared, before concentration and salt).
+
+    Customs weighs products, declarations count the pure base: to compare them the base is
+    turned back into the product it was declared as (quantity_kg / concentration / the salt's
+    base fraction). Lines without their declared concentration count as pure.
+    """
+    quantity = lines["quantity_kg"].astype(float)
+    if "concentration_pct" not in lines.columns:
+        return quantity
+    share = pd.to_numeric(lines["concentration_pct"], errors="coerce").fillna(100.0) / 100
+    if "base_fraction" in lines.columns:
+        fraction = pd.to_numeric(lines["base_fraction"], errors="coerce")
+    elif "form_code" in lines.columns:
+        fractions = {form.code: form.base_fraction for s in catalogue for form in s.forms}
+        fraction = lines["form_code"].map(fractions)
+    else:
+        fraction = pd.Series(1.0, index=lines.index)
+    divisor = (share * fraction.fillna(1.0)).where(lambda d: d > 0, 1.0)
+    return quantity / divisor
+
+
 def prepared(data: DetectionData) -> DetectionData:
     """Check every frame has its columns and dates are datetimes; return the data to use."""
     missing = []
@@ -92,6 +114,9 @@ def prepared(data: DetectionData) -> DetectionData:
             changes[name] = converted
     if missing:
         raise ValueError("detection data lacks columns: " + "; ".join(missing))
+    lines = changes.get("lines", data.lines)
+    if "product_kg" not in lines.columns:
+        changes["lines"] = lines.assign(product_kg=product_kg(lines, data.catalogue))
     if not changes:
         return data
     values = {f.name: getattr(data, f.name) for f in fields(data)}

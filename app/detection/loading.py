@@ -42,7 +42,11 @@ if TYPE_CHECKING:
 # Complete calendar years read before the year of `since` (baseline estimates average
 # up to this many earlier years; quotas and national pace need the year from January).
 HISTORY_YEARS = 3
-NUMERIC = {"quantity_kg", "net_mass_kg", "line_id", "item_id", "notification_id", "year"}
+NUMERIC = {"quantity_kg", "net_mass_kg", "line_id", "item_id", "notification_id", "year",
+           "quantity", "concentration_pct"}
+FLOATS = {"quantity_kg", "net_mass_kg", "quantity", "concentration_pct"}
+# Read beside the required columns: what the declared product was (customs weighs products).
+EXTRA_COLUMNS = {"lines": ("quantity", "unit", "concentration_pct", "form_code")}
 
 
 def history_start(since: date | None) -> date | None:
@@ -64,7 +68,8 @@ def load_detection_data(
                line.movement, line.date,
                line.substance_code, line.quantity_kg, line.counterparty_licence,
                line.counterparty_name, line.counterparty_country, line.document_ref,
-               line.payment_method, line.delivery)
+               line.payment_method, line.delivery, line.quantity, line.unit,
+               line.concentration_pct, line.form_code)
         .join(Declaration, Declaration.id == line.declaration_id)
         .where(Declaration.is_current.is_(True), Declaration.period <= as_of)
         .order_by(line.id)
@@ -124,7 +129,7 @@ def load_detection_data(
 def read_frame(session: Session, name: str, query: Select) -> pd.DataFrame:
     """Run one query in the session's transaction and return the frame of one input."""
     connection = session.connection()
-    columns = list(COLUMNS[name])
+    columns = [*COLUMNS[name], *EXTRA_COLUMNS.get(name, ())]
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
@@ -163,10 +168,8 @@ def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
                                            format="%Y-%m-%d")
         elif column in NUMERIC:
             frame[column] = pd.to_numeric(frame[column])
-            if column != "quantity_kg" and column != "net_mass_kg":
-                frame[column] = frame[column].astype("int64")
-            else:
-                frame[column] = frame[column].astype("float64")
+            kind = "float64" if column in FLOATS else "int64"
+            frame[column] = frame[column].astype(kind)
         elif column == "received_at":
             frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     return frame

@@ -55,7 +55,8 @@ def run_detection(
     findings = result.findings
     if since is not None:
         findings = [f for f in findings if f.window_end >= since]
-    policies = {r.id: Policy(mode=r.mode, reopen_factor=r.reopen_factor) for r in ruleset.rules}
+    policies = {r.id: Policy(mode=r.mode, reopen_factor=r.reopen_factor, queue=r.queue)
+                for r in ruleset.rules}
     outcome = record_findings(session=session, run=run, findings=findings, policies=policies)
     stages["alerts"] = _lap(started) - sum(stages.values())
     record = ruleset.record()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.db import utcnow
 from app.registry.licensing import LicenceBook, LicenceCheck, LicenceState
 from app.registry.models import Licence, LicenceVersion, Operator
+from importers.text import identifier_key
 
 SECTOR_CODE = re.compile(r"^\s*(\d{2,6})\b")
 TRACKED = ("activities", "annual_quota_kg", "valid_to", "status")
@@ -42,11 +43,6 @@ def sector_code(sector: str | None) -> str | None:
         return None
     match = SECTOR_CODE.match(sector)
     return match.group(1) if match else None
-
-
-def tax_id_key(tax_id: str) -> str:
-    """Return the tax id reduced to upper-case letters and digits, for matching."""
-    return re.sub(r"[^0-9A-Z]", "", tax_id.upper())
 
 
 def _text(value) -> str | None:
@@ -85,7 +81,7 @@ def apply_registry_records(
         row = int(record["source_row"])
         tax_id = str(record["tax_id"]).strip()
         seen = first_row.get(licence_no)
-        if seen and tax_id_key(seen[1]) != tax_id_key(tax_id):
+        if seen and identifier_key(seen[1]) != identifier_key(tax_id):
             changes.rejected.append((
                 row, "tax_id", tax_id,
                 f"licence {licence_no} has tax id {seen[1]} on row {seen[0]}; "
@@ -96,7 +92,7 @@ def apply_registry_records(
         operator = operators.get(licence_no)
         if operator is None:
             operator = Operator(licence_no=licence_no, legal_name="", tax_id=tax_id,
-                                tax_id_key=tax_id_key(tax_id), activities="")
+                                tax_id_key=identifier_key(tax_id), activities="")
             operator.licences = []
             session.add(operator)
             operators[licence_no] = operator
@@ -121,7 +117,7 @@ def _update_operator(operator: Operator, record: dict) -> bool:
     wanted = {
         "legal_name": _text(record.get("operator_name")) or operator.legal_name,
         "tax_id": str(record["tax_id"]).strip(),
-        "tax_id_key": tax_id_key(str(record["tax_id"])),
+        "tax_id_key": identifier_key(str(record["tax_id"])),
         "region": _text(record.get("region")),
         "sector": _text(record.get("sector")),
     }

@@ -61,7 +61,8 @@ def alert_workbook(dossier: Dossier, view: dict) -> io.BytesIO:
         ("observed_kg", alert.observed), ("expected_kg", alert.expected),
         ("assignee", alert.assignee), ("first_raised_at", alert.first_raised_at))]
     summary += [{"field": "trace", "value": line} for line in dossier.trace]
-    summary += [{"field": "explanation excluded", "value": line} for line in dossier.excluded]
+    summary += [{"field": f"ruled out: {item['code']}", "value": item["text"]}
+                for item in dossier.excluded]
     events = [{c: getattr(e, c) for c in EVENT_COLUMNS} for e in dossier.events]
     return _bytes([("alert", ("field", "value"), summary), *evidence_sheets(dossier),
                    ("timeline", EVENT_COLUMNS, events)])

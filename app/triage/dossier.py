@@ -18,8 +18,8 @@ from app.triage.suppression import suppression_of
 
 EVIDENCE_SHOWN = 200  # rows per table on the page; the case file workbook has them all
 HISTORY_MONTHS = 24
-# Where detection lists the innocent explanations a cross-check ruled out.
-EXCLUDED_KEYS = ("explanations_excluded", "excluded_explanations", "ruled_out")
+# Where detection lists the innocent explanations a check ruled out: [{code, text}].
+EXCLUDED_KEY = "excluded"
 
 
 @dataclass
@@ -53,7 +53,7 @@ class Dossier:
     operator: Operator | None
     measures: dict
     trace: list[str]
-    excluded: list[str]
+    excluded: list[dict]
     findings: list[StoredFinding]
     evidence: Evidence
     events: list[AlertEvent]
@@ -70,21 +70,18 @@ def _json(text: str | None, default):
     return value if isinstance(value, type(default)) else default
 
 
-def excluded_explanations(measures: dict) -> list[str]:
-    """Return the innocent explanations detection ruled out, as sentences."""
-    for key in EXCLUDED_KEYS:
-        value = measures.get(key)
-        if isinstance(value, list):
-            out = []
-            for item in value:
-                if isinstance(item, dict):
-                    words = [str(item.get(k)) for k in ("explanation", "detail", "trace")
-                             if item.get(k)]
-                    out.append(": ".join(words) or json.dumps(item, ensure_ascii=False))
-                else:
-                    out.append(str(item))
-            return out
-    return []
+def excluded_explanations(measures: dict) -> list[dict]:
+    """Return the innocent explanations detection ruled out, as {code, text} dicts."""
+    value = measures.get(EXCLUDED_KEY)
+    if not isinstance(value, list):
+        return []
+    out = []
+    for item in value:
+        if isinstance(item, dict) and item.get("text"):
+            out.append({"code": str(item.get("code") or ""), "text": str(item["text"])})
+        elif isinstance(item, str):
+            out.append({"code": "", "text": item})
+    return out
 
 
 def load_dossier(*, session: Session, alert_id: int, evidence_limit: int | None = EVIDENCE_SHOWN,

@@ -14,7 +14,6 @@ from app.alerts.models import Alert, DetectionRun
 from app.alerts.sentences import sentence
 from app.registry.models import Operator
 from app.triage.dossier import Chart, Dossier
-from app.triage.queues import queue_of
 from app.triage.schemas import QueueRowSchema
 from app.triage.service import is_overdue, review_due
 from app.web.charts import Point, bar_chart, line_chart
@@ -59,7 +58,7 @@ def queue_rows(alerts: list[tuple[Alert, str | None]], review_days: dict[str, in
         "period_end": a.period_end, "assignee": a.assignee,
         "due": review_due(a, review_days), "overdue": is_overdue(a, review_days, now),
         "pending": a.pending_status, "outcome": a.outcome, "times_seen": a.times_seen,
-        "queue": queue_of(a.detector),
+        "queue": a.queue,
     }) for a, name in alerts]
 
 
@@ -73,7 +72,7 @@ def alert_view(dossier: Dossier, catalogue, review_days: dict[str, int]) -> dict
         "cas": _cas(catalogue, alert.substance_code),
         "due": review_due(alert, review_days),
         "overdue": is_overdue(alert, review_days),
-        "queue": queue_of(alert.detector),
+        "queue": alert.queue,
         "findings": [sentence(f.wording, f.summary, language(), substance=substance)
                      for f in dossier.findings],
     }

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, Alert
 from app.registry.models import Operator
-from app.registry.service import tax_id_key
 from app.triage.queues import queue_clause
 from app.triage.service import overdue_clause
 from app.triage.suppression import covers
+from importers.text import identifier_key
 
 PAGE_SIZE = 50
 COUNT_CAP = 1_000
@@ -92,7 +92,7 @@ def _search(text: str):
     """
     text = text.strip()
     pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-    key = tax_id_key(text)
+    key = identifier_key(text)
     matching = select(Operator.licence_no).where(or_(
         Operator.legal_name.ilike(pattern, escape="\\"),
         Operator.licence_no.ilike(pattern, escape="\\"),

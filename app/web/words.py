@@ -28,4 +28,12 @@ CODES = (
     N_("withdrawn"), N_("objected"),
     N_("importer"), N_("exporter"), N_("manufacturer"), N_("distributor"), N_("end_user"),
     N_("pharma"), N_("laboratory"),
+    # Innocent explanations detection rules out (measures "excluded", by code).
+    N_("timing_lag"), N_("tolerance"), N_("declared_periods"), N_("amendments"),
+    N_("documents"), N_("counterparty_resolved"), N_("unnamed_counterparty"),
+    N_("counterparty_searched"), N_("declared_elsewhere"),
+    N_("diversion"), N_("administrative"),
+    # Words the queue rows show through label() (translated once per page).
+    N_("overdue"), N_("awaiting approval"), N_("administrative notice"), N_("national"),
+    N_("tax id"),
 )

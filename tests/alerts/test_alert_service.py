@@ -145,3 +145,12 @@ def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session):
     stored = stored.all()
     assert len(stored) == 1200 and all(s.alert_id is not None for s in stored)
     assert {s.window_start for s in stored} == {date(2025, 1, 1)}
+
+
+def test_an_alert_goes_to_the_queue_its_rule_names(db_session):
+    administrative = {"quota-annual": Policy(mode="active", queue="administrative")}
+    _run(db_session, [QUOTA], policies=administrative)
+
+    assert _alert(db_session).queue == "administrative"
+    assert _run(db_session, [SURGE])[1].raised == 1
+    assert _alert(db_session, SURGE).queue == "diversion"

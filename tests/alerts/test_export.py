@@ -221,3 +221,14 @@ def test_cli_bad_input_exits_with_one_line(runner, app, tmp_path, args, reason):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and reason in lines[0], lines
     assert not any(tmp_path.glob("a.*"))
+
+
+def test_the_export_names_each_alerts_queue_and_filters_by_it(db_session, catalogue, queue):
+    queue["national"].queue = "administrative"
+    db_session.flush()
+
+    rows = _rows(db_session, catalogue)
+    administrative = _rows(db_session, catalogue, queues=("administrative",))
+
+    assert {row["queue"] for row in rows} == {"diversion", "administrative"}
+    assert _ids(administrative) == [queue["national"].id]

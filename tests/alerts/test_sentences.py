@@ -36,10 +36,11 @@ def test_a_sentence_in_spanish_translates_numbers_windows_and_coded_words():
     wording = {"template": KINDS["customs_reconciliation"].situations["unreconciled"],
                "values": {"operator": "ACME S.A.", "observed_kg": "12,400.5",
                           "substance": "acetone", "flows": "imports", "window": "March 2025",
-                          "start": "2025-03-01", "end": "2025-03-31", "expected_kg": "8,000"}}
+                          "start": "2025-03-01", "end": "2025-03-31", "expected_kg": "8,000",
+                          "unmatched_kg": "4,400.5", "lag_days": "15"}}
     assert sentence(wording, "stored", "es", substance="acetona") == (
         "ACME S.A. declaró importaciones de 12.400,5 kg de acetona en marzo de 2025; "
-        "aduanas registró 8.000 kg")
+        "aduanas registró 8.000 kg, y 4.400,5 kg no coinciden con nada dentro de 15 días")
     assert sentence(wording, "stored", "en").startswith("ACME S.A. declared 12,400.5 kg")
     assert sentence("{}", "stored English", "es") == "stored English"  # an older alert
 

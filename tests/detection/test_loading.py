@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.detection.data import COLUMNS, FRAMES
-from app.detection.loading import history_start, load_detection_data
+from app.detection.loading import EXTRA_COLUMNS, history_start, load_detection_data
 from app.detection.rules import evaluate, load_rules
 from app.extensions import vigia
 from app.movements.models import DeclarationLine
@@ -83,7 +83,9 @@ def test_every_frame_has_its_columns_and_types(stored, db_session):
     data = _load(stored, db_session)
     for name in FRAMES:
         frame = getattr(data, name)
-        assert list(frame.columns) == list(COLUMNS[name]), name
+        assert list(frame.columns) == [*COLUMNS[name], *EXTRA_COLUMNS.get(name, ())], name
+    assert pd.api.types.is_float_dtype(data.lines["concentration_pct"])
+    assert pd.api.types.is_float_dtype(data.lines["quantity"])
     assert pd.api.types.is_datetime64_dtype(data.lines["date"])
     assert pd.api.types.is_datetime64_dtype(data.lines["period"])
     assert pd.api.types.is_datetime64_dtype(data.customs["date"])

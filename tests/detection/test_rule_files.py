@@ -60,7 +60,7 @@ def test_cli_check_passes_on_good_files(monkeypatch):
     result = CliRunner().invoke(rules_group, ["check", str(RULES)])
 
     assert result.exit_code == 0, result.output
-    assert "25 rules in 17 files are valid (22 active, 3 monitor, 0 inactive)" in result.output
+    assert "26 rules in 17 files are valid (23 active, 3 monitor, 0 inactive)" in result.output
 
 
 def test_cli_check_prints_each_error_and_exits_non_zero(monkeypatch, tmp_path):
@@ -97,7 +97,9 @@ def test_shipped_rules_run_together_on_mixed_data():
         ],
         customs=[customs_item(), customs_item(flow="export", partner_country="CO"),
                  customs_item(trader_tax_id="999", substance_code=None, hs_code="3824.99.00"),
-                 customs_item(trader_tax_id="888", trader_name="Front Co.")],
+                 customs_item(trader_tax_id="888", trader_name="Front Co."),
+                 customs_item(trader_tax_id="888", trader_name="Front Co.", item_no="7",
+                              date=date(2025, 6, 2))],  # customs data reaches June
         notifications=[notification(status="pending")],
         baselines=[{"substance_code": "acetic-anhydride", "year": 2025, "quantity_kg": 100.0,
                     "source": None}],
@@ -109,5 +111,5 @@ def test_shipped_rules_run_together_on_mixed_data():
     fired = {finding.rule_id for finding in result.findings}
     assert {"quota-annual", "licence-movements", "licence-buyers", "customs-imports",
             "stock-balance", "national-pace", "large-movement", "export-notification-customs",
-            "export-notification-declared", "mislabelled-goods", "missing-declaration",
+            "export-notification-declared", "mislabelled-goods", "overdue-declaration",
             "unregistered-trader"} <= fired

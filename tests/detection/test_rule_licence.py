@@ -110,8 +110,10 @@ def test_sale_to_a_buyer_whose_licence_is_revoked_and_to_an_unlicensed_buyer():
     assert finding.summary == (
         "ACME S.A. sold 1,000 kg of acetic anhydride in March 2025 to buyers without a valid "
         "licence: Beta S.R.L. (LIC-002) (Beta S.R.L. (LIC-002)'s licence for acetic-anhydride "
-        "is revoked); Ferretería El Sol (no buyer licence number was declared)"
+        "is revoked); Ferretería El Sol (no registered operator matches the buyer as declared)"
     )
+    [searched] = finding.measures["excluded"]
+    assert searched["code"] == "counterparty_searched"
 
 
 def test_sales_without_buyer_licence_can_be_limited_by_table_and_quantity():
@@ -126,3 +128,44 @@ def test_sales_without_buyer_licence_can_be_limited_by_table_and_quantity():
 
     assert [f.substance_code for f in only_table_one] == ["acetic-anhydride"]
     assert big_only == []
+
+
+def _registered_buyer(**line_overrides):
+    """Return data where ACME sells to Beta (licensed) as written by line_overrides."""
+    return data(
+        lines=[line(movement="sale", quantity_kg=700.0, **line_overrides)],
+        operators=[operator(), operator(licence_no="LIC-00042", legal_name="Química Beta S.A.C.",
+                                        tax_id="20100070970")],
+        licences=[licence(), licence(licence_id=2, licence_no="LIC-00042",
+                                     operator_name="Química Beta S.A.C.", activities="end_user")],
+    )
+
+
+def test_a_licensed_buyer_written_without_its_licence_number_is_not_reported():
+    # A seller names the buyer by name, tax id or a retyped licence: it is still Beta.
+    for written in ({"counterparty_name": "QUIMICA BETA SAC"},
+                    {"counterparty_name": "Quím. Beta"},
+                    {"counterparty_name": "Quimca Beta S.A.C."},
+                    {"counterparty_licence": "lic 42"},
+                    {"counterparty_licence": "20100070970"},
+                    {"counterparty_name": "RUC 20100070970"}):
+        assert run("licence", _registered_buyer(**written), params={"check": "buyer"}) == [], \
+            written
+
+
+def test_a_buyer_resolved_by_name_whose_licence_is_not_valid_is_reported_saying_so():
+    detection = _registered_buyer(counterparty_name="Química Beta", date=date(2027, 2, 1))
+
+    [finding] = run("licence", detection, params={"check": "buyer"})
+
+    assert "Química Beta S.A.C. (LIC-00042)" in finding.summary
+    assert "(buyer identified by its name)" in finding.summary
+    assert [e["code"] for e in finding.measures["excluded"]] == ["counterparty_resolved"]
+
+
+def test_a_buyer_named_by_no_one_in_the_registry_is_still_reported():
+    detection = _registered_buyer(counterparty_name="Ferretería Beta Norte")
+
+    [finding] = run("licence", detection, params={"check": "buyer"})
+
+    assert "Ferretería Beta Norte (no registered operator matches" in finding.summary

@@ -1,4 +1,4 @@
-"""mirror: both sides of a trade between licensed operators."""
+"""mirror: both sides of a trade between licensed operators, matched line by line."""
 
 from datetime import date
 
@@ -7,21 +7,30 @@ from tests.detection.builders import data, licence, line, operator, run
 OPERATORS = [operator(), operator(licence_no="LIC-002", legal_name="Beta S.R.L.",
                                   tax_id="20-2")]
 LICENCES = [licence(), licence(licence_id=2, licence_no="LIC-002", operator_name="Beta S.R.L.")]
+# Both operators declared February to May 2025.
+DECLARED = [(lic, date(2025, month, 1)) for lic in ("LIC-001", "LIC-002") for month in range(2, 6)]
 
 
-def sale(kg: float) -> dict:
-    return line(movement="sale", quantity_kg=kg, counterparty_licence="LIC-002")
+def sale(kg: float, **overrides) -> dict:
+    values = {"movement": "sale", "quantity_kg": kg, "counterparty_licence": "LIC-002",
+              "document_ref": "F001-00000101"}
+    return line(**{**values, **overrides})
 
 
-def purchase(kg: float) -> dict:
-    return line(licence_no="LIC-002", movement="purchase", quantity_kg=kg,
-                counterparty_licence="LIC-001", date=date(2025, 3, 11))
+def purchase(kg: float, **overrides) -> dict:
+    values = {"licence_no": "LIC-002", "movement": "purchase", "quantity_kg": kg,
+              "counterparty_licence": "LIC-001", "date": date(2025, 3, 11),
+              "document_ref": "F001-00000101"}
+    return line(**{**values, **overrides})
 
 
-def test_a_sale_the_buyer_never_declared_goes_to_the_seller():
-    detection = data(lines=[sale(1200.0)], operators=OPERATORS, licences=LICENCES)
+def detection(*lines, declared=DECLARED, as_of=date(2025, 9, 1)):
+    return data(lines=list(lines), operators=OPERATORS, licences=LICENCES, declarations=declared,
+                as_of=as_of)
 
-    [finding] = run("mirror", detection)
+
+def test_a_sale_the_buyer_did_not_declare_in_a_month_it_declared_goes_to_the_seller():
+    [finding] = run("mirror", detection(sale(1200.0)))
 
     assert finding.licence_no == "LIC-001"
     assert finding.substance_code == "acetic-anhydride"
@@ -32,15 +41,14 @@ def test_a_sale_the_buyer_never_declared_goes_to_the_seller():
     assert finding.measures["missing_with"] == "LIC-002"
     assert finding.summary == (
         "ACME S.A. declared 1,200 kg of acetic anhydride sales to Beta S.R.L. (LIC-002) in "
-        "March 2025; the other side declared 0 kg"
+        "March 2025; the other side's lines within 15 days confirm 0 kg"
     )
+    codes = [e["code"] for e in finding.measures["excluded"]]
+    assert codes[:4] == ["timing_lag", "tolerance", "declared_periods", "amendments"]
 
 
-def test_purchases_beyond_the_sellers_sales_go_to_the_buyer():
-    detection = data(lines=[sale(500.0), purchase(1200.0)], operators=OPERATORS,
-                     licences=LICENCES)
-
-    [finding] = run("mirror", detection)
+def test_purchases_beyond_the_sellers_sales_go_to_the_buyer_with_both_sides_as_evidence():
+    [finding] = run("mirror", detection(sale(500.0), purchase(1200.0)))
 
     assert finding.licence_no == "LIC-002"
     assert (finding.observed, finding.expected) == (1200.0, 500.0)
@@ -49,8 +57,65 @@ def test_purchases_beyond_the_sellers_sales_go_to_the_buyer():
     assert "purchases from ACME S.A. (LIC-001)" in finding.summary
 
 
-def test_mirrored_trades_do_not_fire():
-    detection = data(lines=[sale(1200.0), purchase(1195.0)], operators=OPERATORS,
-                     licences=LICENCES)
+def test_mirrored_trades_do_not_fire_within_tolerance():
+    assert run("mirror", detection(sale(1200.0), purchase(1195.0))) == []
 
-    assert run("mirror", detection) == []
+
+def test_a_receipt_days_later_in_the_next_month_mirrors_the_invoice():
+    # Invoiced on 30 March, received on 3 April, written with other invoice numbers.
+    lines = [sale(1200.0, date=date(2025, 3, 30), document_ref=None),
+             purchase(1200.0, date=date(2025, 4, 3), period=date(2025, 4, 1),
+                      document_ref=None)]
+
+    assert run("mirror", detection(*lines)) == []
+
+
+def test_the_same_invoice_number_matches_whatever_the_dates_within_weeks():
+    lines = [sale(1200.0, date=date(2025, 3, 5), document_ref="F001-00000777"),
+             purchase(1200.0, date=date(2025, 4, 15), period=date(2025, 4, 1),
+                      document_ref="FACT 1-777")]
+
+    assert run("mirror", detection(*lines)) == []
+
+
+def test_one_invoice_received_in_two_deliveries_mirrors():
+    lines = [sale(1200.0, date=date(2025, 3, 28)),
+             purchase(700.0, date=date(2025, 3, 29), document_ref=None),
+             purchase(500.0, date=date(2025, 4, 4), period=date(2025, 4, 1),
+                      document_ref=None)]
+
+    assert run("mirror", detection(*lines)) == []
+
+
+def test_a_buyer_written_by_name_only_is_matched():
+    lines = [sale(1200.0, counterparty_licence=None, counterparty_name="BETA SRL",
+                  document_ref=None), purchase(1200.0, document_ref=None)]
+
+    assert run("mirror", detection(*lines)) == []
+
+
+def test_a_purchase_the_seller_declared_without_naming_the_buyer_is_confirmed():
+    lines = [sale(1200.0, counterparty_licence=None, document_ref=None),
+             purchase(1200.0, document_ref=None)]
+
+    assert run("mirror", detection(*lines)) == []
+
+
+def test_trades_far_apart_in_time_do_not_confirm_each_other():
+    lines = [sale(1200.0, date=date(2025, 3, 1), document_ref=None),
+             purchase(1200.0, date=date(2025, 4, 25), period=date(2025, 4, 1),
+                      document_ref=None)]
+
+    found = run("mirror", detection(*lines))
+
+    assert sorted(f.licence_no for f in found) == ["LIC-001", "LIC-002"]
+
+
+def test_nothing_is_judged_before_the_lag_has_passed_or_where_the_other_side_has_not_declared():
+    recent = detection(sale(1200.0, date=date(2025, 5, 25), period=date(2025, 5, 1)),
+                       as_of=date(2025, 6, 3))
+    silent = detection(sale(1200.0), declared=[(lic, p) for lic, p in DECLARED
+                                               if lic == "LIC-001"])
+
+    assert run("mirror", recent) == []
+    assert run("mirror", silent) == []

@@ -23,7 +23,7 @@ def test_three_cash_sales_within_thirty_days_fire_for_the_buyer():
     [finding] = run("payment_delivery", detection)
 
     assert finding.licence_no is None
-    assert finding.party == "name:ferreteria el sol"
+    assert finding.party == "name:ferreteria sol"
     assert finding.substance_code == "acetic-anhydride"
     assert (finding.window_start, finding.window_end) == (date(2025, 3, 1), date(2025, 3, 31))
     assert (finding.observed, finding.expected) == (300.0, None)
@@ -32,7 +32,7 @@ def test_three_cash_sales_within_thirty_days_fire_for_the_buyer():
         "Ferretería El Sol paid in cash or collected in person 3 times (300 kg of acetic "
         "anhydride) in March 2025, with several within 30 days"
     )
-    assert finding.key[1] == "name:ferreteria el sol"
+    assert finding.key[1] == "name:ferreteria sol"
 
 
 def test_bank_transfers_and_spread_out_cash_do_not_fire():

@@ -2,8 +2,10 @@
 
 from datetime import date
 
+import numpy as np
 from sqlalchemy import select
 
+from app.alerts.planning import _identities
 from app.registry.models import Licence, LicenceVersion, Operator
 from app.registry.service import (
     annual_quota,
@@ -12,6 +14,8 @@ from app.registry.service import (
     registry_counts,
     sector_code,
 )
+from importers.feeds.keys import tax_id_keys
+from tests.alerts.findings import finding as finding_builder
 from tests.builders import registry_records, registry_row
 
 AS_OF = date(2026, 3, 1)
@@ -117,3 +121,14 @@ def test_sector_code():
     assert sector_code("2022 Fabricación de pinturas") == "2022"
     assert sector_code("Fabricación de pinturas") is None
     assert sector_code(None) is None
+
+
+def test_a_tax_id_with_accented_letters_is_keyed_as_customs_and_alerts_key_it(db_session):
+    # One identity key everywhere: a Mexican RFC with Ñ must not look unregistered in customs.
+    apply(db_session, registry_row(tax_id="PEÑ-850101-AB1"))
+
+    stored = db_session.scalars(select(Operator)).one().tax_id_key
+    [customs_key] = tax_id_keys(np.array(["PEÑ850101AB1"], dtype=object))
+    assert stored == customs_key == "PEN850101AB1"
+    finding = finding_builder(licence_no=None, tax_id="peñ 850101 ab1")
+    assert _identities(finding) == {"tax:PEN850101AB1"}

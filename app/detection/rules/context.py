@@ -85,8 +85,13 @@ class Context:
         measures: Mapping[str, float | str] | None = None,
         fields: Mapping[str, str] | None = None,
         severity: str | None = None,
+        excluded: Iterable[tuple[str, str]] = (),
     ) -> Finding:
-        """Build a finding of this rule and render its summary sentence."""
+        """Build a finding of this rule and render its summary sentence.
+
+        `excluded` lists the innocent explanations the check ruled out before reporting,
+        as (code, sentence) pairs; they are kept in the measures under "excluded".
+        """
         if tax_id is None and licence_no is not None:
             registered = self.names.tax_id.get(licence_no)
             tax_id = str(registered) if isinstance(registered, str) else None
@@ -129,12 +134,20 @@ class Context:
             summary=render(template, values),
             evidence={k: _ids(v) for k, v in (evidence or {}).items() if len(v)},
             trace=tuple(trace),
-            measures={
-                "situation": situation, **{k: _plain(v) for k, v in (measures or {}).items()}
-            },
+            measures=_measures(situation, measures, excluded),
             party=party,
             wording={"template": template, "values": values},
         )
+
+
+def _measures(situation: str, measures: Mapping[str, Any] | None,
+              excluded: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Return a finding's measures: its situation, figures, and the explanations ruled out."""
+    values = {"situation": situation, **{k: _plain(v) for k, v in (measures or {}).items()}}
+    ruled_out = [{"code": code, "text": text} for code, text in excluded]
+    if ruled_out:
+        values["excluded"] = ruled_out
+    return values
 
 
 def _ids(ids: Iterable[int]) -> tuple[int, ...]:

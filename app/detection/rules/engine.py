@@ -10,6 +10,7 @@ from typing import Any
 
 from app.detection.data import DetectionData, prepared
 from app.detection.findings import Finding
+from app.detection.parties import with_counterparties
 from app.detection.rules.context import Names
 from app.detection.rules.model import Rule, RuleSet
 from app.detection.rules.scope import scoped_context
@@ -36,7 +37,7 @@ def evaluate(
     ruleset: RuleSet, data: DetectionData, *, modes: Iterable[str] = ("active", "monitor"),
 ) -> EvaluationResult:
     """Evaluate every rule whose mode is listed; a failing rule is recorded, not fatal."""
-    data = prepared(data)
+    data = with_counterparties(prepared(data))
     names = Names.build(data)
     wanted = set(modes)
     result = EvaluationResult(rows_read=data.rows_read())
@@ -59,7 +60,7 @@ def evaluate(
 def evaluate_rule(rule: Rule, data: DetectionData, *, names: Names | None = None) -> list[Finding]:
     """Evaluate one rule (whatever its mode) and return its findings."""
     if names is None:
-        data = prepared(data)
+        data = with_counterparties(prepared(data))
         names = Names.build(data)
     kind = KINDS[rule.kind]
     return kind.evaluate(scoped_context(rule, kind, data, names))

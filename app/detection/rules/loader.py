@@ -198,6 +198,7 @@ class _FileReader:
             severity=data["severity"], kind=kind.name, scope=scope, params=params,
             summary_templates=templates, reopen_factor=data["reopen_factor"],
             source=(self.file, self.lines.get(path, 1)),
+            queue=data["queue"] or kind.queue_for(params),
         )
 
     def _params(self, path: Path_, kind: Kind, raw: Any) -> dict[str, Any] | None:

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MODES = ("active", "monitor", "inactive")
+# Where a rule's alerts go: the diversion queue officers triage, or the administrative list
+# (declarations overdue and the like: a matter for reminders, not for investigation).
+QUEUES = ("diversion", "administrative")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Rule:
     summary_templates: Mapping[str, str]
     reopen_factor: float
     source: tuple[str, int]  # (file, line) where the rule starts
+    queue: str = "diversion"
 
     @property
     def summary_template(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +112,13 @@ class Kind:
     # Frames that scope filtering narrows before the kind runs; a kind that must see
     # rows outside the scope (mislabelling reads every customs item) leaves them out.
     scoped_tables: tuple[str, ...] = ("lines", "customs", "declarations", "notifications")
+    # The queue a rule of this kind sends its alerts to unless its file says otherwise,
+    # given its validated parameters.
+    queue: Callable[[Mapping[str, Any]], str] | str = "diversion"
+
+    def queue_for(self, params: Mapping[str, Any]) -> str:
+        """Return the default queue of a rule of this kind with these parameters."""
+        return self.queue(params) if callable(self.queue) else self.queue
 
     @property
     def template_fields(self) -> dict[str, str]:

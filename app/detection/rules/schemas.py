@@ -7,11 +7,11 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from app.detection.findings import SEVERITIES
-from app.detection.rules.model import MODES
+from app.detection.rules.model import MODES, QUEUES
 from app.detection.rules.params import ACTIVITIES, TABLES, Kind
 
 RULE_KEYS = ("id", "version", "title", "description", "mode", "severity", "kind", "scope",
-             "params", "summary", "reopen_factor")
+             "params", "summary", "reopen_factor", "queue")
 
 
 class ScopeSchema(Schema):
@@ -41,6 +41,8 @@ class RuleSchema(Schema):
     summary = fields.Raw(load_default=None)
     reopen_factor = fields.Float(load_default=1.5, allow_nan=False,
                                  validate=validate.Range(min=1))
+    # Which officers' list the alerts go to; omitted, the kind says (`Kind.queue_for`).
+    queue = fields.String(load_default=None, validate=validate.OneOf(QUEUES))
 
 
 def params_schema(kind: Kind) -> Schema:

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.detection.rules.kinds import (
     customs,
+    customs_reconciliation,
     exports,
     licence,
     mirror,
@@ -26,7 +27,7 @@ KINDS: dict[str, Kind] = {
         quota.KIND,
         licence.KIND,
         customs.UNREGISTERED,
-        customs.RECONCILIATION,
+        customs_reconciliation.KIND,
         stocks.KIND,
         mirror.KIND,
         national.KIND,

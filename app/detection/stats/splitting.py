@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from app.catalogue.text import normalise_text
 from app.detection.findings import Finding, raise_severity
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import as_date, fill_text, kg
@@ -133,18 +132,17 @@ def _orders(ctx: Context) -> tuple[pd.DataFrame, tuple]:
     rows = lines[lines["movement"].isin(params["movements"]) & lines["substance_code"].notna()]
     if rows.empty:
         return pd.DataFrame(), ()
-    licence = fill_text(rows["counterparty_licence"])
-    name = fill_text(rows["counterparty_name"])
-    # Names repeat: normalise each distinct one once.
-    distinct = pd.unique(name.to_numpy())
-    normalised = dict(zip(distinct, ("name:" + normalise_text(n) if n else "" for n in distinct),
-                          strict=True))
-    other = licence.where(licence != "", name.map(normalised))
+    name = fill_text(rows["counterparty_label"])
+    # The counterparty as resolved before the rules ran: a registered licence, or the
+    # normalised name (`name:…`) of a party no registered one matches.
+    other = fill_text(rows["counterparty_party"])
     if params["party"] == "declarant":
         party, counterparty = fill_text(rows["licence_no"]), other
     else:
         party, counterparty = other, fill_text(rows["licence_no"])
     keep = (party != "").to_numpy()
+    if not keep.any():
+        return pd.DataFrame(), ()
     # One integer key per order (party, substance, day, counterparty); sorting it orders the
     # orders by party and substance, then by day, as the scan needs.
     party_codes, parties = pd.factorize(party.to_numpy()[keep])

@@ -137,3 +137,30 @@ def _nan_to_none(value: object) -> object:
 def fill_text(series: pd.Series) -> pd.Series:
     """Return a text column with missing values as empty strings (never NaN)."""
     return series.astype(object).where(series.notna(), "").astype(str)
+
+
+def month_index(dates: pd.Series | np.ndarray) -> np.ndarray:
+    """Return months since 1970 of dates (January 1970 is 0)."""
+    values = np.asarray(dates, dtype="datetime64[ns]")
+    return values.astype("datetime64[M]").astype(np.int64)
+
+
+class DeclaredMonths:
+    """Which months each operator declared, to tell silence from not having declared yet."""
+
+    def __init__(self, declarations: pd.DataFrame, lines: pd.DataFrame) -> None:
+        both = pd.concat([declarations[["licence_no", "period"]], lines[["licence_no", "period"]]])
+        codes, self._licences = pd.factorize(both["licence_no"].astype(object))
+        self._index = {lic: i for i, lic in enumerate(self._licences)}
+        keys = codes.astype(np.int64) * 100_000 + month_index(both["period"])
+        self._keys = np.unique(keys[codes >= 0])
+
+    def covers(self, licences: pd.Series, first: pd.Series, last: pd.Series) -> np.ndarray:
+        """Tell, per row, whether the licence declared every month from first to last."""
+        code = licences.map(self._index).to_numpy(dtype=float)
+        known = ~np.isnan(code)
+        code = np.nan_to_num(code).astype(np.int64) * 100_000
+        start, stop = month_index(first), month_index(last)
+        found = (np.searchsorted(self._keys, code + stop, side="right")
+                 - np.searchsorted(self._keys, code + start, side="left"))
+        return known & (found == stop - start + 1)

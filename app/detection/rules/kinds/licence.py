@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from app.detection.findings import Finding
@@ -19,6 +20,15 @@ from app.detection.rules.params import TABLES, Kind, Param
 from app.detection.rules.summary import month_end
 
 KEYS = ["licence_no", "substance_code", "period"]
+# How a buyer whose licence is not valid was identified, said after the licence's answer.
+HOW_FOUND = {"tax_id": " (buyer identified by its tax id)",
+             "name": " (buyer identified by its name)",
+             "similar_name": " (buyer identified by a name close to its registered one)",
+             "document": " (buyer identified by the invoice it declared too)"}
+SEARCHED = ("The buyer as declared was looked up by licence number (ignoring spacing, case and "
+            "leading zeros), by tax id, by name (ignoring case, accents, punctuation and legal "
+            "form; abbreviated or with one slip) and by the invoice number a registered operator "
+            "declared buying under: no registered operator matches.")
 CHECKED_MOVEMENTS = tuple(NEEDED_ACTIVITY)
 # How many distinct reasons or buyers a trace spells out; the rest are counted.
 TRACE_ITEMS = 5
@@ -64,23 +74,30 @@ def _operator(ctx: Context) -> list[Finding]:
 
 
 def _buyers(ctx: Context) -> list[Finding]:
-    """Find domestic sales to buyers without a valid licence for the substance."""
+    """Find domestic sales to buyers without a valid licence for the substance.
+
+    The buyer is the registered party the sale's counterparty resolved to (`parties`): by
+    licence number, tax id, name or the invoice the buyer declared too. Only a buyer that
+    resolves to no one, or to a party not licensed for the substance on the day, is reported.
+    """
     lines = ctx.data.lines
-    country = lines["counterparty_country"]
-    domestic = country.isna() | (country == ctx.data.home_country)
-    sales = lines[(lines["movement"] == "sale") & domestic]
-    named = sales[sales["counterparty_licence"].notna()]
+    sales = lines[(lines["movement"] == "sale") & lines["domestic"]]
+    named = sales[sales["counterparty"].notna()]
     named = named.assign(need="any")
-    answers = check_rows(ctx.data.licences, named, "counterparty_licence", "substance_code",
+    answers = check_rows(ctx.data.licences, named, "counterparty", "substance_code",
                          "need", "date")
-    bad_named = named.assign(reason=answers["reason"], message=answers["message"])
+    how = named["counterparty_how"].map(HOW_FOUND).fillna("")
+    bad_named = named.assign(reason=answers["reason"], message=answers["message"] + how)
     bad_named = bad_named[~answers["licensed"]]
-    anonymous = sales[sales["counterparty_licence"].isna()]
+    anonymous = sales[sales["counterparty"].isna()]
     tables = anonymous["substance_code"].map(ctx.names.table)
     anonymous = anonymous[tables.isin(ctx.params["buyer_tables"])
                           & (anonymous["quantity_kg"] >= ctx.params["buyer_min_kg"])]
-    anonymous = anonymous.assign(reason="no_buyer_licence",
-                                 message="no buyer licence number was declared")
+    written = anonymous["counterparty_how"] == "unresolved"
+    anonymous = anonymous.assign(
+        reason=np.where(written, "no_registered_buyer", "no_buyer_named"),
+        message=np.where(written, "no registered operator matches the buyer as declared",
+                         "no buyer was named"))
     bad = pd.concat([bad_named, anonymous])
     return _findings(ctx, bad, "buyer")
 
@@ -94,9 +111,11 @@ def _findings(ctx: Context, bad: pd.DataFrame, situation: str) -> list[Finding]:
         quantity_kg=("quantity_kg", "sum"), lines=("line_id", "size")
     ).reset_index()
     ids = evidence_ids(bad, KEYS, "line_id", weight="quantity_kg")
+    how = bad["counterparty_how"] if "counterparty_how" in bad.columns else ""
+    bad = bad.assign(how=how)
     reasons = bad.groupby([*KEYS, "buyer", "message"], sort=False).agg(
         quantity_kg=("quantity_kg", "sum"), reason=("reason", "first"), lines=("line_id", "size"),
-        first=("date", "min"),
+        first=("date", "min"), how=("how", "first"),
     ).reset_index().sort_values("quantity_kg", ascending=False)
     details: dict[tuple, list] = {}
     for row in reasons.itertuples(index=False):
@@ -105,11 +124,14 @@ def _findings(ctx: Context, bad: pd.DataFrame, situation: str) -> list[Finding]:
 
 
 def _buyer_label(bad: pd.DataFrame) -> pd.Series:
-    """Name each buyer: its name and licence number, whichever were declared."""
-    name = fill_text(bad["counterparty_name"])
-    licence = fill_text(bad["counterparty_licence"])
+    """Name each buyer: the registered name and licence it resolved to, else as declared."""
+    name = fill_text(bad["counterparty_label"])
+    licence = fill_text(bad["counterparty"])
+    written = fill_text(bad["counterparty_licence"])
+    licence = licence.where(licence != "", written)
     both = name + " (" + licence + ")"
-    label = both.where((name != "") & (licence != ""), name + licence)
+    label = both.where((name != "") & (licence != "") & (name != licence), name)
+    label = label.where(label != "", licence)
     return label.where(label != "", "an unnamed buyer")
 
 
@@ -139,7 +161,22 @@ def _finding(ctx: Context, row, ids, details, situation: str) -> Finding:
         evidence={"declaration_line": ids[key]}, trace=trace,
         measures={"lines": row.lines, "reasons": ", ".join(reasons)},
         fields={field: "; ".join(dict.fromkeys(words))},
+        excluded=_excluded(items) if situation == "buyer" else (),
     )
+
+
+def _excluded(items: list) -> list[tuple[str, str]]:
+    """Say which innocent explanations of an unlicensed buyer were ruled out."""
+    ruled_out = []
+    if any(item.reason == "no_registered_buyer" for item in items):
+        ruled_out.append(("counterparty_searched", SEARCHED))
+    found = sorted({HOW_FOUND[item.how].strip(" ()") for item in items if item.how in HOW_FOUND})
+    if found:
+        ruled_out.append(("counterparty_resolved",
+                          "Buyers declared without their licence number were "
+                          f"identified ({'; '.join(found)}) and their licence checked on the "
+                          "day of each sale."))
+    return ruled_out
 
 
 KIND = Kind(

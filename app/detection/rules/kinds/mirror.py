@@ -1,137 +1,252 @@
-"""mirror: what a seller declared selling to a licensed buyer against what the buyer declared."""
+"""mirror: what a seller declared selling to a licensed buyer against what the buyer declared.
+
+Both sides of every trade between registered operators are matched line by line
+(`app.detection.matching`): by invoice number, then within `lag_days` of each other (the
+buyer records the day the goods arrived, the seller the invoice day; month ends split
+them), each line forgiving `tolerance_pct` of its quantity (units, rounding, densities).
+Counterparties come resolved (`app.detection.parties`): a buyer written by name, tax id or
+only through the invoice is still that buyer. Sales or purchases a side declared without
+naming the other one are matched too. What stays unmatched once the lag has passed, in
+months the other side has declared, is the finding.
+"""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from app.detection.findings import Finding
+from app.detection.matching import Window, reconcile
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import (
     MAX_EVIDENCE,
+    DeclaredMonths,
     as_date,
     capped_note,
     evidence_ids,
-    exceeds,
     kg,
     period_end,
     period_param,
     period_start,
     tolerance_params,
 )
-from app.detection.rules.params import Kind
+from app.detection.rules.params import Kind, Param
 
-PAIR_KEYS = ["seller", "buyer", "substance_code", "window"]
+PAIR = ["seller", "buyer", "substance_code"]
+PAIR_KEYS = [*PAIR, "window"]
 PARTY_KEYS = ["party", "substance_code", "window"]
 TRACE_ITEMS = 5
+TRADE_COLUMNS = ["seller", "buyer", "substance_code", "date", "qty", "doc_key", "line_id",
+                 "how", "period"]
 
 
 def evaluate(ctx: Context) -> list[Finding]:
-    """Match both sides of each trade between licensed operators per pair and period."""
-    trades = _trades(ctx)
-    if trades.empty:
+    """Match both sides of each trade between registered operators; report what stays alone."""
+    sales, purchases, loose_sales, loose_purchases = _trades(ctx)
+    if sales.empty and purchases.empty:
         return []
-    sums = trades.groupby([*PAIR_KEYS, "side"], sort=False)["quantity_kg"].sum()
-    pairs = sums.unstack("side", fill_value=0.0)
-    for side in ("sold", "bought"):
-        if side not in pairs.columns:
-            pairs[side] = 0.0
-    pairs = pairs.reset_index()
-    pairs["difference"] = pairs["sold"] - pairs["bought"]
-    params = ctx.params
-    flagged = pairs[exceeds(pairs["difference"], pairs["sold"], pairs["bought"],
-                            params["tolerance_kg"], params["tolerance_pct"])].copy()
-    if flagged.empty:
+    lag = ctx.params["lag_days"]
+    window = Window(before_days=lag, after_days=lag, tolerance_pct=ctx.params["tolerance_pct"])
+    sales, purchases = reconcile(sales, purchases, group=PAIR, window=window)
+    # A side that declared a trade without naming the other still declared it.
+    sales = _absorb(sales, loose_purchases, ["buyer", "substance_code"], window)
+    purchases = _absorb(purchases, loose_sales, ["seller", "substance_code"], window)
+    sides = pd.concat([_side(ctx, sales, "sold", "buyer", lag),
+                       _side(ctx, purchases, "bought", "seller", lag)], ignore_index=True)
+    if sides.empty:
         return []
-    # The alert is about the side whose declared trade the other side does not confirm.
-    # A trade left out of one side's declaration leaves that side's own stock unexplained,
-    # which its mass balance shows; a trade invented on paper (sales "to" a licensed
-    # customer that never received them, to cover goods that went elsewhere) balances the
-    # inventor's own books, and only the counterpart's silence reveals it.
-    seller_fuller = flagged["sold"] > flagged["bought"]
-    flagged["party"] = flagged["seller"].where(seller_fuller, flagged["buyer"])
-    flagged["counterpart"] = flagged["buyer"].where(seller_fuller, flagged["seller"])
-    flagged["declared"] = np.where(seller_fuller, flagged["sold"], flagged["bought"])
-    flagged["witnessed"] = np.where(seller_fuller, flagged["bought"], flagged["sold"])
-    flagged["as_seller"] = seller_fuller
-    rows = trades.merge(flagged[[*PAIR_KEYS, "party"]], on=PAIR_KEYS)
-    ids = evidence_ids(rows, PARTY_KEYS, "line_id", weight="quantity_kg")
-    totals = flagged.groupby(PARTY_KEYS, sort=False).agg(
-        declared=("declared", "sum"), witnessed=("witnessed", "sum"),
-    ).reset_index()
-    details: dict[tuple, list] = {}
-    for row in flagged.sort_values("witnessed", ascending=False).itertuples(index=False):
-        details.setdefault((row.party, row.substance_code, row.window), []).append(row)
-    return [_finding(ctx, row, ids, details) for row in totals.itertuples()]
+    return _findings(ctx, sides)
 
 
-def _trades(ctx: Context) -> pd.DataFrame:
-    """Return sales and purchases between registered operators, in one shape."""
+def _trades(ctx: Context) -> tuple[pd.DataFrame, ...]:
+    """Return sales and purchases between registered operators, and those naming no one."""
     lines = ctx.data.lines
     known = set(ctx.names.operator)
-    linked = lines[lines["counterparty_licence"].isin(known)
-                   & lines["movement"].isin(("sale", "purchase"))]
-    is_sale = linked["movement"] == "sale"
-    return pd.DataFrame({
-        "seller": linked["licence_no"].where(is_sale, linked["counterparty_licence"]),
-        "buyer": linked["counterparty_licence"].where(is_sale, linked["licence_no"]),
-        "substance_code": linked["substance_code"],
-        "window": period_start(linked["period"], ctx.params["period"]),
-        "side": np.where(is_sale, "sold", "bought"),
-        "line_id": linked["line_id"],
-        "quantity_kg": linked["quantity_kg"],
+    trades = lines[lines["movement"].isin(("sale", "purchase")) & lines["domestic"]
+                   & lines["licence_no"].isin(known)]
+    is_sale = trades["movement"] == "sale"
+    frame = pd.DataFrame({
+        "seller": trades["licence_no"].where(is_sale, trades["counterparty"]),
+        "buyer": trades["counterparty"].where(is_sale, trades["licence_no"]),
+        "substance_code": trades["substance_code"], "date": trades["date"],
+        "qty": trades["quantity_kg"].astype(float), "doc_key": trades["doc_key"],
+        "line_id": trades["line_id"], "how": trades["counterparty_how"],
+        "period": trades["period"], "is_sale": is_sale,
     })
+    linked = frame["seller"].isin(known) & frame["buyer"].isin(known) & (
+        frame["seller"] != frame["buyer"])
+    loose = frame["how"].isin(("unresolved", "none"))
+    sales = frame[linked & frame["is_sale"]][TRADE_COLUMNS]
+    purchases = frame[linked & ~frame["is_sale"]][TRADE_COLUMNS]
+    return (sales, purchases, frame[loose & frame["is_sale"]][TRADE_COLUMNS],
+            frame[loose & ~frame["is_sale"]][TRADE_COLUMNS])
 
 
-def _finding(ctx: Context, row, ids, details) -> Finding:
+def _absorb(side: pd.DataFrame, loose: pd.DataFrame, group: list[str],
+            window: Window) -> pd.DataFrame:
+    """Match a side's unmatched lines with the other side's lines that named no one."""
+    open_ = side["unmatched_kg"] > 0
+    if not open_.any() or loose.empty:
+        return side
+    rest = side[open_].drop(columns=["matched_kg", "match_how", "lag_days"])
+    rest = rest.assign(qty=rest.pop("unmatched_kg"))
+    rest = rest.assign(row=rest.index)
+    matched, _ = reconcile(rest, loose, group=group, window=window)
+    side = side.copy()
+    at = matched["row"].to_numpy()
+    side.loc[at, "unmatched_kg"] = matched["unmatched_kg"].to_numpy()
+    side.loc[at, "matched_kg"] = side.loc[at, "qty"] - side.loc[at, "unmatched_kg"]
+    absorbed = matched["match_how"].to_numpy() != ""
+    side.loc[at[absorbed], "match_how"] = "unnamed"
+    return side
+
+
+def _side(ctx: Context, rows: pd.DataFrame, declared: str, other: str, lag: int) -> pd.DataFrame:
+    """Return one side's lines with what the other side confirmed, where it can be judged."""
+    as_of = pd.Timestamp(ctx.data.as_of)
+    due = rows["date"] + pd.Timedelta(days=lag) <= as_of
+    months = DeclaredMonths(ctx.data.declarations, ctx.data.lines)
+    first = rows["date"] - pd.Timedelta(days=lag)
+    last = (rows["date"] + pd.Timedelta(days=lag)).clip(upper=as_of)
+    heard = months.covers(rows[other], first, last)
+    rows = rows[due.to_numpy() & heard]
+    party = "seller" if declared == "sold" else "buyer"
+    return rows.assign(
+        party=rows[party], counterpart=rows[other], side=declared,
+        window=period_start(rows["period"], ctx.params["period"]),
+    )
+
+
+def _findings(ctx: Context, sides: pd.DataFrame) -> list[Finding]:
+    """Report each party's months where what it declared stays unconfirmed beyond tolerance."""
+    params = ctx.params
+    keys = ["party", "counterpart", "side", "substance_code", "window"]
+    pairs = sides.groupby(keys, sort=False).agg(
+        declared=("qty", "sum"), unmatched=("unmatched_kg", "sum"), lines=("line_id", "size"),
+    ).reset_index()
+    pairs["confirmed"] = pairs["declared"] - pairs["unmatched"]
+    share = pairs["unmatched"] / pairs["declared"].where(pairs["declared"] > 0, 1.0) * 100
+    flagged = pairs[(pairs["unmatched"] > params["tolerance_kg"])
+                    & (share > params["tolerance_pct"])]
+    if flagged.empty:
+        return []
+    rows = sides.merge(flagged[keys], on=keys)
+    ids = evidence_ids(pd.concat([rows, _other_side(ctx, sides, flagged)]), PARTY_KEYS,
+                       "line_id", weight="unmatched_kg")
+    totals = flagged.groupby(PARTY_KEYS, sort=False).agg(
+        declared=("declared", "sum"), confirmed=("confirmed", "sum"),
+    ).reset_index()
+    details: dict[tuple, list] = {}
+    for row in flagged.sort_values("unmatched", ascending=False).itertuples(index=False):
+        details.setdefault((row.party, row.substance_code, row.window), []).append(row)
+    context = rows.groupby(PARTY_KEYS, sort=False)
+    return [_finding(ctx, row, ids, details, context.get_group(
+        (row.party, row.substance_code, row.window))) for row in totals.itertuples()]
+
+
+def _other_side(ctx: Context, sides: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
+    """Return the counterparts' lines of each flagged pair dated within the lag of its period."""
+    lag = pd.Timedelta(days=ctx.params["lag_days"])
+    wanted = flagged[["party", "counterpart", "side", "substance_code", "window"]].rename(
+        columns={"party": "counterpart", "counterpart": "party"})
+    wanted = wanted.assign(side=wanted["side"].map({"sold": "bought", "bought": "sold"}))
+    other = sides.drop(columns="window").merge(wanted, on=["party", "counterpart", "side",
+                                                           "substance_code"])
+    ends = other["window"].map(lambda w: pd.Timestamp(period_end(as_date(w),
+                                                                 ctx.params["period"])))
+    near = (other["date"] >= other["window"] - lag) & (other["date"] <= ends + lag)
+    other = other[near]
+    # Listed under the flagged party, after its own unconfirmed lines.
+    return other.assign(party=other["counterpart"], unmatched_kg=0.0)
+
+
+def _finding(ctx: Context, row, ids, details, rows: pd.DataFrame) -> Finding:
     """Turn one operator's unconfirmed trades of a substance and period into a finding."""
     key = (row.party, row.substance_code, row.window)
     items = details[key]
     who = ctx.names.who
+    lag = ctx.params["lag_days"]
     trace, counterparts = [], []
     for item in items[:TRACE_ITEMS]:
         them = f"{who(item.counterpart)} ({item.counterpart})"
         counterparts.append(them)
-        if item.as_seller:
-            trace.append(f"{who(row.party)} declared {kg(item.declared)} of sales to {them}, "
-                         f"which declared {kg(item.witnessed)} of purchases from it.")
-        else:
-            trace.append(f"{who(row.party)} declared {kg(item.declared)} of purchases from "
-                         f"{them}, which declared {kg(item.witnessed)} of sales to it.")
+        verb, back = (("sales to", "purchases from it") if item.side == "sold"
+                      else ("purchases from", "sales to it"))
+        trace.append(f"{who(row.party)} declared {kg(item.declared)} of {verb} {them} in "
+                     f"{item.lines:,} lines; {who(item.counterpart)}'s {back} dated within "
+                     f"{lag} days confirm {kg(item.confirmed)}: {kg(item.unmatched)} stays "
+                     "unconfirmed.")
     if len(items) > TRACE_ITEMS:
         trace.append(f"And {len(items) - TRACE_ITEMS} more counterparties.")
     trace += capped_note(len(ids.get(key, ())), MAX_EVIDENCE)
-    roles = {item.as_seller for item in items}
-    declared_as = ("sales to" if roles == {True} else "purchases from" if roles == {False}
+    roles = {item.side for item in items}
+    declared_as = ("sales to" if roles == {"sold"} else "purchases from" if roles == {"bought"}
                    else "trades with")
-    missing = [item.counterpart for item in items if item.witnessed == 0]
+    missing = [item.counterpart for item in items if item.confirmed <= 0]
     start = as_date(row.window)
+    unmatched = float(sum(item.unmatched for item in items))
     return ctx.finding(
         situation="mismatch", licence_no=row.party, substance_code=row.substance_code,
         start=start, end=period_end(start, ctx.params["period"]), observed=row.declared,
-        expected=row.witnessed, evidence={"declaration_line": ids.get(key, ())}, trace=trace,
+        expected=row.confirmed, evidence={"declaration_line": ids.get(key, ())}, trace=trace,
         measures={"counterparties": ", ".join(i.counterpart for i in items),
                   "missing_side": "the counterparty" if missing else "none",
-                  "missing_with": ", ".join(missing)},
-        fields={"declared_as": declared_as, "counterparties": ", ".join(counterparts)},
+                  "missing_with": ", ".join(missing), "unmatched_kg": unmatched,
+                  "lag_days": lag},
+        fields={"declared_as": declared_as, "counterparties": ", ".join(counterparts),
+                "lag_days": str(lag)},
+        excluded=_excluded(ctx, rows),
     )
+
+
+def _excluded(ctx: Context, rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """Say which innocent explanations were ruled out before reporting the mismatch."""
+    lag, pct = ctx.params["lag_days"], ctx.params["tolerance_pct"]
+    how = rows["match_how"]
+    ruled_out = [
+        ("timing_lag", f"The other side's lines dated up to {lag} days before or after each "
+                       "line (invoice against receipt, month ends) were matched to it"
+         + (f"; the widest gap matched was {int(rows['lag_days'].max())} days."
+            if (how == "window").any() else ".")),
+        ("tolerance", f"Differences up to {pct:g}% of a line (units, rounding, densities) "
+                      "were forgiven."),
+        ("declared_periods", "The other side had declared every month concerned; months it "
+                             "has not declared yet are left to the missing-declaration rules."),
+        ("amendments", "Only current declarations were compared: amendments replace what "
+                       "they amend."),
+    ]
+    by_document = int((how == "document").sum())
+    if by_document:
+        ruled_out.append(("documents", f"{by_document:,} lines were matched by invoice number "
+                                       "whatever their dates within 45 days."))
+    resolved = rows["how"].isin(("tax_id", "name", "similar_name", "document"))
+    if resolved.any():
+        ways = ", ".join(sorted(set(rows.loc[resolved, "how"].str.replace("_", " "))))
+        ruled_out.append(("counterparty_resolved", f"{int(resolved.sum()):,} lines named the "
+                          f"other side without its licence number; it was identified by {ways}."))
+    if (how == "unnamed").any():
+        ruled_out.append(("unnamed_counterparty", "Lines the other side declared without "
+                          "naming its counterparty were matched too."))
+    return ruled_out
 
 
 KIND = Kind(
     name="mirror",
     title="Trades between licensed operators that do not mirror",
     help="A seller's declared sales to a licensed buyer against that buyer's declared purchases "
-         "from the seller, per pair, substance and period. The alert goes to the side whose "
-         "declared trade the other side does not confirm (it declared more).",
+         "from the seller, line by line: by invoice number, then within a lag of days. The "
+         "alert goes to the side whose declared trade the other side does not confirm.",
     params={
-        "period": period_param("month", "both sides are compared"),
+        "period": period_param("month", "unconfirmed trades are added up and reported"),
+        "lag_days": Param("integer", 15, "how many days apart the two sides may date the same "
+                          "trade (invoice against receipt)", "days", minimum=0, maximum=120),
         **tolerance_params(10.0, 5.0, "between the two sides"),
     },
     situations={"mismatch": "{operator} declared {observed_kg} kg of {substance} {declared_as} "
-                            "{counterparties} in {window}; the other side declared "
-                            "{expected_kg} kg"},
+                            "{counterparties} in {window}; the other side's lines within "
+                            "{lag_days} days confirm {expected_kg} kg"},
     fields={"declared_as": "sales to, purchases from, or trades with",
-            "counterparties": "the operators on the other side"},
+            "counterparties": "the operators on the other side",
+            "lag_days": "the days the two sides may date a trade apart"},
     evaluate=evaluate,
     scope_keys=("substances", "tables"),
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.catalogue.text import normalise_text
 from app.detection.findings import Finding
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import (
@@ -32,11 +31,12 @@ def evaluate(ctx: Context) -> list[Finding]:
     if sales.empty:
         return []
     # Sellers report how the buyer paid; the buyer is named by licence when it has one.
-    licence = fill_text(sales["counterparty_licence"])
-    name = fill_text(sales["counterparty_name"])
-    buyer = licence.where(licence != "", "name:" + name.map(normalise_text))
-    sales = sales.assign(buyer=buyer, buyer_name=name, buyer_licence=licence)
-    sales = sales[sales["buyer"] != "name:"]
+    # The buyer as resolved before the rules ran (licence, tax id, name or invoice).
+    licence = fill_text(sales["counterparty"])
+    name = fill_text(sales["counterparty_label"])
+    sales = sales.assign(buyer=fill_text(sales["counterparty_party"]), buyer_name=name,
+                         buyer_licence=licence)
+    sales = sales[sales["buyer"] != ""]
     keys = ["buyer", "substance_code"] if params["per_substance"] else ["buyer"]
     sales = sales.sort_values([*keys, "date"], kind="stable").reset_index(drop=True)
     group = sales.groupby(keys, sort=False).ngroup().to_numpy().astype(np.int64)

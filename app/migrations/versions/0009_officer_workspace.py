@@ -1,7 +1,7 @@
 """officer workspace: users, sign-in attempts, suppressions, triage columns, audit chain
 
 Revision ID: officer_workspace
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-03
 
 - `app_user` and `sign_in_attempt` (sign-in, roles, throttling).
@@ -23,14 +23,14 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "officer_workspace"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
 QUEUE_FILTER_COLUMNS = ("status", "severity", "rule_id", "detector", "substance_code",
-                        "licence_no", "tax_id", "assignee")
+                        "licence_no", "tax_id", "assignee", "queue")
 COUNT_INCLUDE = ("detector", "rule_id", "substance_code", "licence_no", "tax_id", "assignee",
-                 "first_raised_at", "period_start", "period_end", "pending_status")
+                 "first_raised_at", "period_start", "period_end", "pending_status", "queue")
 PENDING = (("pending_status", sa.String(16)), ("pending_outcome", sa.String(32)),
            ("pending_reason", sa.Text()), ("pending_by", sa.String(254)),
            ("pending_at", sa.DateTime(timezone=True)))

@@ -1,0 +1,149 @@
+"""Match two records of the same goods over time: by document, then within a lag window.
+
+The same shipment is recorded twice, by different people on different days: customs
+accepts an import on the 27th and the importer enters it into stock on the 3rd; a seller
+invoices on the 30th and the buyer receives on the 2nd. Comparing the two records per
+calendar month reports one month short and the next month over. Instead each record of
+side A (customs items, a seller's sales) is matched with records of side B (declared
+imports, the buyer's purchases) of the same group (trader and substance, pair of operators
+and substance):
+
+1. **By document**: records carrying the same document number (`parties.document_key`)
+   dated within `DOCUMENT_SLACK_DAYS` of each other match, quantity for quantity.
+2. **Within the lag window**: what is left is matched in date order, a B record dated
+   from `before_days` before to `after_days` after an A record covering it (earliest A
+   first, partial quantities allowed: one invoice received in two deliveries, two
+   invoices in one).
+3. **Within tolerance**: a record left with less than `tolerance_pct` of its quantity
+   unmatched counts as matched (rounding, densities, tonnes written as kg).
+
+What stays unmatched after that is the quantity a cross-check may report. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Two records with the same document number are the same goods if dated this close.
+DOCUMENT_SLACK_DAYS = 45
+MATCH_COLUMNS = ("matched_kg", "unmatched_kg", "match_how", "lag_days")
+
+
+@dataclass(frozen=True)
+class Window:
+    """How far the B record of the same goods may be dated before or after the A record."""
+
+    before_days: int
+    after_days: int
+    tolerance_pct: float = 5.0
+
+
+def reconcile(a: pd.DataFrame, b: pd.DataFrame, *, group: list[str],
+              window: Window) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Match side A with side B per group; return both with MATCH_COLUMNS added.
+
+    Both frames need the group columns, `date`, `qty` (kg) and `doc_key` ('' when none).
+    `match_how` is 'document', 'window', 'tolerance' or '' (unmatched); `lag_days` is the
+    largest gap, in days, between a record and what it was matched with.
+    """
+    a = _start(a)
+    b = _start(b)
+    if a.empty or b.empty:
+        return _finish(a), _finish(b)
+    _by_document(a, b, group)
+    _by_window(a, b, group, window)
+    return _finish(a, window.tolerance_pct), _finish(b, window.tolerance_pct)
+
+
+def _start(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy with nothing matched yet."""
+    out = frame.reset_index(drop=True).copy()
+    out["left"] = out["qty"].astype(float).clip(lower=0.0)
+    out["match_how"] = ""
+    out["lag_days"] = 0
+    return out
+
+
+def _by_document(a: pd.DataFrame, b: pd.DataFrame, group: list[str]) -> None:
+    """Match records that carry the same document number, within the document slack."""
+    keys = [*group, "doc_key"]
+    left = a[a["doc_key"] != ""]
+    right = b[b["doc_key"] != ""]
+    if left.empty or right.empty:
+        return
+    sums_a = left.groupby(keys, sort=False).agg(qa=("left", "sum"), da=("date", "mean"))
+    sums_b = right.groupby(keys, sort=False).agg(qb=("left", "sum"), db=("date", "mean"))
+    both = sums_a.join(sums_b, how="inner")
+    if both.empty:
+        return
+    gap = (both["da"] - both["db"]).abs().dt.days
+    both = both[gap <= DOCUMENT_SLACK_DAYS]
+    both = both.assign(matched=np.minimum(both["qa"], both["qb"]), gap=gap)
+    for frame, total in ((a, "qa"), (b, "qb")):
+        share = (both["matched"] / both[total].where(both[total] > 0)).fillna(0.0)
+        at = frame.set_index(keys).index
+        factor = share.reindex(at).to_numpy()
+        hit = ~np.isnan(factor)
+        taken = np.where(hit, frame["left"].to_numpy() * np.nan_to_num(factor), 0.0)
+        frame["left"] = frame["left"].to_numpy() - taken
+        frame.loc[hit & (taken > 0), "match_how"] = "document"
+        lags = both["gap"].reindex(at).to_numpy()
+        frame.loc[hit, "lag_days"] = np.nan_to_num(lags[hit]).astype(int)
+
+
+def _by_window(a: pd.DataFrame, b: pd.DataFrame, group: list[str], window: Window) -> None:
+    """Match what is left in date order, B within [A - before, A + after]."""
+    open_a = a[a["left"] > 1e-9]
+    open_b = b[b["left"] > 1e-9]
+    if open_a.empty or open_b.empty:
+        return
+    groups_b = {key: rows for key, rows in open_b.groupby(group, sort=False)}  # noqa: C416
+    a_left, b_left = a["left"].to_numpy().copy(), b["left"].to_numpy().copy()
+    a_days = a["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    b_days = b["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    a_lag, b_lag = a["lag_days"].to_numpy().copy(), b["lag_days"].to_numpy().copy()
+    a_how, b_how = a["match_how"].to_numpy().copy(), b["match_how"].to_numpy().copy()
+    for key, rows_a in open_a.groupby(group, sort=False):
+        rows_b = groups_b.get(key)
+        if rows_b is None:
+            continue
+        order_a = rows_a.index[np.argsort(a_days[rows_a.index], kind="stable")].to_numpy()
+        order_b = rows_b.index[np.argsort(b_days[rows_b.index], kind="stable")].to_numpy()
+        first = 0
+        for j in order_b:
+            day = b_days[j]
+            while first < len(order_a) and (a_days[order_a[first]] < day - window.after_days
+                                            or a_left[order_a[first]] <= 1e-9):
+                first += 1
+            k = first
+            while b_left[j] > 1e-9 and k < len(order_a):
+                i = order_a[k]
+                if a_days[i] > day + window.before_days:
+                    break
+                take = min(a_left[i], b_left[j])
+                if take > 0:
+                    a_left[i] -= take
+                    b_left[j] -= take
+                    gap = int(abs(day - a_days[i]))
+                    a_lag[i], b_lag[j] = max(a_lag[i], gap), max(b_lag[j], gap)
+                    a_how[i] = a_how[i] or "window"
+                    b_how[j] = b_how[j] or "window"
+                k += 1
+    a["left"], b["left"] = a_left, b_left
+    a["lag_days"], b["lag_days"] = a_lag, b_lag
+    a["match_how"], b["match_how"] = a_how, b_how
+
+
+def _finish(frame: pd.DataFrame, tolerance_pct: float = 0.0) -> pd.DataFrame:
+    """Turn what is left into matched and unmatched kg, forgiving small remainders."""
+    qty = frame["qty"].astype(float).clip(lower=0.0)
+    left = frame["left"].clip(lower=0.0)
+    small = (left > 0) & (left <= qty * tolerance_pct / 100)
+    frame.loc[small & (frame["match_how"] == ""), "match_how"] = "tolerance"
+    left = left.where(~small, 0.0)
+    frame["matched_kg"] = qty - left
+    frame["unmatched_kg"] = left
+    return frame.drop(columns="left")

@@ -1,0 +1,376 @@
+"""Who the counterparty of each declared line is, resolved once per run before any rule runs.
+
+Clerks identify the other side of a trade as their software lets them: the licence number
+(retyped: spaces, case, dashes, leading zeros), the tax id, the name (abbreviated, misspelt,
+with or without its legal form, accents or capitals), or nothing but the invoice number
+that the other side also declares. Each domestic sale or purchase line becomes a
+registered party or stays explicitly unresolved, and says how (`counterparty_how`):
+
+- `licence`: the licence number as written, compared by its letters and digits with the
+  leading zeros of each number dropped (`lic 123` is `LIC-00123`), when that is unambiguous;
+- `tax_id`: a registered tax id written in the licence or the name column (`RUC 20…`), also
+  without leading zeros or without its check digit, when that is unambiguous;
+- `name`: the name as the registry has it, ignoring case, accents, punctuation, spacing,
+  small words and legal forms (`S.A.C.`, `SAC`, `S.R.L.`, `Ltda.`, `S.A. de C.V.` …), when
+  exactly one registered operator has it;
+- `similar_name`: every word of the name matches a word of exactly one registered name and
+  the other way round, allowing abbreviations (`Quím.` for `Química`) and one typing slip in
+  a long word;
+- `document`: exactly one other operator declared the opposite movement of the same
+  substance with the same document number within `DOCUMENT_DAYS` days, naming this
+  declarant or no one it could be resolved to;
+- `unresolved`: something was written but names no registered party;
+- `none`: nothing at all was written (and no document matched);
+- `foreign`: the counterparty is abroad (imports, exports, foreign trades).
+
+Only `unresolved` and `none` leave a line without a party. Pure: frames in, frames out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from app.detection.data import DetectionData
+from importers.text import identifier_key, normalise_text
+
+METHODS = ("licence", "tax_id", "name", "similar_name", "document", "unresolved", "none",
+           "foreign")
+RESOLVED = ("licence", "tax_id", "name", "similar_name", "document")
+TRADE_MOVEMENTS = ("sale", "purchase")
+OPPOSITE = {"sale": "purchase", "purchase": "sale"}
+# A document number links two lines only when both sides dated them this close.
+DOCUMENT_DAYS = 31
+# Added to the lines frame by `resolve_counterparties`.
+PARTY_COLUMNS = ("counterparty", "counterparty_how", "counterparty_party", "counterparty_label",
+                 "doc_key", "domestic")
+
+# Legal forms and the small words of company names, normalised (`S.A.C.` -> `s a c`).
+_LEGAL_FORMS = sorted((
+    "s a c", "sac", "s a a", "saa", "s a", "sa", "s r l", "srl", "s r ltda", "e i r l", "eirl",
+    "ltda", "limitada", "cia ltda", "s a de c v", "sa de cv", "s de r l", "s de r l de c v",
+    "s de rl de cv", "s a s", "sas", "s en c", "s c", "sc", "s l", "sl", "s p a", "spa",
+    "eireli", "me", "epp", "ltd", "limited", "inc", "incorporated", "llc", "corp",
+    "corporation", "co", "company", "plc", "gmbh", "b v", "bv", "n v", "nv", "y cia", "e hijos",
+    "sociedad anonima cerrada", "sociedad anonima abierta", "sociedad anonima",
+    "sociedad comercial de responsabilidad limitada", "sociedad de responsabilidad limitada",
+    "empresa individual de responsabilidad limitada", "sociedad por acciones simplificada",
+), key=lambda form: -len(form))
+_SMALL_WORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "the", "of", "and",
+                          "do", "da", "dos", "das", "em"})
+# Words people shorten to something that is not the start of the word.
+_EXPANSIONS = {"cia": "compania", "intl": "internacional", "int": "internacional",
+               "sta": "santa", "sto": "santo", "hnos": "hermanos", "nal": "nacional",
+               "gral": "general", "dpto": "departamento", "mfg": "manufacturing"}
+# Words that say what a tax id is (`RUC 20100070970`, `NIT: 900.123.456-7`).
+_TAX_WORDS = re.compile(r"^(?:ruc|nit|rfc|cuit|cuil|rut|cnpj|cpf|rtn|nif|tax id|tin|ein|ced|"
+                        r"cedula|ruc n|nit n)\b")
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def licence_key(text: object) -> str:
+    """Return a licence number reduced to letters and digits, each number without leading zeros."""
+    key = identifier_key(str(text))
+    return _DIGIT_RUN.sub(lambda m: m.group(0).lstrip("0") or "0", key)
+
+
+def name_key(text: object) -> str:
+    """Return a company name without case, accents, punctuation, small words or legal form."""
+    words = normalise_text(str(text))
+    changed = True
+    while changed and words:
+        changed = False
+        for form in _LEGAL_FORMS:
+            if words == form:
+                break
+            if words.endswith(" " + form):
+                words = words[: -len(form) - 1].rstrip()
+                changed = True
+                break
+    tokens = [t for t in words.split() if t not in _SMALL_WORDS]
+    return " ".join(_EXPANSIONS.get(t, t) for t in tokens)
+
+
+def document_key(text: object) -> str:
+    """Return the number a document reference ends with, without leading zeros ('' if none).
+
+    `F001-00012345`, `F001-12345`, `001-12345`, `F1-12345` and `FACT. F001-00012345` all give
+    `12345`: two clerks keep the invoice number and disagree on everything around it.
+    """
+    if not isinstance(text, str) or not text:
+        return ""
+    runs = _DIGIT_RUN.findall(text)
+    if not runs:
+        return identifier_key(text)
+    return runs[-1].lstrip("0") or "0"
+
+
+class Registry:
+    """The registered parties a counterparty may be resolved to, with their keys."""
+
+    def __init__(self, operators: pd.DataFrame, licensed: Iterable[tuple[str, str]] = ()) -> None:
+        licences = [str(v) for v in operators["licence_no"]]
+        self.names = dict(zip(licences, operators["legal_name"].astype(str), strict=True))
+        self.by_licence = _unique_index((licence_key(lic), lic) for lic in licences)
+        self.by_licence.update({identifier_key(lic): lic for lic in licences})
+        self.licensed = frozenset(licensed)
+        taxes: dict[str, list[str]] = defaultdict(list)
+        for key, lic in zip(operators["tax_id_key"], licences, strict=True):
+            if isinstance(key, str) and key:
+                taxes[key].append(lic)
+        self.by_tax = {k: tuple(sorted(set(v))) for k, v in taxes.items()}
+        self.tax_variants = _tax_variants(self.by_tax)
+        self.by_name = _unique_index((name_key(n), lic) for lic, n in self.names.items())
+        self.by_compact = _unique_index((name_key(n).replace(" ", ""), lic)
+                                        for lic, n in self.names.items())
+        self.words: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        for lic, name in self.names.items():
+            tokens = tuple(name_key(name).split())
+            for token in set(tokens):
+                self.words[token[:3]].append((lic, tokens))
+
+    def licence(self, text: str) -> str | None:
+        """Return the registered licence a written licence number stands for, if unambiguous."""
+        return self.by_licence.get(identifier_key(text)) or self.by_licence.get(licence_key(text))
+
+    def tax_id(self, text: str) -> tuple[str, ...]:
+        """Return the licences of the registered tax id written in a text, if any."""
+        key = identifier_key(_TAX_WORDS.sub("", normalise_text(text)).strip())
+        if not key or not any(c.isdigit() for c in key):
+            return ()
+        found = self.by_tax.get(key) or self.tax_variants.get(key)
+        if found:
+            return found
+        for run in _DIGIT_RUN.findall(key):
+            if len(run) >= 8:
+                found = self.by_tax.get(run) or self.tax_variants.get(run)
+                if found:
+                    return found
+        return ()
+
+    def name(self, text: str) -> tuple[str | None, str]:
+        """Return the licence a written name stands for and how ('name' or 'similar_name')."""
+        key = name_key(text)
+        if not key:
+            return None, "unresolved"
+        exact = self.by_name.get(key) or self.by_compact.get(key.replace(" ", ""))
+        if exact:
+            return exact, "name"
+        similar = self._similar(tuple(key.split()))
+        return (similar, "similar_name") if similar else (None, "unresolved")
+
+    def _similar(self, tokens: tuple[str, ...]) -> str | None:
+        """Return the one registered name every word of which pairs with a written word."""
+        candidates: dict[str, tuple[str, ...]] = {}
+        for token in tokens:
+            for lic, words in self.words.get(token[:3], ()):
+                candidates[lic] = words
+        matches = [lic for lic, words in candidates.items() if _words_pair(tokens, words)]
+        return matches[0] if len(matches) == 1 else None
+
+
+def _unique_index(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Map each key to its licence, leaving out keys that two licences share."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for key, lic in pairs:
+        if key:
+            seen[key].add(lic)
+    return {key: next(iter(lics)) for key, lics in seen.items() if len(lics) == 1}
+
+
+def _tax_variants(by_tax: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Return tax ids as also written: without leading zeros, or without the check digit."""
+    variants: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for key, lics in by_tax.items():
+        for variant in {key.lstrip("0"), key[:-1] if len(key) >= 9 else ""}:
+            if variant and variant != key and variant not in by_tax:
+                variants[variant].add(lics)
+    return {k: next(iter(v)) for k, v in variants.items() if len(v) == 1}
+
+
+def _words_pair(written: tuple[str, ...], registered: tuple[str, ...]) -> bool:
+    """Tell whether the two names' words pair up one to one, allowing abbreviations and slips."""
+    if not written or len(written) != len(registered):
+        return False
+    left = list(registered)
+    for word in written:
+        for i, other in enumerate(left):
+            if _same_word(word, other):
+                del left[i]
+                break
+        else:
+            return False
+    return True
+
+
+def _same_word(written: str, registered: str) -> bool:
+    """Tell whether a written word stands for a registered one (equal, abbreviated, one slip)."""
+    if written == registered:
+        return True
+    if len(written) >= 3 and registered.startswith(written) and not written.isdigit():
+        return True
+    if min(len(written), len(registered)) >= 5 and abs(len(written) - len(registered)) <= 1:
+        return _one_edit(written, registered)
+    return False
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Tell whether two words differ by one letter changed, added, dropped or swapped."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1:]
+
+
+def resolve_counterparties(lines: pd.DataFrame, registry: Registry,
+                           home_country: str) -> pd.DataFrame:
+    """Return the lines with who their counterparty is and how it was found (PARTY_COLUMNS)."""
+    country = lines["counterparty_country"]
+    domestic = (country.isna() | (country.astype(object) == home_country)
+                | (country.astype(object) == "")).to_numpy()
+    licence = _text(lines["counterparty_licence"])
+    name = _text(lines["counterparty_name"])
+    pairs = pd.DataFrame({"licence": licence, "name": name})
+    codes, distinct = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    found = [_resolve_written(registry, lic, nam) for lic, nam in distinct]
+    resolved = _objects([f[0] for f in found])[codes]
+    how = _objects([f[1] for f in found])[codes]
+    party = _objects([f[2] for f in found])[codes]
+    out = lines.copy()
+    out["domestic"] = domestic
+    out["doc_key"] = _document_keys(lines["document_ref"])
+    how = np.where(domestic, how, "foreign")
+    resolved = np.where(domestic, resolved, None)
+    party = np.where(domestic, party, "")
+    out["counterparty"], out["counterparty_how"], out["counterparty_party"] = resolved, how, party
+    out = _resolve_by_document(out, registry)
+    out["counterparty"] = _choose_licence(out, registry)
+    out["counterparty_party"] = out["counterparty"].where(out["counterparty"].notna(),
+                                                          out["counterparty_party"])
+    label = pd.Series(out["counterparty"]).map(registry.names)
+    written = name.where(name != "", licence)
+    out["counterparty_label"] = label.where(label.notna(), written).to_numpy()
+    return out
+
+
+def _resolve_written(registry: Registry, licence: str, name: str) -> tuple:
+    """Resolve what was written about a counterparty: (licence or tax key, how, party key)."""
+    if licence:
+        found = registry.licence(licence)
+        if found:
+            return found, "licence", found
+        taxed = registry.tax_id(licence)
+        if taxed:
+            return taxed, "tax_id", taxed[0]
+    if name:
+        taxed = registry.tax_id(name)
+        if taxed:
+            return taxed, "tax_id", taxed[0]
+        found, how = registry.name(name)
+        if found:
+            return found, how, found
+        return None, "unresolved", "name:" + name_key(name)
+    if licence:
+        return None, "unresolved", "licence:" + licence_key(licence)
+    return None, "none", ""
+
+
+def _choose_licence(lines: pd.DataFrame, registry: Registry) -> pd.Series:
+    """Pick, for a tax id shared by several licences, the one licensed for the substance."""
+    values = lines["counterparty"]
+    shared = values.map(lambda v: isinstance(v, tuple))
+    if not shared.any():
+        return values
+    chosen = values.copy().astype(object)
+    for index in np.flatnonzero(shared.to_numpy()):
+        options = values.iat[index]
+        substance = lines["substance_code"].iat[index]
+        licensed = [lic for lic in options if (lic, substance) in registry.licensed]
+        chosen.iat[index] = (licensed or list(options))[0]
+    return chosen
+
+
+def _resolve_by_document(lines: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """Resolve still unknown counterparties by the counter-line with the same document number."""
+    trades = lines["movement"].isin(TRADE_MOVEMENTS).to_numpy() & lines["domestic"].to_numpy()
+    keyed = trades & (lines["doc_key"].to_numpy() != "")
+    open_ = keyed & np.isin(lines["counterparty_how"].to_numpy(), ("unresolved", "none"))
+    if not open_.any():
+        return lines
+    wanted = lines.loc[open_, ["line_id", "licence_no", "movement", "substance_code", "date",
+                               "doc_key"]]
+    wanted = wanted.assign(movement=wanted["movement"].map(OPPOSITE))
+    others = lines.loc[keyed, ["licence_no", "movement", "substance_code", "date", "doc_key",
+                               "counterparty", "counterparty_how"]].rename(columns={
+        "licence_no": "licence_no_other", "date": "date_other",
+        "counterparty": "counterparty_other", "counterparty_how": "counterparty_how_other"})
+    pairs = wanted.merge(others, on=["movement", "substance_code", "doc_key"])
+    days = (pairs["date"] - pairs["date_other"]).abs().dt.days
+    names_it = (pairs["counterparty_other"].map(_as_licence) == pairs["licence_no"])
+    silent = pairs["counterparty_how_other"].isin(("unresolved", "none"))
+    pairs = pairs[(pairs["licence_no_other"] != pairs["licence_no"])
+                  & (days <= DOCUMENT_DAYS) & (names_it | silent)]
+    if pairs.empty:
+        return lines
+    choices = pairs.groupby("line_id")["licence_no_other"].agg(["nunique", "first"])
+    single = choices[choices["nunique"] == 1]["first"]
+    single = single[single.isin(registry.names.keys())]
+    if single.empty:
+        return lines
+    out = lines.copy()
+    at = out["line_id"].isin(single.index).to_numpy()
+    out.loc[at, "counterparty"] = out.loc[at, "line_id"].map(single)
+    out.loc[at, "counterparty_how"] = "document"
+    return out
+
+
+def _objects(values: list) -> np.ndarray:
+    """Return values (tuples among them) as a flat object array, with one missing slot last."""
+    array = np.empty(len(values) + 1, dtype=object)
+    for i, value in enumerate(values):
+        array[i] = value
+    return array
+
+
+def _as_licence(value: object) -> object:
+    """Return a resolved counterparty as one licence (the first of a shared tax id)."""
+    return value[0] if isinstance(value, tuple) else value
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Return a text column stripped, with missing values as empty strings."""
+    return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+
+
+def _document_keys(refs: pd.Series) -> np.ndarray:
+    """Return the document key of every reference, computing each distinct one once."""
+    codes, distinct = pd.factorize(refs.astype(object).where(refs.notna(), ""))
+    return np.array([document_key(d) for d in distinct] + [""], dtype=object)[codes]
+
+
+def with_counterparties(data: DetectionData) -> DetectionData:
+    """Return the detection data with every line's counterparty resolved (once per run)."""
+    if all(column in data.lines.columns for column in PARTY_COLUMNS):
+        return data
+    states = data.licences.states()
+    licensed = {(s.licence_no, s.substance_code) for s in states}
+    operators = data.operators[["licence_no", "legal_name", "tax_id_key"]]
+    known = set(operators["licence_no"])
+    # The licence book is the registry too: a licence line without an operator row counts.
+    extra = {s.licence_no: s.operator_name for s in states if s.licence_no not in known}
+    if extra:
+        operators = pd.concat([operators, pd.DataFrame({
+            "licence_no": list(extra), "legal_name": list(extra.values()),
+            "tax_id_key": [None] * len(extra)})], ignore_index=True)
+    registry = Registry(operators, licensed)
+    return replace(data, lines=resolve_counterparties(data.lines, registry, data.home_country))

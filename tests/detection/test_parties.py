@@ -1,0 +1,138 @@
+"""Counterparty resolution: licence, tax id, name, similar name, document, unresolved."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from app.detection.parties import (
+    Registry,
+    document_key,
+    licence_key,
+    name_key,
+    resolve_counterparties,
+)
+from tests.detection.builders import HOME, frame, line
+
+OPERATORS = pd.DataFrame({
+    "licence_no": ["LIC-00123", "LIC-00200", "LIC-00300", "LIC-00301"],
+    "legal_name": ["Química Andina S.A.C.", "Distribuidora del Norte E.I.R.L.",
+                   "Minera Los Andes S.A.", "Minera Los Andes Sur S.A."],
+    "tax_id_key": ["20100070970", "9001234567", "20555555551", "20555555551"],
+})
+
+
+def _registry(licensed=()):
+    return Registry(OPERATORS, licensed)
+
+
+def _resolve(*rows, registry=None):
+    lines = frame("lines", [line(**r) for r in rows], "line_id")
+    return resolve_counterparties(lines, registry or _registry(), HOME)
+
+
+@pytest.mark.parametrize(("written", "key"), [
+    ("LIC-00123", "LIC123"), ("lic 123", "LIC123"), ("Lic.00123", "LIC123"),
+    ("000123", "123"), ("LIC-0", "LIC0"),
+])
+def test_licence_keys_ignore_spacing_case_and_leading_zeros(written, key):
+    assert licence_key(written) == key
+
+
+@pytest.mark.parametrize("written", [
+    "Química Andina S.A.C.", "QUIMICA ANDINA SAC", "Quimica Andina", "química andina s. a. c.",
+    "Química  Andina, S.A.C",
+])
+def test_names_ignore_case_accents_punctuation_and_legal_form(written):
+    assert name_key(written) == "quimica andina"
+
+
+def test_legal_forms_of_several_countries_are_ignored():
+    for written in ("Beta S.R.L.", "Beta Ltda.", "Beta S.A. de C.V.", "Beta S.A.S.", "Beta Inc.",
+                    "Beta E.I.R.L.", "Beta Sociedad Anónima", "Beta SpA", "Beta y Cía."):
+        assert name_key(written) == "beta", written
+
+
+@pytest.mark.parametrize("written", [
+    "F001-00012345", "F001-12345", "001-12345", "F1-12345", "FACT. F001-00012345", "12345",
+])
+def test_document_keys_keep_the_number_clerks_agree_on(written):
+    assert document_key(written) == "12345"
+
+
+def test_a_licence_written_otherwise_resolves_to_the_registered_one():
+    out = _resolve(line(movement="sale", counterparty_licence="lic 123"))
+
+    assert out["counterparty"].tolist() == ["LIC-00123"]
+    assert out["counterparty_how"].tolist() == ["licence"]
+    assert out["counterparty_label"].tolist() == ["Química Andina S.A.C."]
+
+
+def test_a_tax_id_written_as_licence_or_name_resolves():
+    out = _resolve(line(movement="sale", counterparty_licence="20100070970"),
+                   line(movement="sale", counterparty_name="RUC: 20100070970"),
+                   line(movement="sale", counterparty_name="NIT 900123456"))  # no check digit
+
+    assert out["counterparty"].tolist() == ["LIC-00123", "LIC-00123", "LIC-00200"]
+    assert set(out["counterparty_how"]) == {"tax_id"}
+
+
+def test_a_tax_id_shared_by_licences_picks_the_one_licensed_for_the_substance():
+    registry = _registry(licensed={("LIC-00301", "acetic-anhydride")})
+    out = _resolve(line(movement="sale", counterparty_licence="20555555551"), registry=registry)
+
+    assert out["counterparty"].tolist() == ["LIC-00301"]
+
+
+def test_names_resolve_exactly_or_when_every_word_pairs_up():
+    out = _resolve(line(movement="sale", counterparty_name="QUIMICA ANDINA SAC"),
+                   line(movement="sale", counterparty_name="Quím. Andina"),
+                   line(movement="sale", counterparty_name="Distribuidora del Nrote"),
+                   line(movement="sale", counterparty_name="Dist. Norte EIRL"))
+
+    assert out["counterparty"].tolist() == ["LIC-00123", "LIC-00123", "LIC-00200", "LIC-00200"]
+    assert out["counterparty_how"].tolist() == ["name", "similar_name", "similar_name",
+                                                "similar_name"]
+
+
+def test_an_ambiguous_or_unknown_name_stays_unresolved():
+    out = _resolve(line(movement="sale", counterparty_name="Minera Los Andes Norte"),
+                   line(movement="sale", counterparty_name="Minera Sur"),
+                   line(movement="sale", counterparty_name="Ferretería El Sol"))
+
+    assert out["counterparty"].isna().all()
+    assert out["counterparty_how"].tolist() == ["unresolved"] * 3
+    assert out["counterparty_party"].tolist()[2] == "name:ferreteria sol"
+
+
+def test_the_invoice_the_other_side_declared_names_the_counterparty():
+    out = _resolve(
+        line(licence_no="LIC-00200", movement="sale", document_ref="F001-00012345",
+             date=date(2025, 3, 28)),
+        line(licence_no="LIC-00123", movement="purchase", document_ref="F1-12345",
+             date=date(2025, 4, 2), counterparty_name="Dist. N."),
+    )
+
+    assert out["counterparty"].tolist() == ["LIC-00123", "LIC-00200"]
+    assert out["counterparty_how"].tolist() == ["document", "document"]
+
+
+def test_a_document_number_far_apart_in_time_or_of_another_substance_names_no_one():
+    out = _resolve(
+        line(licence_no="LIC-00200", movement="sale", document_ref="F001-00012345",
+             date=date(2025, 1, 10)),
+        line(licence_no="LIC-00123", movement="purchase", document_ref="F001-00012345",
+             date=date(2025, 3, 10)),
+        line(licence_no="LIC-00300", movement="purchase", document_ref="F001-00012345",
+             date=date(2025, 1, 10), substance_code="toluene"),
+    )
+
+    assert out["counterparty_how"].tolist() == ["none", "none", "none"]
+
+
+def test_foreign_counterparties_are_not_resolved():
+    out = _resolve(line(movement="import", counterparty_name="Química Andina S.A.C.",
+                        counterparty_country="DE"))
+
+    assert out["counterparty_how"].tolist() == ["foreign"]
+    assert out["counterparty"].isna().all()
