@@ -180,3 +180,14 @@ def _window(values: dict[str, str]) -> str | None:
         return (f"{MONTHS_ES[start.month]} de {start.year} a "
                 f"{MONTHS_ES[end.month]} de {end.year}")
     return f"{_ISO_DAY.sub(_day, start.isoformat())} a {_ISO_DAY.sub(_day, end.isoformat())}"
+
+
+def window_words(start: date, end: date, language: str) -> str | None:
+    """Name a whole-month window in a language ('marzo de 2025', 'Q1 2025'); None otherwise."""
+    from app.detection.rules.summary import month_end, window_label
+
+    if start.day != 1 or end != month_end(end):
+        return None
+    if language == "es":
+        return _window({"start": start.isoformat(), "end": end.isoformat()})
+    return window_label(start, end)

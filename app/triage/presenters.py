@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.alerts.models import Alert, DetectionRun
-from app.alerts.sentences import sentence
+from app.alerts.sentences import parse_wording, sentence, window_words
 from app.registry.models import Operator
 from app.triage.dossier import Chart, Dossier
 from app.triage.schemas import QueueRowSchema
 from app.triage.service import is_overdue, review_due
 from app.web.charts import Point, bar_chart, line_chart
-from app.web.i18n import kg, language
+from app.web.i18n import day, kg, language
 
 MONTHS = {
     "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"),
@@ -58,8 +58,17 @@ def queue_rows(alerts: list[tuple[Alert, str | None]], review_days: dict[str, in
         "period_end": a.period_end, "assignee": a.assignee,
         "due": review_due(a, review_days), "overdue": is_overdue(a, review_days, now),
         "pending": a.pending_status, "outcome": a.outcome, "times_seen": a.times_seen,
-        "queue": a.queue,
+        "queue": a.queue, "window": window_text(a.period_start, a.period_end),
+        "party": name or parse_wording(a.wording).get("values", {}).get("operator"),
     }) for a, name in alerts]
+
+
+def window_text(start, end) -> str:
+    """Say an alert's window briefly in the reader's language: '2026', 'ago 2026', a range."""
+    words = window_words(start, end, language())
+    if words:
+        return words.removeprefix("el ")
+    return day(start) if start == end else f"{day(start)} – {day(end)}"
 
 
 def alert_view(dossier: Dossier, catalogue, review_days: dict[str, int]) -> dict:

@@ -146,3 +146,5 @@ class QueueRowSchema(Schema):
     outcome = fields.String(allow_none=True)
     times_seen = fields.Integer()
     queue = fields.String()
+    window = fields.String()
+    party = fields.String(allow_none=True)  # the registry's name, else the one detection saw
