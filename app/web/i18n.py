@@ -79,7 +79,9 @@ def label(code: str | None) -> str:
         return ""
     labels = g.setdefault("code_labels", {})
     if code not in labels:
-        labels[code] = gettext(code)
+        text = gettext(code)
+        # English has no catalogue: a code says itself in words (in_review: in review).
+        labels[code] = text.replace("_", " ") if text == code else text
     return labels[code]
 
 

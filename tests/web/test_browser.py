@@ -122,7 +122,7 @@ def test_an_officers_day_in_chromium(live):
         page.click("text=Approve closure")
         expect(page.locator("h1 .status")).to_contain_text("dismissed")
         timeline = page.locator(".timeline")
-        for action in ("approved", "closure_proposed", "status_changed", "commented",
+        for action in ("approved", "closure proposed", "status changed", "commented",
                        "assigned", "dismissed"):
             expect(timeline).to_contain_text(action)
         page.click("button[lang=es]")
