@@ -10,7 +10,6 @@ parameters that the view translates.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -259,12 +258,3 @@ def bulk(*, session: Session, alert_ids: Iterable[int], actor: Actor, action: st
         except TriageError as refused:
             result.refused.append((alert_id, refused))
     return result
-
-
-def event_detail(text: str | None) -> dict:
-    """Return an event's detail as a dict."""
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}

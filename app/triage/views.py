@@ -149,104 +149,85 @@ def alert(alert_id: int):
         can=lambda action: can(current_user.role, action))
 
 
-def _act(alert_id: int, action) -> object:
-    """Run a triage action on an alert; show a refusal instead of failing."""
+def _on_alert(alert_id: int, schema, act, done: str | None = None, anchor: str = ""):
+    """Read a form, run a triage action on an alert, say how it went, back to the alert.
+
+    `act(form)` returns what happened (a key of OUTCOME_MESSAGES) or None; a refusal or a
+    bad form is shown as a message, never an error page.
+    """
     try:
-        outcome = action()
+        outcome = act(schema().load(request.form))
     except ValidationError:
         flash(_("Check the form: a field is missing or too long."), "error")
     except service.TriageError as error:
         flash(refused(error), "error")
     else:
-        return outcome
-    return None
+        message = done or outcome_message(outcome)
+        if message:
+            flash(message, "info")
+    return redirect(url_for("triage.alert", alert_id=alert_id) + anchor)
+
+
+def outcome_message(outcome: str | None) -> str | None:
+    """Say in the reader's language what a status change did."""
+    return {"proposed": _("Closure proposed: a supervisor must approve it."),
+            "closed": _("Alert closed."), "changed": _("Status changed."),
+            "reopened": _("Alert reopened.")}.get(outcome or "")
 
 
 @bp.post("/alerts/<int:alert_id>/status")
 @allow(*STAFF)
 def change_status(alert_id: int):
     """Change an alert's status, or close it with an outcome (proposed when four eyes apply)."""
-    def run():
-        form = StatusChangeSchema().load(request.form)
-        return service.change_status(session=request_session(), alert_id=alert_id,
-                                     actor=actor(), **form)
-    outcome = _act(alert_id, run)
-    messages = {"proposed": _("Closure proposed: a supervisor must approve it."),
-                "closed": _("Alert closed."), "changed": _("Status changed."),
-                "reopened": _("Alert reopened.")}
-    if outcome in messages:
-        flash(messages[outcome], "info")
-    return redirect(url_for("triage.alert", alert_id=alert_id))
+    return _on_alert(alert_id, StatusChangeSchema, lambda form: service.change_status(
+        session=request_session(), alert_id=alert_id, actor=actor(), **form))
 
 
 @bp.post("/alerts/<int:alert_id>/assign")
 @allow(*STAFF)
 def assign(alert_id: int):
     """Assign an alert (supervisors), or take it (officers)."""
-    def run():
-        form = AssignSchema().load(request.form)
+    def act(form):
         who = current_user.email if form["assignee"] == "me" else (form["assignee"] or None)
         service.assign(session=request_session(), alert_id=alert_id, actor=actor(),
                        assignee=who, note=form["reason"])
-        return True
-    if _act(alert_id, run):
-        flash(_("Assignment saved."), "info")
-    return redirect(url_for("triage.alert", alert_id=alert_id))
+    return _on_alert(alert_id, AssignSchema, act, _("Assignment saved."))
 
 
 @bp.post("/alerts/<int:alert_id>/comment")
 @allow(*STAFF)
 def comment(alert_id: int):
     """Add a comment to an alert's timeline."""
-    def run():
-        form = TextSchema().load(request.form)
-        service.comment(session=request_session(), alert_id=alert_id, actor=actor(),
-                        text=form["text"])
-        return True
-    if _act(alert_id, run):
-        flash(_("Comment added."), "info")
-    return redirect(url_for("triage.alert", alert_id=alert_id) + "#timeline")
+    return _on_alert(alert_id, TextSchema, lambda form: service.comment(
+        session=request_session(), alert_id=alert_id, actor=actor(), text=form["text"]),
+        _("Comment added."), anchor="#timeline")
 
 
 @bp.post("/alerts/<int:alert_id>/approve")
 @allow("supervisor")
 def approve(alert_id: int):
     """Approve the closure proposed for an alert (four eyes)."""
-    def run():
-        form = TextSchema().load(request.form)
-        service.approve(session=request_session(), alert_id=alert_id, actor=actor(),
-                        note=form["text"])
-        return True
-    if _act(alert_id, run):
-        flash(_("Closure approved."), "info")
-    return redirect(url_for("triage.alert", alert_id=alert_id))
+    return _on_alert(alert_id, TextSchema, lambda form: service.approve(
+        session=request_session(), alert_id=alert_id, actor=actor(), note=form["text"]),
+        _("Closure approved."))
 
 
 @bp.post("/alerts/<int:alert_id>/refuse")
 @allow("supervisor")
 def refuse(alert_id: int):
     """Refuse the closure proposed for an alert, with a reason."""
-    def run():
-        form = TextSchema().load(request.form)
-        service.refuse(session=request_session(), alert_id=alert_id, actor=actor(),
-                       reason=form["text"])
-        return True
-    if _act(alert_id, run):
-        flash(_("Closure refused."), "info")
-    return redirect(url_for("triage.alert", alert_id=alert_id))
+    return _on_alert(alert_id, TextSchema, lambda form: service.refuse(
+        session=request_session(), alert_id=alert_id, actor=actor(), reason=form["text"]),
+        _("Closure refused."))
 
 
 @bp.post("/alerts/<int:alert_id>/suppress")
 @allow("supervisor")
 def suppress(alert_id: int):
     """Silence the alert's rule for its party (and substance) until a date."""
-    def run():
-        form = SuppressSchema().load(request.form)
-        suppression.suppress(session=request_session(), alert_id=alert_id, actor=actor(), **form)
-        return True
-    if _act(alert_id, run):
-        flash(_("Rule suppressed for this party."), "info")
-    return redirect(url_for("triage.alert", alert_id=alert_id))
+    return _on_alert(alert_id, SuppressSchema, lambda form: suppression.suppress(
+        session=request_session(), alert_id=alert_id, actor=actor(), **form),
+        _("Rule suppressed for this party."))
 
 
 @bp.get("/suppressions")
