@@ -32,6 +32,7 @@ from app.triage import service, suppression
 from app.triage.dossier import load_dossier
 from app.triage.presenters import alert_view, chart_svg, queue_rows
 from app.triage.queue import COUNT_CAP, export_query, queue_page
+from app.triage.rules_shown import rules_in_force
 from app.triage.schemas import (
     AssignSchema,
     BulkSchema,
@@ -141,9 +142,10 @@ def alert(alert_id: int):
     if dossier is None:
         abort(404)
     settings = vigia().settings
+    rule = rules_in_force(settings.rules_dir, vigia().catalogue).get(dossier.alert.rule_id)
     return render_template(
-        "triage/alert.html", d=dossier, view=alert_view(dossier, vigia().catalogue,
-                                                        settings.review_days),
+        "triage/alert.html", d=dossier, rule=rule,
+        view=alert_view(dossier, vigia().catalogue, settings.review_days),
         chart=chart_svg(dossier.chart, dossier.alert), outcomes=OUTCOMES,
         statuses=ALERT_STATUSES, staff=users_by_role(session=request_session(), roles=STAFF),
         can=lambda action: can(current_user.role, action))
