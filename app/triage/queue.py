@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Select, and_, func, literal, or_, select, tuple_, union, union_all
 from sqlalchemy.orm import Session
 
 from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, Alert
 from app.registry.models import Operator
+from app.triage.models import Suppression
 from app.triage.queues import queue_clause
 from app.triage.service import overdue_clause
 from app.triage.suppression import covers
@@ -45,8 +46,13 @@ def _statuses(wanted: list[str]) -> tuple[str, ...]:
 
 
 def filtered(filters: dict, *, me: str | None, review_days: dict[str, int],
-             now: datetime | None = None, with_status: bool = True, search=None) -> Select:
-    """Return the select of the alerts a filter set names (without order or page)."""
+             now: datetime | None = None, with_status: bool = True, search=None,
+             suppressions: bool = True) -> Select:
+    """Return the select of the alerts a filter set names (without order or page).
+
+    `suppressions=False` leaves out the check of suppressions in force (the caller knows
+    there are none, or counts the suppressed apart).
+    """
     now = now or datetime.now(UTC)
     query = select(Alert)
     if with_status:
@@ -78,9 +84,17 @@ def filtered(filters: dict, *, me: str | None, review_days: dict[str, int],
         query = query.where(overdue_clause(review_days, now))
     if filters.get("pending"):
         query = query.where(Alert.pending_status.is_not(None))
-    suppressed = covers(now.date())
-    query = query.where(suppressed if filters.get("suppressed") else ~suppressed)
+    if filters.get("suppressed"):
+        query = query.where(covers(now.date()))
+    elif suppressions:
+        query = query.where(~covers(now.date()))
     return query
+
+
+def suppressions_in_force(session: Session, today) -> bool:
+    """Tell whether any suppression is in force (most days none: the queue skips the check)."""
+    return session.scalar(select(Suppression.id).where(
+        Suppression.until >= today, Suppression.lifted_at.is_(None)).limit(1)) is not None
 
 
 def _search(text: str):
@@ -130,8 +144,11 @@ def queue_page(*, session: Session, filters: dict, me: str | None,
                review_days: dict[str, int], now: datetime | None = None,
                page_size: int = PAGE_SIZE, counts: bool = True) -> QueuePage:
     """Return a page of the queue, most urgent first, and the counts per status."""
+    now = now or datetime.now(UTC)
     search = _search_clause(session, filters["q"]) if filters.get("q") else None
-    query = filtered(filters, me=me, review_days=review_days, now=now, search=search)
+    in_force = suppressions_in_force(session, now.date())
+    query = filtered(filters, me=me, review_days=review_days, now=now, search=search,
+                     suppressions=in_force)
     after = parse_cursor(filters.get("after"))
     if after:
         query = query.where(tuple_(Alert.score, Alert.id) < after)
@@ -145,7 +162,8 @@ def queue_page(*, session: Session, filters: dict, me: str | None,
         alerts=[(a, names.get(a.licence_no) if a.licence_no else None) for a in alerts],
         next_cursor=cursor,
         counts=status_counts(session=session, filters=filters, me=me,
-                             review_days=review_days, now=now, search=search) if counts else {},
+                             review_days=review_days, now=now, search=search,
+                             in_force=in_force) if counts else {},
     )
 
 
@@ -160,20 +178,48 @@ def operator_names(session: Session, alerts: list[Alert]) -> dict[str, str]:
 
 def status_counts(*, session: Session, filters: dict, me: str | None,
                   review_days: dict[str, int], now: datetime | None = None,
-                  search=None) -> dict[str, int]:
-    """Count the filtered alerts of each status, up to COUNT_CAP + 1 each, in one statement."""
+                  search=None, in_force: bool | None = None) -> dict[str, int]:
+    """Count the filtered alerts of each status, up to COUNT_CAP + 1 each, in one statement.
+
+    The count reads one filter's index alone (index-only on PostgreSQL); alerts that
+    suppressions in force hide are counted apart (they are few) and taken off.
+    """
+    now = now or datetime.now(UTC)
+    if in_force is None:
+        in_force = suppressions_in_force(session, now.date())
+    hidden = (_suppressed_counts(session, filters, me, review_days, now, search)
+              if in_force and not filters.get("suppressed") else {})
     base = filtered(filters, me=me, review_days=review_days, now=now, with_status=False,
-                    search=search)
+                    search=search, suppressions=False)
     parts = []
     for status in ALERT_STATUSES:
         capped = base.where(Alert.status == status).with_only_columns(Alert.id).limit(
-            COUNT_CAP + 1).subquery()
+            COUNT_CAP + 1 + hidden.get(status, 0)).subquery()
         parts.append(select(literal(status).label("status"),
                             select(func.count()).select_from(capped).scalar_subquery()
                             .label("n")))
     counts = dict.fromkeys(ALERT_STATUSES, 0)
-    counts.update((status, int(n or 0)) for status, n in session.execute(union_all(*parts)))
+    counts.update((status, int(n or 0) - hidden.get(status, 0))
+                  for status, n in session.execute(union_all(*parts)))
     return counts
+
+
+def _suppressed_counts(session: Session, filters: dict, me: str | None,
+                       review_days: dict[str, int], now: datetime, search) -> dict[str, int]:
+    """Count per status the filtered alerts that suppressions in force hide."""
+    base = filtered(filters, me=me, review_days=review_days, now=now, with_status=False,
+                    search=search, suppressions=False)
+    in_force = and_(Suppression.rule_id == Alert.rule_id, Suppression.until >= now.date(),
+                    Suppression.lifted_at.is_(None),
+                    or_(Suppression.substance_code.is_(None),
+                        Suppression.substance_code == Alert.substance_code))
+    by_licence = base.join(Suppression, and_(in_force, Suppression.party == Alert.licence_no))
+    by_tax_id = base.join(Suppression, and_(in_force, Alert.licence_no.is_(None),
+                                            Suppression.party == Alert.tax_id))
+    covered = union(*(q.with_only_columns(Alert.id, Alert.status)
+                      for q in (by_licence, by_tax_id))).subquery()
+    rows = session.execute(select(covered.c.status, func.count()).group_by(covered.c.status))
+    return {status: int(n) for status, n in rows}
 
 
 def export_query(filters: dict, *, me: str | None, review_days: dict[str, int]) -> Select:

@@ -129,6 +129,10 @@ def test_suppression_hides_the_rule_for_the_party_until_the_date(db_session):
         counts=False).alerts]
     assert alert.id not in visible() and other.id in visible()
     assert visible(suppressed=True) == [alert.id]
+    counts = lambda **f: queue_page(  # noqa: E731
+        session=db_session, filters={"status": ["open"], **f}, me=None, review_days=DAYS).counts
+    assert counts()["open"] == 1 and counts(suppressed=True)["open"] == 1
+    assert counts(licence="LIC-7")["open"] == 0
     later = datetime.now(UTC) + timedelta(days=31)  # the day passed: back by itself
     assert alert.id in [a.id for a, _ in queue_page(
         session=db_session, filters={"status": ["open"]}, me=None, review_days=DAYS,

@@ -8,7 +8,8 @@ Create Date: 2026-12-03
 - `suppression` (a rule silenced for a party until a date).
 - `alert`: the summary's wording (template and values, to say it in the reader's
   language), the outcome of a closure and a closure awaiting approval (four eyes); one
-  index per queue filter in the queue's order (filter, score, id) for keyset pages, and
+  index per queue filter in the queue's order (filter, score, id) for keyset pages (on
+  PostgreSQL carrying status and queue, so one filter's counts per status are index-only), and
   one (status, severity) carrying every filtered column (INCLUDE, PostgreSQL) so counts per
   status are index-only scans.
 - `finding`: its wording too.
@@ -31,6 +32,7 @@ QUEUE_FILTER_COLUMNS = ("status", "severity", "rule_id", "detector", "substance_
                         "licence_no", "tax_id", "assignee", "queue")
 COUNT_INCLUDE = ("detector", "rule_id", "substance_code", "licence_no", "tax_id", "assignee",
                  "first_raised_at", "period_start", "period_end", "pending_status", "queue")
+FILTER_INCLUDE = ("status", "queue")
 PENDING = (("pending_status", sa.String(16)), ("pending_outcome", sa.String(32)),
            ("pending_reason", sa.Text()), ("pending_by", sa.String(254)),
            ("pending_at", sa.DateTime(timezone=True)))
@@ -98,7 +100,8 @@ def upgrade() -> None:
         batch_op.drop_index("ix_alert_status_score")
         batch_op.create_index("ix_alert_score_id", ["score", "id"])
         for name in QUEUE_FILTER_COLUMNS:
-            batch_op.create_index(f"ix_alert_{name}_score_id", [name, "score", "id"])
+            batch_op.create_index(f"ix_alert_{name}_score_id", [name, "score", "id"],
+                                  postgresql_include=[c for c in FILTER_INCLUDE if c != name])
         batch_op.create_index("ix_alert_counts", ["status", "severity"],
                               postgresql_include=list(COUNT_INCLUDE))
     with op.batch_alter_table("alert", schema=None) as batch_op:
