@@ -53,6 +53,33 @@ def monthly_history(*, session: Session, substance_code: str, start: date, end: 
             for m in months_between(start, end)]
 
 
+_REMEMBERED: dict[tuple, object] = {}
+REMEMBERED_KEPT = 64
+
+
+def remembered(session: Session, key: tuple, compute):
+    """Return compute(), remembered until a declaration is stored (the newest declaration,
+    its id and time of receipt, is part of the key: an import or an amendment adds one)."""
+    newest = session.execute(select(Declaration.id, Declaration.received_at)
+                             .order_by(Declaration.id.desc()).limit(1)).first()
+    full = (str(session.get_bind().engine.url), tuple(newest or ()), *key)
+    if full not in _REMEMBERED:
+        if len(_REMEMBERED) >= REMEMBERED_KEPT:
+            _REMEMBERED.pop(next(iter(_REMEMBERED)), None)
+        _REMEMBERED[full] = compute()
+    return _REMEMBERED[full]
+
+
+def national_history(*, session: Session, substance_code: str, start: date,
+                     end: date) -> list[dict]:
+    """Return the country's monthly history of a substance (remembered: summing a year of
+    every operator's lines takes a third of a second at 5,000,000 lines)."""
+    months = remembered(session, ("national", substance_code, start, end), lambda: (
+        monthly_history(session=session, substance_code=substance_code, start=start,
+                        end=end)))
+    return [dict(month) for month in months]
+
+
 def declared_periods(*, session: Session, licence_no: str, start: date,
                      end: date) -> list[Declaration]:
     """Return an operator's current declarations of a span of periods, oldest first."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.alerts.models import Alert, AlertEvent, StoredFinding
 from app.intake.models import ImportBatch
-from app.movements.history import add_months, month_start, monthly_history
+from app.movements.history import add_months, month_start, monthly_history, national_history
 from app.movements.models import CustomsItem, Declaration, DeclarationLine, ExportNotification
 from app.registry.models import Licence, Operator
 from app.triage.suppression import suppression_of
@@ -162,8 +162,8 @@ def alert_chart(session: Session, alert: Alert, measures: dict) -> Chart | None:
         return None
     if alert.detector == "national_pace":
         year = alert.period_end.year
-        history = monthly_history(session=session, substance_code=code,
-                                  start=date(year, 1, 1), end=date(year, 12, 31))
+        history = national_history(session=session, substance_code=code,
+                                   start=date(year, 1, 1), end=date(year, 12, 31))
         cumulative, total = [], 0.0
         declared = [h for h in history if h["declared"]]
         for entry in declared:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.alerts.models import OPEN_STATUSES, Alert
 from app.baselines.models import Baseline
-from app.movements.history import add_months, month_start
+from app.movements.history import add_months, month_start, remembered
 from app.movements.models import INFLOWS, Declaration, DeclarationLine
 from app.registry.models import Licence, Operator
 from app.registry.profile import DECLARATION_DUE_DAYS
@@ -20,7 +20,13 @@ from app.triage.service import overdue_clause
 
 def national_pace(session: Session) -> dict:
     """Return the year declared last and, per substance, kg acquired so far against the
-    year's baseline pro rata of the months declared."""
+    year's baseline pro rata of the months declared (remembered until the next import)."""
+    baselines = session.scalar(select(func.max(Baseline.id)))
+    return remembered(session, ("pace", baselines), lambda: _national_pace(session))
+
+
+def _national_pace(session: Session) -> dict:
+    """Compute national_pace."""
     last = session.scalar(select(func.max(Declaration.period)))
     if last is None:
         return {"year": None, "months": 0, "rows": []}
