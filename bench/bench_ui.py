@@ -9,8 +9,10 @@ evidence rows), ALERTS alerts over 25 rules, 15 detectors and 10 substances (30 
 act on, a third of those assigned; each alert cites 5 declaration lines and carries its
 `raised` event). Then, signed in as an officer through the Flask test client (server time:
 the whole request inside the application, templates included), it times the queue's first
-page with no filter and with each filter alone, its second page, and alert pages of random
-alerts; prints one JSON line per case with the 50th and 95th percentiles in ms.
+page with no filter and with each filter alone, its second page, alert pages of random
+alerts, and the pages of 20 national alerts (whose chart sums a year of the country's lines,
+remembered after the first view until the next import); prints one JSON line per case with
+the 50th and 95th percentiles in ms.
 """
 
 from __future__ import annotations
@@ -152,6 +154,22 @@ def build(url: str, alerts: int, lines: int) -> None:
                 "alert_id": alert_ids, "seq": 1, "at": raised, "actor": "vigia detect",
                 "action": "raised", "to_status": "open", "comment": "", "detail": "{}",
                 "prev_hash": "", "hash": "0" * 64}))
+        national = [{"id": alerts + 1 + i, "key": f"national-{code}-{year}",
+                     "rule_id": "national-pace", "rule_version": 1, "kind": "rule",
+                     "detector": "national_pace", "queue": "diversion", "severity": "high",
+                     "score": 70, "substance_code": code, "period_start": f"{year}-01-01",
+                     "period_end": f"{year}-12-31", "status": "open", "summary": "national",
+                     "wording": "{}", "observed": 1.0, "expected": 1.0, "evidence": "{}",
+                     "trace": "[]", "measures": json.dumps({"baseline_kg": 2_000_000}),
+                     "times_seen": 1, "first_raised_at": now.isoformat(),
+                     "last_seen_at": now.isoformat()}
+                    for i, (code, year) in enumerate((c, y) for c in SUBSTANCES
+                                                     for y in (2025, 2026))]
+        copy(raw, "alert", pd.DataFrame(national))
+        copy(raw, "alert_event", pd.DataFrame({
+            "alert_id": [a["id"] for a in national], "seq": 1, "at": now.isoformat(),
+            "actor": "vigia detect", "action": "raised", "to_status": "open", "comment": "",
+            "detail": "{}", "prev_hash": "", "hash": "0" * 64}))
         conn.execute(text("SELECT setval('alert_id_seq', (SELECT max(id) FROM alert))"))
         conn.execute(text("SELECT setval('alert_event_id_seq', (SELECT max(id) FROM alert_event))"))
     with engine.connect() as conn:
@@ -194,6 +212,9 @@ def measure(url: str, requests: int, alerts: int) -> list[dict]:
         "queue, administrative": lambda: "/alerts?queue=administrative",
         "queue, second page": lambda: f"/alerts?after={cursor}",
         "alert page": lambda: f"/alerts/{rng.randint(1, alerts)}",
+        # 20 national alerts (10 substances, 2 years): each chart sums a year of the country's
+        # lines; the first view of each (in the warm-up and the first requests) computes it.
+        "alert page, national": lambda: f"/alerts/{alerts + rng.randint(1, 20)}",
     }
     results = []
     for name, url_for in cases.items():
