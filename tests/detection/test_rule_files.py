@@ -60,7 +60,7 @@ def test_cli_check_passes_on_good_files(monkeypatch):
     result = CliRunner().invoke(rules_group, ["check", str(RULES)])
 
     assert result.exit_code == 0, result.output
-    assert "26 rules in 17 files are valid (23 active, 3 monitor, 0 inactive)" in result.output
+    assert "27 rules in 17 files are valid (24 active, 3 monitor, 0 inactive)" in result.output
 
 
 def test_cli_check_prints_each_error_and_exits_non_zero(monkeypatch, tmp_path):

@@ -102,17 +102,23 @@ def test_sale_to_a_buyer_whose_licence_is_revoked_and_to_an_unlicensed_buyer():
                                      operator_name="Beta S.R.L.", status="revoked")],
     )
 
-    [finding] = run("licence", detection, params={"check": "buyer"})
+    found = {f.licence_no: f for f in run("licence", detection, params={"check": "buyer"})}
+    buyer, seller = found["LIC-002"], found["LIC-001"]
 
-    assert finding.licence_no == "LIC-001"
-    assert finding.observed == 1000.0
-    assert finding.evidence == {"declaration_line": (1, 2)}
-    assert finding.summary == (
-        "ACME S.A. sold 1,000 kg of acetic anhydride in March 2025 to buyers without a valid "
-        "licence: Beta S.R.L. (LIC-002) (Beta S.R.L. (LIC-002)'s licence for acetic-anhydride "
-        "is revoked); Ferretería El Sol (no registered operator matches the buyer as declared)"
-    )
-    [searched] = finding.measures["excluded"]
+    # The registered buyer whose licence is revoked is the party, its seller in the evidence.
+    assert (buyer.licence_no, buyer.observed, buyer.evidence) == (
+        "LIC-002", 700.0, {"declaration_line": (1,)})
+    assert buyer.summary == (
+        "Beta S.R.L. bought 700 kg of acetic anhydride in March 2025 without a valid licence, "
+        "as its sellers declared: ACME S.A. (LIC-001) (Beta S.R.L. (LIC-002)'s licence for "
+        "acetic-anhydride is revoked)")
+    # A buyer that is no registered operator: the seller sold to someone unlicensed.
+    assert (seller.licence_no, seller.observed, seller.evidence) == (
+        "LIC-001", 300.0, {"declaration_line": (2,)})
+    assert seller.summary == (
+        "ACME S.A. sold 300 kg of acetic anhydride in March 2025 to buyers without a valid "
+        "licence: Ferretería El Sol (no registered operator matches the buyer as declared)")
+    [searched] = seller.measures["excluded"]
     assert searched["code"] == "counterparty_searched"
 
 
@@ -158,9 +164,12 @@ def test_a_buyer_resolved_by_name_whose_licence_is_not_valid_is_reported_saying_
 
     [finding] = run("licence", detection, params={"check": "buyer"})
 
-    assert "Química Beta S.A.C. (LIC-00042)" in finding.summary
+    assert finding.licence_no == "LIC-00042"
+    assert finding.summary.startswith("Química Beta S.A.C. bought 700 kg")
+    assert "ACME S.A. (LIC-001)" in finding.summary
     assert "(buyer identified by its name)" in finding.summary
-    assert [e["code"] for e in finding.measures["excluded"]] == ["counterparty_resolved"]
+    assert [e["code"] for e in finding.measures["excluded"]] == ["counterparty_resolved",
+                                                                  "licence_on_the_day"]
 
 
 def test_a_buyer_named_by_no_one_in_the_registry_is_still_reported():

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import numpy as np
+
 from tests.detection.builders import data, line, run
 from tests.detection.series import market, month, noisy
 
@@ -95,3 +97,72 @@ def test_a_buyer_whose_usual_package_sits_just_under_a_round_figure_does_not_fir
              for m in range(24) for k in range(5)]
 
     assert run("splitting", data(lines=usual, as_of=AS_OF)) == []
+
+
+def _distributor_sales(rng_seed: int = 3, drum: float | None = None) -> list[dict]:
+    """Return two years of a distributor's sales: about 25 a month of varied sizes."""
+    rng = np.random.default_rng(rng_seed)
+    rows = []
+    for m in range(24):
+        for k in range(25):
+            size = drum if drum is not None else float(np.round(rng.lognormal(6.0, 0.9), 1))
+            rows.append(line(licence_no="LIC-500", movement="sale", substance_code="acetone",
+                             counterparty_licence=f"LIC-{600 + k % 40}", date=month(m, 1 + k),
+                             quantity_kg=size))
+    return rows
+
+
+def _structured_sales() -> list[dict]:
+    """Return eight sales of 190–199 kg to three buyers within two weeks of August 2026."""
+    start = date(2026, 8, 3)
+    return [line(licence_no="LIC-500", movement="sale", substance_code="acetone",
+                 counterparty_licence=("LIC-700", "LIC-701", "LIC-702")[i % 3],
+                 date=start + timedelta(days=i * 2 % 14), quantity_kg=190.0 + i)
+            for i in range(8)]
+
+
+SELLER = {"movements": ["sale"], "party": "declarant"}
+
+
+def test_a_seller_spreading_sales_just_under_a_round_figure_over_buyers_fires():
+    [finding] = run("splitting", data(lines=_distributor_sales() + _structured_sales(),
+                                      as_of=AS_OF), params=SELLER, severity="medium")
+
+    # Found as a burst of orders just under a round figure, or as orders bunched there.
+    assert finding.licence_no == "LIC-500"
+    assert finding.measures["orders_just_under"] >= 8
+    assert finding.measures["p_value"] < 0.01
+    assert finding.severity == "high"
+    assert "sold" in finding.summary
+    assert "200 kg" in " ".join(finding.trace)
+
+
+def test_orders_bunched_under_a_round_figure_are_found_even_when_their_count_is_usual():
+    # The distributor usually sells two 980 kg lots a month among 25 sales: eight 190-199 kg
+    # sales add little to its count or its kilograms just under a round figure, but bunch.
+    sizes = (310.0, 420.0, 610.0, 730.0, 880.0)
+    usual = [line(licence_no="LIC-500", movement="sale", substance_code="acetone",
+                  counterparty_licence=f"LIC-{600 + k % 40}", date=month(m, 1 + k),
+                  quantity_kg=980.0 if k in (5, 17) else sizes[k % 5])
+             for m in range(24) for k in range(25)]
+
+    [finding] = run("splitting", data(lines=usual + _structured_sales(), as_of=AS_OF),
+                    params=SELLER, severity="medium")
+
+    assert finding.measures["situation"] == "bunched"
+    assert finding.measures["orders_just_under"] >= 8
+    assert "just under 200 kg" in finding.summary
+    assert "own_habit" in [e["code"] for e in finding.measures["excluded"]]
+
+
+def test_a_seller_whose_drums_always_weigh_just_under_a_round_figure_does_not_fire():
+    lines = _distributor_sales(drum=190.0) + _structured_sales()
+
+    assert run("splitting", data(lines=lines, as_of=AS_OF), params=SELLER) == []
+
+
+def test_sales_just_under_a_round_figure_to_one_buyer_do_not_fire():
+    one_buyer = [{**row, "counterparty_licence": "LIC-700"} for row in _structured_sales()]
+
+    assert run("splitting", data(lines=_distributor_sales() + one_buyer, as_of=AS_OF),
+               params=SELLER) == []

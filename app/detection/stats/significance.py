@@ -104,6 +104,38 @@ def poisson_scan_p(count: np.ndarray, expected: np.ndarray, windows: np.ndarray)
     return np.minimum(1.0, tail * np.maximum(windows, 1))
 
 
+def overdispersed_scan_p(count: np.ndarray, expected: np.ndarray, shape: np.ndarray,
+                         windows: np.ndarray) -> np.ndarray:
+    """Return the busiest window's p-value when orders clump: negative binomial tail × windows.
+
+    Real orders are not a steady Poisson stream: a laboratory buys nothing for months, then
+    five bottles at once. `shape` is the gamma shape of the gamma-Poisson mixture estimated
+    from the party's own counts per window (variance = mean + mean² / shape); an infinite
+    shape is the Poisson case.
+    """
+    count = np.asarray(count, dtype=float)
+    mean = np.maximum(np.asarray(expected, dtype=float), 1e-9)
+    shape = np.asarray(shape, dtype=float)
+    finite = np.isfinite(shape) & (shape > 0)
+    tail = stats.poisson.sf(count - 1, mean)
+    if finite.any():
+        r = shape[finite]
+        tail[finite] = stats.nbinom.sf(count[finite] - 1, r, r / (r + mean[finite]))
+    return np.minimum(1.0, tail * np.maximum(windows, 1))
+
+
+def binomial_scan_p(hits: np.ndarray, trials: np.ndarray, rate: np.ndarray,
+                    windows: np.ndarray) -> np.ndarray:
+    """Return the p-value of the most lopsided window: binomial tail × windows (capped at 1).
+
+    `hits` of `trials` in the window have the property (an order just under a round figure)
+    that each has with probability `rate` elsewhere; the tail is scaled like the Poisson scan.
+    """
+    tail = stats.binom.sf(np.asarray(hits) - 1, np.asarray(trials),
+                          np.clip(rate, 1e-9, 1 - 1e-9))
+    return np.minimum(1.0, tail * np.maximum(windows, 1))
+
+
 class _quiet:
     """Silence numpy's 'all-NaN slice' warnings (tests treat warnings as errors)."""
 

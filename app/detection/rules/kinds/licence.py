@@ -49,10 +49,14 @@ SITUATIONS = {
                 "without a valid licence: {reasons}",
     "buyer": "{operator} sold {observed_kg} kg of {substance} in {window} to buyers without a "
              "valid licence: {buyers}",
+    "unlicensed_buyer": "{operator} bought {observed_kg} kg of {substance} in {window} without "
+                        "a valid licence, as its sellers declared: {sellers}",
 }
 FIELDS = {
     "reasons": "why the licence did not cover the movements, in words",
     "buyers": "the buyers concerned and why",
+    "sellers": "the sellers that declared the sales, and why the buyer's licence did not "
+               "cover them (situation unlicensed_buyer)",
 }
 
 
@@ -89,6 +93,10 @@ def _buyers(ctx: Context) -> list[Finding]:
     how = named["counterparty_how"].map(HOW_FOUND).fillna("")
     bad_named = named.assign(reason=answers["reason"], message=answers["message"] + how)
     bad_named = bad_named[~answers["licensed"]]
+    # A registered buyer whose licence is not valid is the party: one finding per buyer and
+    # month, every seller that declared selling to it in the evidence.
+    bad_named = bad_named.assign(seller=bad_named["licence_no"],
+                                 licence_no=bad_named["counterparty"])
     anonymous = sales[sales["counterparty"].isna()]
     tables = anonymous["substance_code"].map(ctx.names.table)
     anonymous = anonymous[tables.isin(ctx.params["buyer_tables"])
@@ -98,15 +106,15 @@ def _buyers(ctx: Context) -> list[Finding]:
         reason=np.where(written, "no_registered_buyer", "no_buyer_named"),
         message=np.where(written, "no registered operator matches the buyer as declared",
                          "no buyer was named"))
-    bad = pd.concat([bad_named, anonymous])
-    return _findings(ctx, bad, "buyer")
+    return _findings(ctx, bad_named, "unlicensed_buyer") + _findings(ctx, anonymous, "buyer")
 
 
 def _findings(ctx: Context, bad: pd.DataFrame, situation: str) -> list[Finding]:
     """Group uncovered lines per operator, substance and month into findings."""
     if bad.empty:
         return []
-    bad = bad.assign(buyer=_buyer_label(bad) if situation == "buyer" else "")
+    label = {"buyer": _buyer_label, "unlicensed_buyer": _seller_label}.get(situation)
+    bad = bad.assign(buyer=label(ctx, bad) if label else "")
     totals = bad.groupby(KEYS, sort=False).agg(
         quantity_kg=("quantity_kg", "sum"), lines=("line_id", "size")
     ).reset_index()
@@ -123,7 +131,12 @@ def _findings(ctx: Context, bad: pd.DataFrame, situation: str) -> list[Finding]:
     return [_finding(ctx, row, ids, details, situation) for row in totals.itertuples()]
 
 
-def _buyer_label(bad: pd.DataFrame) -> pd.Series:
+def _seller_label(ctx: Context, bad: pd.DataFrame) -> pd.Series:
+    """Name each seller of a sale to a registered buyer without a valid licence."""
+    return bad["seller"].map(lambda lic: f"{ctx.names.who(lic)} ({lic})")
+
+
+def _buyer_label(ctx: Context, bad: pd.DataFrame) -> pd.Series:
     """Name each buyer: the registered name and licence it resolved to, else as declared."""
     name = fill_text(bad["counterparty_label"])
     licence = fill_text(bad["counterparty"])
@@ -146,6 +159,11 @@ def _finding(ctx: Context, row, ids, details, situation: str) -> Finding:
             trace.append(f"Sold {kg(item.quantity_kg)} to {item.buyer} from "
                          f"{as_date(item.first).isoformat()} ({item.lines} lines): {item.message}.")
             words.append(f"{item.buyer} ({item.message})")
+        elif situation == "unlicensed_buyer":
+            trace.append(f"{item.buyer} declared selling it {kg(item.quantity_kg)} from "
+                         f"{as_date(item.first).isoformat()} ({item.lines} lines): "
+                         f"{item.message}.")
+            words.append(f"{item.buyer} ({item.message})")
         else:
             trace.append(f"{kg(item.quantity_kg)} in {item.lines} lines from "
                          f"{as_date(item.first).isoformat()}: {item.message}.")
@@ -154,14 +172,14 @@ def _finding(ctx: Context, row, ids, details, situation: str) -> Finding:
         trace.append(f"And {len(items) - TRACE_ITEMS} more.")
     trace += capped_note(row.lines, MAX_EVIDENCE)
     reasons = sorted({item.reason for item in items})
-    field = "buyers" if situation == "buyer" else "reasons"
+    field = {"buyer": "buyers", "unlicensed_buyer": "sellers"}.get(situation, "reasons")
     return ctx.finding(
         situation=situation, licence_no=row.licence_no, substance_code=row.substance_code,
         start=start, end=month_end(start), observed=row.quantity_kg, expected=None,
         evidence={"declaration_line": ids[key]}, trace=trace,
         measures={"lines": row.lines, "reasons": ", ".join(reasons)},
         fields={field: "; ".join(dict.fromkeys(words))},
-        excluded=_excluded(items) if situation == "buyer" else (),
+        excluded=_excluded(items) if situation != "operator" else (),
     )
 
 
@@ -176,6 +194,10 @@ def _excluded(items: list) -> list[tuple[str, str]]:
                           "Buyers declared without their licence number were "
                           f"identified ({'; '.join(found)}) and their licence checked on the "
                           "day of each sale."))
+    if any(item.reason not in ("no_registered_buyer", "no_buyer_named") for item in items):
+        ruled_out.append(("licence_on_the_day", "The buyer's licence was checked on the day of "
+                                                "each sale, with every version the registry "
+                                                "recorded (renewals and raised quotas)."))
     return ruled_out
 
 
