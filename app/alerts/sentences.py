@@ -34,7 +34,7 @@ _MONTH_WORD = re.compile(r"\b(" + "|".join(calendar.month_name[1:]) + r")\b")
 DATE_FIELDS = ("start", "end", "due", "licensed_from")
 NUMBER_FIELDS = ("observed_kg", "expected_kg", "difference_kg", "ratio_pct", "projected_kg",
                  "baseline_kg", "count", "days", "months", "z", "p_value", "expected_count",
-                 "counterparties", "normal_rate", "unmatched_kg", "lag_days")
+                 "counterparties", "normal_rate", "unmatched_kg", "lag_days", "hits", "usual_share")
 # Values that are names or codes, never translated.
 VERBATIM = ("operator", "licence_no", "tax_id", "substance", "cas", "rule", "description",
             "hs_codes")
