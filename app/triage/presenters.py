@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -103,6 +104,12 @@ def month_label(month) -> str:
 
 def chart_svg(chart: Chart | None, alert: Alert, ident: str = "chart"):
     """Draw an alert's chart as SVG, labelled in the reader's language; None without one."""
+    if chart is not None and chart.deferred:
+        from flask import url_for
+
+        return Markup(f'<img class="chart" src="{url_for("triage.chart", alert_id=alert.id)}" '
+                      f'alt="{escape(_("National acquisitions against the baseline"))}" '
+                      'width="720" height="260">')
     if chart is None or not chart.months:
         return None
     points = [Point(month_label(m), v, f) for m, v, f in

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     after_this_request,
     flash,
@@ -177,6 +178,20 @@ def outcome_message(outcome: str | None) -> str | None:
             "reopened": _("Alert reopened.")}.get(outcome or "")
 
 
+@bp.get("/alerts/<int:alert_id>/chart.svg")
+@allow(*READERS)
+def chart(alert_id: int):
+    """Draw an alert's chart alone, as SVG (the national ones load after their page)."""
+    dossier = load_dossier(session=request_session(), alert_id=alert_id, evidence_limit=0,
+                           defer_slow_chart=False)
+    if dossier is None:
+        abort(404)
+    svg = chart_svg(dossier.chart, dossier.alert)
+    if svg is None:
+        abort(404)
+    return Response(str(svg), mimetype="image/svg+xml")
+
+
 @bp.post("/alerts/<int:alert_id>/status")
 @allow(*STAFF)
 def change_status(alert_id: int):
@@ -260,7 +275,8 @@ def lift(suppression_id: int):
 @allow(*READERS)
 def case_file(alert_id: int):
     """Show the printable case file of an alert: evidence, chart, profile and timeline."""
-    dossier = load_dossier(session=request_session(), alert_id=alert_id, evidence_limit=None)
+    dossier = load_dossier(session=request_session(), alert_id=alert_id, evidence_limit=None,
+                           defer_slow_chart=False)
     if dossier is None:
         abort(404)
     return render_template(

@@ -95,3 +95,21 @@ def test_queue_export_is_the_current_filter(auth, quota_alert):
     empty = response.data.decode("utf-8-sig")
     response.close()
     assert len(empty.splitlines()) == 1
+
+
+def test_a_national_chart_is_drawn_by_its_own_request(auth, quota_alert, db_session):
+    from tests.alerts.builders import stored_alert
+
+    national = stored_alert(db_session, detector="national_pace", rule_id="national-pace",
+                            licence_no=None, tax_id=None, substance_code="acetic-anhydride",
+                            measures='{"baseline_kg": 12000}')
+    db_session.commit()
+    auth.login("officer")
+    html = auth.client.get(f"/alerts/{national.id}").get_data(as_text=True)
+    assert f'src="/alerts/{national.id}/chart.svg"' in html and "<svg" not in html
+    svg = auth.client.get(f"/alerts/{national.id}/chart.svg")
+    assert svg.mimetype == "image/svg+xml"
+    text = svg.get_data(as_text=True)
+    assert text.startswith("<svg") and "polyline" in text  # ACME's 2025 lines, cumulated
+    case = auth.client.get(f"/alerts/{national.id}/case").get_data(as_text=True)
+    assert "<svg" in case  # the printed case file draws it in place

@@ -32,6 +32,7 @@ EXPECTED = {
     "triage.export": READ,
     "triage.bulk": STAFF,
     "triage.alert": READ,
+    "triage.chart": READ,
     "triage.change_status": STAFF,
     "triage.assign": STAFF,
     "triage.comment": STAFF,
