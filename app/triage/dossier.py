@@ -162,6 +162,21 @@ def quota_for(session: Session, licence_no: str, substance_code: str, year: int)
         .order_by(Licence.valid_from.desc()).limit(1))
 
 
+def _monthly_measures(monthly, year: int) -> list[dict] | None:
+    """Read a national finding's own monthly acquisitions ({"YYYY-MM": kg}) when it has them."""
+    if not isinstance(monthly, dict) or not monthly:
+        return None
+    out = []
+    for key, kg in sorted(monthly.items()):
+        try:
+            month = date(int(str(key)[:4]), int(str(key)[5:7]), 1)
+        except ValueError:
+            return None
+        if month.year == year and isinstance(kg, int | float):
+            out.append({"month": month, "inflow": float(kg), "outflow": 0.0, "declared": True})
+    return out or None
+
+
 def alert_chart(session: Session, alert: Alert, measures: dict,
                 defer: bool = False) -> Chart | None:
     """Return the chart that explains an alert best, or None when it has no history.
@@ -173,11 +188,13 @@ def alert_chart(session: Session, alert: Alert, measures: dict,
     if not code:
         return None
     if alert.detector == "national_pace":
-        if defer:
-            return Chart("national", [], [], [], deferred=True)
         year = alert.period_end.year
-        history = national_history(session=session, substance_code=code,
-                                   start=date(year, 1, 1), end=date(year, 12, 31))
+        history = _monthly_measures(measures.get("monthly_kg"), year)
+        if history is None and defer:
+            return Chart("national", [], [], [], deferred=True)
+        if history is None:
+            history = national_history(session=session, substance_code=code,
+                                       start=date(year, 1, 1), end=date(year, 12, 31))
         cumulative, total = [], 0.0
         declared = [h for h in history if h["declared"]]
         for entry in declared:

@@ -113,3 +113,17 @@ def test_a_national_chart_is_drawn_by_its_own_request(auth, quota_alert, db_sess
     assert text.startswith("<svg") and "polyline" in text  # ACME's 2025 lines, cumulated
     case = auth.client.get(f"/alerts/{national.id}/case").get_data(as_text=True)
     assert "<svg" in case  # the printed case file draws it in place
+
+
+def test_a_national_finding_that_keeps_its_months_is_charted_in_its_page(auth, db_session):
+    from tests.alerts.builders import stored_alert
+
+    national = stored_alert(db_session, detector="national_pace", rule_id="national-pace",
+                            licence_no=None, tax_id=None, substance_code="acetone",
+                            measures='{"baseline_kg": 12000, "monthly_kg": '
+                                     '{"2025-01": 1500, "2025-02": 2500, "2025-03": 900}}')
+    db_session.commit()
+    auth.login("officer")
+    html = auth.client.get(f"/alerts/{national.id}").get_data(as_text=True)
+    assert "<svg" in html and "chart.svg" not in html
+    assert html.count("<circle") == 3  # three months, cumulated
