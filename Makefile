@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(open('pyproject.toml','rb').read()).hexdigest()[:12])")
 
-.PHONY: install demo test lint serve bench
+.PHONY: install demo test lint serve bench translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,11 @@ lint: install
 
 serve: install
 	$(BIN)/vigia serve
+
+## Refresh the Spanish catalogue after changing texts: extract, merge into the .po, compile.
+## Translate the new msgids in app/translations/es/LC_MESSAGES/messages.po, then run it again.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext --no-location -o .messages.pot .
+	$(BIN)/pybabel update -i .messages.pot -d app/translations -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d app/translations -D messages
+	rm -f .messages.pot

@@ -22,16 +22,37 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         **settings.extra,
     )
     init_extensions(app, settings)
+    init_web(app, settings)
     register_blueprints(app)
     register_commands(app)
     return app
 
 
+def init_web(app: Flask, settings) -> None:
+    """Sessions, roles, CSRF, security headers and languages of the web workspace."""
+    from app.auth.access import init_access
+    from app.auth.sessions import init_login
+    from app.web.errors import init_errors
+    from app.web.i18n import init_i18n
+    from app.web.security import init_security
+
+    init_security(app, secure_cookies=settings.secure_cookies and not app.config.get("TESTING"))
+    init_login(app)
+    init_access(app)
+    init_i18n(app)
+    init_errors(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Attach every web area of the application."""
+    from app.auth.views import bp as auth_bp
+    from app.intake.views import bp as intake_bp
+    from app.registry.views import bp as registry_bp
+    from app.triage.views import bp as triage_bp
     from app.web.views import bp as web_bp
 
-    app.register_blueprint(web_bp)
+    for blueprint in (web_bp, auth_bp, triage_bp, registry_bp, intake_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:

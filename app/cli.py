@@ -116,6 +116,21 @@ def _import_command(feed: str) -> click.Command:
 FEED_COMMANDS_INV = {v: k for k, v in FEED_COMMANDS.items()}
 
 
+def cookie_policy(app: Flask, host: str) -> None:
+    """Keep session cookies Secure unless served on this machine's loopback over HTTP.
+
+    Loopback traffic never leaves the machine; elsewhere a Secure cookie needs HTTPS in
+    front of Vigía (or VIGIA_SECURE_COOKIES=0 on a closed network).
+    """
+    if not app.config.get("SESSION_COOKIE_SECURE"):
+        return
+    if host in ("127.0.0.1", "localhost", "::1") or host.startswith("127."):
+        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+        return
+    click.echo("note: session cookies are sent over HTTPS only: serve Vigía behind HTTPS, or "
+               "set VIGIA_SECURE_COOKIES=0 on a closed network")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -127,6 +142,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
     app = current_app._get_current_object()
     ensure_schema(app)
+    cookie_policy(app, host)
     click.echo(f"Vigía is serving on http://{host}:{port}/  (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=threads)
 
@@ -168,9 +184,17 @@ def demo_command(no_serve: bool, seed: int, operators: int, months: int, habits:
             counts = alert_counts(session=session, run_id=report.detection.id)
         click.echo("demo: alerts by detector: " + (", ".join(
             f"{detector} {count}" for detector, count in counts.items()) or "none"))
+    from app.auth.demo import create_demo_users
+
+    with services.db.session() as session:
+        sign_ins = create_demo_users(session=session)
+    click.echo("demo: sign in at /sign-in as (email / password):")
+    for email, role, password in sign_ins:
+        click.echo(f"demo:   {role:<10} {email} / {password}")
     if not no_serve:
         from waitress import serve
 
+        cookie_policy(app, host)
         click.echo(f"Vigía is serving on http://{host}:{port}/  (Ctrl+C to stop)")
         serve(app, host=host, port=port, threads=8)
 
@@ -190,3 +214,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(detect_command)
     app.cli.add_command(rules_group)
     app.cli.add_command(alerts_group)
+    from app.auth.cli import audit_group, users_group
+
+    app.cli.add_command(users_group)
+    app.cli.add_command(audit_group)

@@ -13,6 +13,8 @@ SECRET_FILE = "secret_key"
 SQLITE_FILE = "vigia.sqlite3"
 # The rule files in force: the repository's rules/ folder unless VIGIA_RULES_DIR names another.
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# Days an officer has to review an alert, from when it was raised, per severity.
+DEFAULT_REVIEW_DAYS = {"critical": 2, "high": 5, "medium": 10, "low": 20}
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class Settings:
     upload_folder: Path
     rules_dir: Path
     extra: dict[str, Any] = field(default_factory=dict)
+    review_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REVIEW_DAYS))
+    # Session cookies only over HTTPS; switch off only to serve plain HTTP on a closed network.
+    secure_cookies: bool = True
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -78,7 +83,15 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         or os.environ.get("VIGIA_RULES_DIR")
         or DEFAULT_RULES_DIR
     ).resolve()
+    review_days = parse_review_days(
+        overrides.pop("REVIEW_DAYS", None) or os.environ.get("VIGIA_REVIEW_DAYS") or "")
+    secure = overrides.pop("SECURE_COOKIES", None)
+    if secure is None:
+        secure = os.environ.get("VIGIA_SECURE_COOKIES", "1").strip().lower() not in (
+            "0", "false", "no", "off")
     return Settings(
+        review_days=review_days,
+        secure_cookies=bool(secure),
         instance_path=instance_path,
         database_url=normalise_database_url(database_url),
         secret_key=secret_key,
@@ -95,3 +108,22 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def parse_review_days(text: str | dict) -> dict[str, int]:
+    """Read review deadlines like 'critical=2,high=5' over the defaults; raise ValueError."""
+    days = dict(DEFAULT_REVIEW_DAYS)
+    pairs = text.items() if isinstance(text, dict) else (
+        part.split("=", 1) for part in text.split(",") if part.strip())
+    for pair in pairs:
+        if len(pair) != 2:
+            raise ValueError(f"VIGIA_REVIEW_DAYS: write severity=days, got {'='.join(pair)!r}")
+        severity, value = (str(p).strip().lower() for p in pair)
+        if severity not in days:
+            raise ValueError(f"VIGIA_REVIEW_DAYS: unknown severity {severity!r} "
+                             f"(use {', '.join(days)})")
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"VIGIA_REVIEW_DAYS: days for {severity} must be a whole number "
+                             f"of at least 1, got {value!r}")
+        days[severity] = int(value)
+    return days

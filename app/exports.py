@@ -134,6 +134,25 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, A
 def _write_xlsx(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]],
                 sheet: str) -> int:
     workbook = Workbook(write_only=True)
+    count = _add_sheet(workbook, sheet, columns, rows)
+    workbook.save(path)
+    return count
+
+
+def write_workbook(output: Path, sheets: Sequence[tuple[str, Sequence[str],
+                                                         Iterable[Mapping[str, Any]]]]) -> None:
+    """Write several tables (name, columns, rows) as the sheets of one XLSX file."""
+    check_writable(output)
+    workbook = Workbook(write_only=True)
+    for name, columns, rows in sheets:
+        _add_sheet(workbook, name, columns, rows)
+    with _replacing(output) as temporary:
+        workbook.save(temporary)
+
+
+def _add_sheet(workbook: Workbook, sheet: str, columns: Sequence[str],
+               rows: Iterable[Mapping[str, Any]]) -> int:
+    """Add one typed, formula-safe sheet with a bold frozen header; return its rows."""
     worksheet = workbook.create_sheet(sheet[:31])
     worksheet.freeze_panes = "A2"
     widths = [len(column) for column in columns]
@@ -158,7 +177,6 @@ def _write_xlsx(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, 
     worksheet.append(header)
     for row in rows:
         worksheet.append([_xlsx_cell(worksheet, row.get(column)) for column in columns])
-    workbook.save(path)
     return len(rows)
 
 

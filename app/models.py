@@ -1,10 +1,12 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from app.alerts.models import Alert, AlertEvent, DetectionRun, StoredFinding
+from app.auth.models import SignInAttempt, User
 from app.baselines.models import Baseline
 from app.intake.models import ImportBatch, RowErrorRecord
 from app.movements.models import CustomsItem, Declaration, DeclarationLine, ExportNotification
 from app.registry.models import Licence, LicenceVersion, Operator
+from app.triage.models import Suppression
 
 __all__ = [
     "Alert",
@@ -21,4 +23,7 @@ __all__ = [
     "LicenceVersion",
     "Operator",
     "RowErrorRecord",
+    "SignInAttempt",
+    "Suppression",
+    "User",
 ]

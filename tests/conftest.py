@@ -145,3 +145,39 @@ def pure_app(tmp_path):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test-secret",
     })
+
+
+@pytest.fixture
+def cheap_hashes(monkeypatch):
+    """Hash test passwords with Argon2id at its lowest cost (the real cost is for real users)."""
+    from argon2 import PasswordHasher
+
+    import app.auth.service as auth_service
+
+    monkeypatch.setattr(auth_service, "_HASHER",
+                        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture
+def users(db_session, cheap_hashes):
+    """Create one user per role (two supervisors); return their emails by name."""
+    from app.auth.service import create_user
+    from tests.webclient import NAMES, PASSWORD
+
+    emails = {}
+    for name in NAMES:
+        role = "supervisor" if name == "supervisor2" else name
+        user = create_user(session=db_session, email=f"{name}@example.org", role=role,
+                           password=PASSWORD, name=name.capitalize(),
+                           licence_no="LIC-001" if role == "company" else None)
+        emails[name] = user.email
+    db_session.commit()
+    return emails
+
+
+@pytest.fixture
+def auth(client, users):
+    """Return the sign-in helper of the test client."""
+    from tests.webclient import Auth
+
+    return Auth(client)

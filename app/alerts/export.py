@@ -149,7 +149,13 @@ def alerts_query(filters: AlertFilters, *, catalogue: Catalogue) -> Select:
 def alert_rows(*, session: Session, catalogue: Catalogue,
                filters: AlertFilters) -> list[dict[str, Any]]:
     """Return the export rows (plain dicts, columns of COLUMNS) of the filtered alerts."""
-    alerts = list(session.scalars(alerts_query(filters, catalogue=catalogue)))
+    return rows_of(session=session, catalogue=catalogue,
+                   query=alerts_query(filters, catalogue=catalogue))
+
+
+def rows_of(*, session: Session, catalogue: Catalogue, query: Select) -> list[dict[str, Any]]:
+    """Return the export rows of the alerts a select names (the queue's filter too)."""
+    alerts = list(session.scalars(query))
     names = _operator_names(session, alerts)
     schema = AlertExportRowSchema()
     rows = []

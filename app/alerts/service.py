@@ -32,6 +32,7 @@ from app.db import utcnow
 from app.detection.findings import Finding
 from app.detection.rules.summary import format_kg
 from app.intake.bulk import bulk_insert
+from app.triage.audit import append_event, chain_events
 
 ACTOR = "vigia detect"
 KEY_CHUNK = 500
@@ -114,13 +115,14 @@ def record_findings(
     return outcome
 
 
-def dismiss_alert(*, session: Session, alert: Alert, actor: str, reason: str) -> AlertEvent:
+def dismiss_alert(*, session: Session, alert: Alert, actor: str, reason: str,
+                  detail: Mapping | None = None) -> dict:
     """Dismiss an alert, remembering the figure it was dismissed with (to reopen if it grows)."""
-    event = AlertEvent(alert_id=alert.id, actor=actor, action="dismissed",
-                       from_status=alert.status, to_status="dismissed", comment=reason)
+    event = append_event(session, alert=alert, actor=actor, action="dismissed",
+                         from_status=alert.status, to_status="dismissed", comment=reason,
+                         detail=detail)
     alert.status = "dismissed"
     alert.dismissed_observed = alert.observed
-    session.add(event)
     return event
 
 
@@ -195,6 +197,7 @@ def _insert_events(session: Session, events: list[dict]) -> None:
     """Append alert events in bulk (COPY on PostgreSQL)."""
     if not events:
         return
+    chain_events(session, events)
     if session.connection().dialect.name == "postgresql" and len(events) >= COPY_MIN_ROWS:
         bulk_insert(session, "alert_event", pd.DataFrame(events))
     else:
@@ -226,6 +229,7 @@ def _figures(draft: AlertDraft) -> dict:
         "tax_id": finding.tax_id,
         "substance_code": finding.substance_code,
         "summary": finding.summary,
+        "wording": _json(finding.wording),
         "observed": finding.observed,
         "expected": finding.expected,
         "evidence": _json(draft.evidence),
@@ -306,7 +310,7 @@ def _store_findings(session: Session, drafts: list[AlertDraft],
                 "substance_code": finding.substance_code,
                 "window_start": finding.window_start, "window_end": finding.window_end,
                 "observed": finding.observed, "expected": finding.expected,
-                "summary": finding.summary,
+                "summary": finding.summary, "wording": _json(finding.wording),
                 "evidence": _json({k: list(v) for k, v in finding.evidence.items()}),
                 "trace": _json(list(finding.trace)), "measures": _json(dict(finding.measures)),
             })

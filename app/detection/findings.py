@@ -31,6 +31,8 @@ class Finding:
     # A party with neither licence nor tax id (a buyer known only by name): keeps the
     # dedup key of two such parties apart.
     party: str | None = None
+    # The summary's template and the values it was filled with, to say it in another language.
+    wording: dict[str, object] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str | None, str | None, date, date]:

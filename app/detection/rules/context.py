@@ -136,6 +136,7 @@ class Context:
             trace=tuple(trace),
             measures=_measures(situation, measures, excluded),
             party=party,
+            wording={"template": template, "values": values},
         )
 
 

@@ -1,0 +1,1 @@
+"""Triage: the workflow of an alert, assignment, comments, the audit chain, suppression."""
