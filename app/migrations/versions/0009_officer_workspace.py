@@ -1,6 +1,6 @@
 """officer workspace: users, sign-in attempts, suppressions, triage columns, audit chain
 
-Revision ID: officer_workspace
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "officer_workspace"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
