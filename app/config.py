@@ -8,11 +8,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.db import DEFAULT_LOCK_TIMEOUT
+from importers import Limits
+
 DEFAULT_HOME_COUNTRY = "PE"
 SECRET_FILE = "secret_key"
 SQLITE_FILE = "vigia.sqlite3"
 # The rule files in force: the repository's rules/ folder unless VIGIA_RULES_DIR names another.
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    """The bounds one import keeps to, whatever the file (README, "Limits")."""
+
+    limits: Limits = field(default_factory=Limits)
+    max_row_errors: int = 100_000  # rejected cells stored and listed per file; more are counted
+    max_row_kg: float = 10_000_000.0  # a line above it (10,000 t) is stored but flagged
 
 
 @dataclass(frozen=True)
@@ -25,7 +37,43 @@ class Settings:
     home_country: str
     upload_folder: Path
     rules_dir: Path
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _number(name: str, default: float, overrides: dict[str, Any]) -> float:
+    """Read a positive number setting from the overrides or the environment."""
+    raw = overrides.pop(name, None)
+    if raw is None:
+        raw = os.environ.get(f"VIGIA_{name}")
+    if raw is None or str(raw).strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"VIGIA_{name} must be a number, got {raw!r}") from None
+    if not value > 0:
+        raise ValueError(f"VIGIA_{name} must be more than 0, got {raw!r}")
+    return value
+
+
+def intake_settings(overrides: dict[str, Any]) -> IntakeSettings:
+    """Build the intake bounds from VIGIA_MAX_* variables (or overrides), defaults elsewhere."""
+    base = Limits()
+    limits = Limits(
+        max_bytes=int(_number("MAX_FILE_MB", base.max_bytes / 2**20, overrides) * 2**20),
+        max_uncompressed=base.max_uncompressed,
+        max_ratio=base.max_ratio,
+        ratio_min_bytes=base.ratio_min_bytes,
+        max_rows=int(_number("MAX_ROWS", base.max_rows, overrides)),
+        max_sheet_cells=int(_number("MAX_SHEET_CELLS", base.max_sheet_cells, overrides)),
+    )
+    return IntakeSettings(
+        limits=limits,
+        max_row_errors=int(_number("MAX_ROW_ERRORS", IntakeSettings.max_row_errors, overrides)),
+        max_row_kg=_number("MAX_ROW_KG", IntakeSettings.max_row_kg, overrides),
+    )
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -78,6 +126,8 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         or os.environ.get("VIGIA_RULES_DIR")
         or DEFAULT_RULES_DIR
     ).resolve()
+    lock_timeout = _number("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT, overrides)
+    intake = intake_settings(overrides)
     return Settings(
         instance_path=instance_path,
         database_url=normalise_database_url(database_url),
@@ -85,6 +135,8 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         home_country=home_country,
         upload_folder=upload_folder,
         rules_dir=rules_dir,
+        lock_timeout=lock_timeout,
+        intake=intake,
         extra=overrides,
     )
 

@@ -32,12 +32,20 @@ _SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
 
 @dataclass(frozen=True)
 class Limits:
-    """How big a file may be, and how far a zip (XLSX) may expand, before it is refused."""
+    """How big a file may be, how far a zip (XLSX) may expand and how much one read may hold.
+
+    `max_rows`: a file with more data rows is refused (nothing of it stored: half a
+    declaration would read as undeclared movements). `max_sheet_cells`: calamine holds a
+    sheet's whole used range in memory, about 24 bytes a cell whether it is empty or not, so a
+    sheet spanning more is refused before it is loaded (16 million cells: some 400 MB).
+    """
 
     max_bytes: int = 512 * MB
     max_uncompressed: int = 1024 * MB
     max_ratio: float = 200.0
     ratio_min_bytes: int = 8 * MB  # small members compress wildly without being bombs
+    max_rows: int = 2_000_000
+    max_sheet_cells: int = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,8 @@ def sniff(source: Path | bytes | Source, *, filename: str, limits: Limits | None
     if src.size > limits.max_bytes:
         raise FileRejected(
             filename,
-            f"file is {_size(src.size)}, more than the {_size(limits.max_bytes)} allowed",
+            f"file is {describe_size(src.size)}, more than the "
+            f"{describe_size(limits.max_bytes)} allowed",
         )
     head = src.head(64 * 1024)
     if not head.strip():
@@ -116,7 +125,7 @@ def sniff(source: Path | bytes | Source, *, filename: str, limits: Limits | None
     return Sniffed("csv", encoding, src.size, warnings)
 
 
-def _size(n: int) -> str:
+def describe_size(n: int) -> str:
     """Write a size for people: bytes below a megabyte, else megabytes."""
     return f"{n:,} bytes" if n < MB else f"{n / MB:,.1f} MB"
 
@@ -134,8 +143,8 @@ def _zip_kind(src: Source, filename: str, limits: Limits) -> str:
     if total > limits.max_uncompressed:
         raise FileRejected(
             filename,
-            f"workbook expands to {_size(total)}, more than the "
-            f"{_size(limits.max_uncompressed)} allowed: refused as a possible zip bomb",
+            f"workbook expands to {describe_size(total)}, more than the "
+            f"{describe_size(limits.max_uncompressed)} allowed: refused as a possible zip bomb",
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from importers.text import shorten
+
+_REASON_CHARS = 600  # a reason quotes values itself ("unknown substance '...'")
+
 
 class FileRejected(Exception):
     """The file as a whole cannot be read; str() is one line naming the file and the reason."""
@@ -32,6 +36,15 @@ class RowError:
     column: str | None
     value: str | None
     reason: str
+
+    def __post_init__(self) -> None:
+        """Keep what is printed and stored bounded: a 50 MB cell is quoted by its start."""
+        if self.value is not None and len(self.value) > 200:
+            object.__setattr__(self, "value", shorten(self.value))
+        if len(self.reason) > _REASON_CHARS:
+            object.__setattr__(self, "reason", shorten(self.reason, _REASON_CHARS))
+        if self.column is not None and len(self.column) > 200:
+            object.__setattr__(self, "column", shorten(self.column, 170))
 
 
 @dataclass
