@@ -24,6 +24,7 @@ _INVISIBLE_TABLE = str.maketrans(dict.fromkeys(INVISIBLE))
 # cannot store NUL; the last make `LIC-1` display as another licence (Trojan Source).
 UNSAFE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
 UNSAFE_IN_CELL = re.compile(f"[{UNSAFE}]")
+UNSAFE_C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # a Latin-1 file's C1 are text
 _UNSAFE_IN_NAME = re.compile(f"[{UNSAFE}\t\n\r\u2028\u2029\u200e\u200f\u061c]")
 QUOTED_CHARS = 200  # the most of one value a message quotes
 
