@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from importers.mixed_encoding import NAME as MIXED
+from importers.mixed_encoding import UTF8_SEQUENCE
 from importers.results import FileRejected
 
 MB = 2**20
@@ -122,6 +124,9 @@ def sniff(source: Path | bytes | Source, *, filename: str, limits: Limits | None
         return Sniffed("html", encoding, src.size, (f"{note}; read as such",))
     note = f"{filename} contains CSV text, not a workbook; read as CSV"
     warnings = (note,) if named_spreadsheet else ()
+    if encoding == MIXED:
+        warnings += (f"{filename} mixes UTF-8 and Windows-1252 text (two exports put "
+                     "together?): each line was read in its own encoding; check the names",)
     return Sniffed("csv", encoding, src.size, warnings)
 
 
@@ -162,7 +167,11 @@ def _zip_kind(src: Source, filename: str, limits: Limits) -> str:
 
 
 def _text_encoding(src: Source, head: bytes) -> str:
-    """Choose UTF-8 (with or without BOM) or UTF-16 by BOM, else Windows-1252, else Latin-1."""
+    """Choose UTF-8 (with or without BOM) or UTF-16 by BOM, else Windows-1252, else Latin-1.
+
+    A file that is not UTF-8 as a whole but has lines that are (two exports pasted
+    together) is read line by line in the encoding of each (`mixed_encoding`).
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -172,6 +181,7 @@ def _text_encoding(src: Source, head: bytes) -> str:
     decoder = codecs.getincrementaldecoder("utf-8")()
     undefined_in_cp1252 = False
     utf8 = True
+    utf8_lines = False  # some text is UTF-8 although the whole is not
     for block in src.blocks():
         if block.isascii():  # most blocks of most files: nothing to decide here
             continue
@@ -180,8 +190,12 @@ def _text_encoding(src: Source, head: bytes) -> str:
                 decoder.decode(block)
             except UnicodeDecodeError:
                 utf8 = False
+        utf8_lines = utf8_lines or UTF8_SEQUENCE.search(block) is not None
         if not utf8 and any(b in block for b in _CP1252_UNDEFINED):
             undefined_in_cp1252 = True
+        if not utf8 and utf8_lines:
+            return MIXED
+        if not utf8 and undefined_in_cp1252:
             break
     if utf8:
         try:

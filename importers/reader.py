@@ -22,7 +22,7 @@ from importers.feeds import feed_named
 from importers.fields import CELL
 from importers.formats import Limits, Source, sniff
 from importers.html_table import html_as_csv
-from importers.numbers import COMMA
+from importers.numbers import COMMA, readable
 from importers.results import Chunk, FileRejected, ReadResult
 from importers.sheet_extent import check_sheet
 from importers.text import UNSAFE_C0, UNSAFE_IN_CELL, printable_name
@@ -238,6 +238,15 @@ class FileReader:
                 messages.append(
                     f"column {header!r}: {count} cell(s) holding a placeholder such as 'N/A', "
                     "'-' or 's/n' read as empty"
+                )
+            elif kind == "implausible":
+                named = self.state.cache("implausible_rows", list)
+                total = self.state.notes[(kind, column, detail)]
+                rows = "; ".join(named)
+                more = f"; and {total - len(named)} more" if total > len(named) else ""
+                messages.append(
+                    f"{total} row(s) declare more than {readable(detail)} kg of pure substance "
+                    f"in one line ({rows}{more}): stored, but check them (VIGIA_MAX_ROW_KG)"
                 )
             elif kind == "period_grace":
                 messages.append(

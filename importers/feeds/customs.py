@@ -8,6 +8,7 @@ from marshmallow import Schema
 
 from importers.codes import FLOW
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
+from importers.feeds.checks import note_implausible
 from importers.feeds.keys import tax_id_keys
 from importers.feeds.mass_units import check_mass_unit
 from importers.fields import (
@@ -57,6 +58,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     a controlled chemical declared under another code is exactly what detection looks for.
     """
     check_mass_unit(cells, parsed, "net_mass_kg", state)
+    note_implausible(cells, parsed["net_mass_kg"].values, "net_mass_kg", state)
     refuse_duplicates(
         cells,
         state,

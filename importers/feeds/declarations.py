@@ -18,7 +18,11 @@ from importers.codes import (
     UNIT_VOLUME_L,
 )
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
-from importers.feeds.checks import canonical_licences, note_unlicensed_substances
+from importers.feeds.checks import (
+    canonical_licences,
+    note_implausible,
+    note_unlicensed_substances,
+)
 from importers.feeds.counterparty import counterparty_by_direction
 from importers.fields import (
     IDENTIFIER,
@@ -82,6 +86,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     _check_unit_after_quantity(cells, parsed)
     density, quantity_kg = _quantity_kg(cells, parsed, state)
     _refuse_repeated_stock(cells, licences, parsed, state)
+    note_implausible(cells, quantity_kg, "quantity", state)
     note_unlicensed_substances(cells, licences, licence.ok & ~cells.bad, substance, state)
     return {
         "licence_no": licences,

@@ -7,7 +7,7 @@ from marshmallow import Schema
 
 from importers.codes import NOTIFICATION_STATUS
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
-from importers.feeds.checks import canonical_licences
+from importers.feeds.checks import canonical_licences, note_implausible
 from importers.feeds.mass_units import check_mass_unit
 from importers.fields import IDENTIFIER, NAME, Code, Country, Date, Number, Text
 from importers.reference_fields import SubstanceName
@@ -40,6 +40,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     for detection, not a reason to drop the row.
     """
     check_mass_unit(cells, parsed, "quantity_kg", state)
+    note_implausible(cells, parsed["quantity_kg"].values, "quantity_kg", state)
     refuse_duplicates(
         cells,
         state,
