@@ -133,10 +133,15 @@ def _import_command(feed: str) -> click.Command:
     @with_appcontext
     def command(files: tuple[Path, ...], submitted_by: str | None, as_of, max_errors: int) -> None:
         from app.intake.cli import run_imports
+        from app.intake.service import check_submitter
 
+        try:
+            who = check_submitter(submitted_by or getpass.getuser())
+        except ValueError as exc:
+            fail(str(exc))
         ensure_schema(current_app)
         ok = run_imports(
-            feed=feed, files=list(files), submitted_by=submitted_by or getpass.getuser(),
+            feed=feed, files=list(files), submitted_by=who,
             as_of=as_of.date() if as_of else date.today(), max_errors=max_errors,
         )
         if not ok:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from importers.text import shorten
+from importers.text import printable_value, shorten
 
 _REASON_CHARS = 600  # a reason quotes values itself ("unknown substance '...'")
 
@@ -39,10 +39,9 @@ class RowError:
 
     def __post_init__(self) -> None:
         """Keep what is printed and stored bounded: a 50 MB cell is quoted by its start."""
-        if self.value is not None and len(self.value) > 200:
-            object.__setattr__(self, "value", shorten(self.value))
-        if len(self.reason) > _REASON_CHARS:
-            object.__setattr__(self, "reason", shorten(self.reason, _REASON_CHARS))
+        if self.value is not None:  # NUL cannot be stored, escapes must not reach a terminal
+            object.__setattr__(self, "value", printable_value(shorten(self.value)))
+        object.__setattr__(self, "reason", printable_value(shorten(self.reason, _REASON_CHARS)))
         if self.column is not None and len(self.column) > 200:
             object.__setattr__(self, "column", shorten(self.column, 170))
 

@@ -76,9 +76,9 @@ def _too_large(sheet: str, extent: Extent, limits: Limits) -> str:
         return (f"sheet {sheet!r} reaches cell {extent.farthest}, far beyond its data "
                 f"({extent.cells:,} cells with a value in a grid of {grid}): delete the cells "
                 "beyond the table, or copy the table to a new workbook")
-    return (f"sheet {sheet!r} spans {grid} ({extent.grid:,} cells), more than the "
-            f"{limits.max_sheet_cells:,} one import reads (VIGIA_MAX_SHEET_CELLS): save it as "
-            "CSV, which is read in bounded memory, or split it")
+    return (f"sheet {sheet!r} holds more than the {limits.max_sheet_cells:,} cells one import "
+            f"reads (VIGIA_MAX_SHEET_CELLS; at least {grid} found): save it as CSV, which is "
+            "read in bounded memory, or split it")
 
 
 def sheet_extent(archive: zipfile.ZipFile, member: str, *, budget: int) -> Extent:

@@ -46,6 +46,13 @@ def unsafe_reason(text: str) -> str | None:
             "control characters are not stored (retype the cell)")
 
 
+def printable_value(text: str) -> str:
+    """Write the control characters of a value as escapes (`\\x00`, `\\u202e`) to show it safely."""
+    if UNSAFE_IN_CELL.search(text) is None:
+        return text
+    return UNSAFE_IN_CELL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def shorten(text: str, limit: int = QUOTED_CHARS) -> str:
     """Return text as a message may quote it: at most `limit` characters, saying how long."""
     if len(text) <= limit:
