@@ -15,6 +15,8 @@ class FileRejected(Exception):
     """The file as a whole cannot be read; str() is one line naming the file and the reason."""
 
     def __init__(self, filename: str, reason: str):
+        # A header cell of a megabyte would otherwise be quoted whole ("found: ...").
+        reason = printable_value(shorten(reason, _REASON_CHARS * 2))
         super().__init__(f"{filename}: {reason}")
         self.filename = filename
         self.reason = reason

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -48,19 +49,35 @@ class Extent:
 
 
 def check_sheet(src: Source, sheet: str, *, filename: str, limits: Limits) -> None:
-    """Refuse a workbook sheet whose grid is too large to load, before it is loaded."""
+    """Refuse a workbook sheet whose grid is too large to load, before it is loaded.
+
+    When the sheet's part cannot be told by its name (names calamine and the XML parser
+    read differently: line breaks, escapes), every worksheet of the workbook is checked.
+    """
     try:
         with src.open() as handle, zipfile.ZipFile(handle) as archive:
             from importers.workbook_xml import sheet_member
 
-            member = sheet_member(archive, sheet)
-            if member is None:
-                return
-            extent = sheet_extent(archive, member, budget=limits.max_sheet_cells)
-            if extent.grid > limits.max_sheet_cells:  # formatted empty cells counted so far
-                extent = _slow_extent(archive, member, limits.max_sheet_cells)
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
-        return  # calamine says what is wrong with the file
+            try:
+                member = sheet_member(archive, sheet)
+            except (KeyError, ElementTree.ParseError):
+                member = None
+            members = [member] if member in archive.namelist() else [
+                name for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")]
+            for member in members:
+                extent = sheet_extent(archive, member, budget=limits.max_sheet_cells)
+                if extent.grid > limits.max_sheet_cells:  # formatted empty cells counted
+                    extent = _slow_extent(archive, member, limits.max_sheet_cells)
+                _refuse(extent, sheet, filename=filename, limits=limits)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return  # calamine cannot inflate it either, and says what is wrong with the file
+    except (ElementTree.ParseError, zipfile.LargeZipFile, KeyError) as exc:
+        raise FileRejected(filename, f"cannot read sheet {sheet!r} ({exc})") from exc
+
+
+def _refuse(extent: Extent, sheet: str, *, filename: str, limits: Limits) -> None:
+    """Refuse a sheet whose grid passes the cell budget, or whose rows pass the row limit."""
     if extent.grid > limits.max_sheet_cells:
         raise FileRejected(filename, _too_large(sheet, extent, limits))
     if extent.rows - 1 > limits.max_rows:

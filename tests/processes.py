@@ -29,8 +29,8 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @contextmanager
-def fresh_database(backend: str, folder: Path) -> Iterator[str]:
-    """Yield the URL of a new, migrated database of a backend; drop it afterwards."""
+def fresh_database(backend: str, folder: Path, revision: str = "head") -> Iterator[str]:
+    """Yield the URL of a new database of a backend, migrated to a revision; drop it after."""
     if backend == "sqlite":
         url = f"sqlite:///{folder / f'own-{uuid.uuid4().hex[:8]}.sqlite3'}"
         drop = None
@@ -55,7 +55,7 @@ def fresh_database(backend: str, folder: Path) -> Iterator[str]:
 
     engine = make_engine(url)
     try:
-        upgrade(engine)
+        upgrade(engine, revision)
     finally:
         engine.dispose()
     try:
