@@ -38,8 +38,10 @@ class Limits:
 
     `max_rows`: a file with more data rows is refused (nothing of it stored: half a
     declaration would read as undeclared movements). `max_sheet_cells`: calamine holds a
-    sheet's whole used range in memory, about 24 bytes a cell whether it is empty or not, so a
-    sheet spanning more is refused before it is loaded (16 million cells: some 400 MB).
+    sheet's whole used range in memory (24 bytes a cell, empty or not, plus each text), and
+    the rows become Python lists; a sheet spanning more is refused before it is loaded.
+    Measured (docs/security.md): 14 million cells of declarations peaked at 1.4 GB, so the
+    default keeps the largest accepted sheet under 1 GB.
     """
 
     max_bytes: int = 512 * MB
@@ -47,7 +49,7 @@ class Limits:
     max_ratio: float = 200.0
     ratio_min_bytes: int = 8 * MB  # small members compress wildly without being bombs
     max_rows: int = 2_000_000
-    max_sheet_cells: int = 16_000_000
+    max_sheet_cells: int = 8_000_000
 
 
 @dataclass(frozen=True)
