@@ -113,6 +113,8 @@ class Cells:
         """
         extras = set(self.match.extras)
         for position in self.frame.columns:
+            if pattern is None and position not in extras:
+                continue
             column = self.frame[position].to_numpy(dtype=object)
             reasons = np.full(self.n, None, dtype=object)
             if pattern is not None:
@@ -214,7 +216,7 @@ def _parse_column(name: str, column, values: np.ndarray, cells: Cells, state: Fi
             values[over] = ""
             empty = empty & ~over
             cells.bad[over] = True
-    present = np.flatnonzero(values != "")
+    present = np.flatnonzero(~empty) if limit is None else np.flatnonzero(values != "")
     result = column.parse(values if len(present) == cells.n else values[present], state, name)
     failed = np.flatnonzero(~result.ok)
     if len(failed):
@@ -258,6 +260,11 @@ def _parse_column(name: str, column, values: np.ndarray, cells: Cells, state: Fi
 
 def longer_than(values: np.ndarray, limit: int) -> np.ndarray:
     """Mark the cells whose text is longer than `limit` characters (after stripping)."""
+    try:
+        if not len(values) or max(map(len, values)) <= limit:  # all text (CSV): one C loop
+            return np.zeros(len(values), dtype=bool)
+    except TypeError:  # workbook numbers and dates among the text
+        pass
     lengths = np.fromiter(map(_length, values), dtype=np.int64, count=len(values))
     over = lengths > limit
     if over.any():  # surrounding spaces do not count

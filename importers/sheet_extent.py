@@ -35,7 +35,6 @@ class Extent:
     first_column: int  # 1-based
     last_column: int
     cells: int  # cells that hold a value
-    farthest: str  # reference of the cell furthest down and right, for the message
 
     @property
     def columns(self) -> int:
@@ -68,7 +67,8 @@ def check_sheet(src: Source, sheet: str, *, filename: str, limits: Limits) -> No
             for member in members:
                 extent = sheet_extent(archive, member, budget=limits.max_sheet_cells)
                 if extent.grid > limits.max_sheet_cells:  # formatted empty cells counted
-                    extent = _slow_extent(archive, member, limits.max_sheet_cells)
+                    extent = sheet_extent(archive, member, budget=limits.max_sheet_cells,
+                                          valued=True)
                 _refuse(extent, sheet, filename=filename, limits=limits)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         return  # calamine cannot inflate it either, and says what is wrong with the file
@@ -90,20 +90,24 @@ def _too_large(sheet: str, extent: Extent, limits: Limits) -> str:
     """Explain why a sheet is refused: a stray cell far from the data, or sheer size."""
     grid = f"{extent.rows:,} rows x {extent.columns:,} columns"
     if extent.cells * 20 < extent.grid:
-        return (f"sheet {sheet!r} reaches cell {extent.farthest}, far beyond its data "
-                f"({extent.cells:,} cells with a value in a grid of {grid}): delete the cells "
-                "beyond the table, or copy the table to a new workbook")
+        return (f"sheet {sheet!r} has cells as far as row {extent.rows:,} and column "
+                f"{_letters(extent.last_column)}, far beyond its data ({extent.cells:,} cells "
+                f"with a value in a grid of {grid}): delete the cells beyond the table, or copy "
+                "the table to a new workbook")
     return (f"sheet {sheet!r} holds more than the {limits.max_sheet_cells:,} cells one import "
             f"reads (VIGIA_MAX_SHEET_CELLS; at least {grid} found): save it as CSV, which is "
             "read in bounded memory, or split it")
 
 
-def sheet_extent(archive: zipfile.ZipFile, member: str, *, budget: int) -> Extent:
-    """Scan a worksheet's XML for the extent of its cells that hold a value.
+def sheet_extent(archive: zipfile.ZipFile, member: str, *, budget: int,
+                 valued: bool = False) -> Extent:
+    """Scan a worksheet's XML for the extent of its cells.
 
-    Stops once the grid passes `budget` cells (what was found is refused anyway).
+    Every cell counts, formatted empty ones too, unless `valued` (a second, slower look:
+    calamine leaves empty cells out). Stops once the grid passes `budget` cells (what was
+    found is refused anyway).
     """
-    found = _Bounds()
+    found = _Bounds(valued=valued)
     carry = b""
     with archive.open(member) as xml:
         while True:
@@ -116,7 +120,7 @@ def sheet_extent(archive: zipfile.ZipFile, member: str, *, budget: int) -> Exten
             cut = window.rfind(b"<")  # a tag cut by the block's end waits for the next
             cut = len(window) if cut <= 0 else cut
             if not found.add_block(window[:cut]):
-                return _slow_extent(archive, member, budget)
+                return _slow_extent(archive, member, budget)  # exact: valued cells only
             if found.extent().grid > budget:
                 break
             carry = window[cut:]
@@ -126,12 +130,12 @@ def sheet_extent(archive: zipfile.ZipFile, member: str, *, budget: int) -> Exten
 class _Bounds:
     """The running extent of the cells seen so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, valued: bool = False) -> None:
+        self.valued = valued
         self.rows = 0
         self.first_column = 0
         self.last_column = 0
         self.cells = 0
-        self.farthest = (0, 0)
 
     def add_block(self, data: bytes) -> bool:
         """Take the cells of a block of XML; False when it must be read the slow way.
@@ -142,17 +146,18 @@ class _Bounds:
         tell them from cells with a value (calamine leaves them out).
         """
         array = np.frombuffer(data, dtype=np.uint8)
-        at = _find(data, b'c r="')
-        at = at[at > 0]
-        before = array[at - 1]
-        starts = at[(before == ord("<")) | (before == ord(":"))] + 5
         # Every cell's start tag: `<c` (or `:c`, namespaced) then a space, `>` or `/`. A `:c `
         # in text counts too, and sends the block the slow way: safe, and rare.
         opening = np.concatenate([_find(data, b"<c"), _find(data, b":c")])
-        following = array[np.minimum(opening + 2, len(array) - 1)]
-        tags = int(np.isin(following, _AFTER_TAG).sum())
+        after = [array[np.minimum(opening + k, len(array) - 1)] for k in range(2, 6)]
+        tags = int(np.isin(after[0], _AFTER_TAG).sum())
+        with_reference = ((after[0] == ord(" ")) & (after[1] == ord("r")) & (after[2] == ord("="))
+                          & (after[3] == ord('"')))
+        starts = opening[with_reference] + 6
         if len(starts) != tags:
             return False
+        if self.valued and len(starts):
+            starts = starts[_holding_a_value(array, starts)]
         if not len(starts):
             return True
         window = array[np.minimum(starts[:, None] + np.arange(_LETTERS + _DIGITS + 1),
@@ -165,21 +170,27 @@ class _Bounds:
         return True
 
     def _take(self, columns: np.ndarray, rows: np.ndarray) -> None:
-        """Widen the extent to cover these cells."""
-        self.rows = max(self.rows, int(rows.max()))
+        """Widen the extent to cover these cells (`rows`: their largest row, at least)."""
+        row = int(rows.max())
+        self.rows = max(self.rows, row)
         low, high = int(columns.min()), int(columns.max())
         self.first_column = low if not self.first_column else min(self.first_column, low)
         self.last_column = max(self.last_column, high)
-        far = int(np.argmax(rows.astype(np.int64) * 20_000 + columns))
-        candidate = (int(rows[far]), int(columns[far]))
-        if candidate > self.farthest:
-            self.farthest = candidate
 
     def extent(self) -> Extent:
         """Return the extent found."""
-        row, column = self.farthest
-        reference = f"{_letters(column)}{row}" if row else "A1"
-        return Extent(self.rows, self.first_column or 1, self.last_column, self.cells, reference)
+        return Extent(self.rows, self.first_column or 1, self.last_column, self.cells)
+
+
+def _holding_a_value(array: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Mark the cells that are not empty: `<c r="Z9" s="1"/>` and `<c ...></c>` are."""
+    closes = np.flatnonzero(array == ord(">"))
+    end = closes[np.minimum(np.searchsorted(closes, starts), len(closes) - 1)]
+    last = len(array) - 1
+    empty = array[end - 1] == ord("/")
+    empty |= ((array[np.minimum(end + 1, last)] == ord("<"))
+              & (array[np.minimum(end + 2, last)] == ord("/")))
+    return ~empty
 
 
 def _find(data: bytes, pattern: bytes) -> np.ndarray:
@@ -200,13 +211,17 @@ def _find(data: bytes, pattern: bytes) -> np.ndarray:
 
 
 def _references(window: np.ndarray):
-    """Read the column and row numbers of the cell references each window starts with."""
+    """Read the column numbers, and the largest row, of the references the windows start with.
+
+    Returns (columns, rows) where rows holds only the largest row number: the grid is
+    counted from row 1, so no other row matters.
+    """
     letter = (window[:, : _LETTERS + 1] >= ord("A")) & (window[:, : _LETTERS + 1] <= ord("Z"))
     letters = np.argmin(letter, axis=1)  # the first non-letter
     if (letters == 0).any() or letter[:, _LETTERS].any():
         return None, None  # not a plain reference: read it the slow way
     columns = np.zeros(len(window), dtype=np.int64)
-    rows = np.zeros(len(window), dtype=np.int64)
+    best = (0, 0)  # (digits, row) of the largest row
     for count in range(1, _LETTERS + 1):
         these = letters == count
         if not these.any():
@@ -214,15 +229,18 @@ def _references(window: np.ndarray):
         part = window[these]
         columns[these] = sum((part[:, i].astype(np.int64) - ord("A") + 1) * 26 ** (count - 1 - i)
                              for i in range(count))
-        digits = part[:, count:count + _DIGITS + 1].astype(np.int64) - ord("0")
-        is_digit = (digits >= 0) & (digits <= 9)
+        digits = part[:, count:count + _DIGITS + 1]
+        is_digit = (digits >= ord("0")) & (digits <= ord("9"))
         length = np.argmin(is_digit, axis=1)  # digits before the closing quote
-        exponent = length[:, None] - 1 - np.arange(_DIGITS + 1)
-        weight = np.where(exponent >= 0, 10 ** np.clip(exponent, 0, None), 0)
-        rows[these] = (np.where(is_digit, digits, 0) * weight).sum(axis=1)
-    if (rows == 0).any():
-        return None, None
-    return columns, rows
+        if (length == 0).any():
+            return None, None
+        # Of references with the most digits, the largest is the last in byte order.
+        longest = int(length.max())
+        candidates = digits[length == longest, :longest]
+        keys = np.ascontiguousarray(np.pad(candidates, ((0, 0), (0, 8 - longest))))
+        top = candidates[int(np.argmax(keys.view(">u8").ravel()))]
+        best = max(best, (longest, int(bytes(top))))
+    return columns, np.array([best[1]], dtype=np.int64)
 
 
 def _slow_extent(archive: zipfile.ZipFile, member: str, budget: int) -> Extent:

@@ -133,18 +133,20 @@ def _elect_current_declarations(session: Session, *, batch: ImportBatch) -> tupl
         ),
         {"batch": batch.id, "yes": True, "no": False},
     ).rowcount
+    # `o.is_current` as the partial unique index says it, so that SQLite looks the key up in
+    # that index (`= :yes` made it scan every current declaration: 2 s per 7,000 headers).
     session.execute(
         text(f"UPDATE declaration SET is_current = :yes WHERE batch_id = :batch AND NOT EXISTS "
-             f"(SELECT 1 FROM declaration o WHERE {same} AND o.is_current = :yes)"),
+             f"(SELECT 1 FROM declaration o WHERE {same} AND o.is_current)"),
         {"batch": batch.id, "yes": True},
     )
     late = 0
     if older:
         late = session.execute(
             text(f"UPDATE declaration SET superseded_by_id = (SELECT o.id FROM declaration o "
-                 f"WHERE {same} AND o.is_current = :yes) "
+                 f"WHERE {same} AND o.is_current) "
                  f"WHERE batch_id = :batch AND is_current = :no"),
-            {"batch": batch.id, "yes": True, "no": False},
+            {"batch": batch.id, "no": False},
         ).rowcount
     return amended, late
 

@@ -186,7 +186,7 @@ def test_an_odd_xml_layout_goes_the_exact_way_and_keeps_the_bounds(context, tmp_
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, part in parts.items():
             archive.writestr(name, part)
-    with pytest.raises(FileRejected, match="XFD1048576"):
+    with pytest.raises(FileRejected, match="column XFD"):
         read_file("declarations", buffer.getvalue(), filename="raro.xlsx", context=context)
 
 
@@ -209,3 +209,23 @@ def test_the_extent_scan_agrees_with_calamine_on_a_plain_sheet(tmp_path):
     assert extent.columns == loaded.width
     assert extent.rows == max(cells) >= loaded.height
     assert extent.cells == sum(len(c) for c in cells.values())
+
+
+def test_formatted_empty_cells_far_away_do_not_refuse_a_sheet(context, tmp_path):
+    """calamine leaves out a cell without a value: formatting down to XFD1048576 is harmless."""
+    from tests.builders import DECLARATION_HEADER, sheet_rows
+
+    path = write_sheet_xml(tmp_path / "formato.xlsx", sheet_rows(
+        DECLARATION_HEADER, ["LIC-001;2025-01;purchase;2025-01-10;acetone;5;kg;"]))
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, part in parts.items():
+            archive.writestr(name, part)
+    result = read_file("declarations", buffer.getvalue(), filename="formato.xlsx",
+                       context=context)
+    assert len(result.records) == 1 and not result.errors

@@ -59,7 +59,7 @@ def test_a_lone_cell_at_xfd1048576_is_refused_before_it_is_loaded(
     assert path.stat().st_size < 5000
     result = runner.invoke(args=["import", "declarations", str(path)])
     assert result.exit_code == 1
-    assert "reaches cell XFD1048576, far beyond its data" in result.output
+    assert "cells as far as row 1,048,576 and column XFD, far beyond its data" in result.output
     assert "delete the cells beyond the table" in result.output
     assert lines_stored(db_session) == 0
 
@@ -70,7 +70,7 @@ def test_a_lone_cell_at_row_1048576_column_200_is_refused(runner, registered, tm
     result = runner.invoke(args=["import", "declarations",
                                  str(write_sheet_xml(tmp_path / "abajo.xlsx", rows))])
     assert result.exit_code == 1
-    assert "reaches cell GR1048576" in result.output
+    assert "as far as row 1,048,576 and column GR" in result.output
 
 
 def test_a_sheet_too_large_for_memory_is_refused_saying_to_save_it_as_csv(
