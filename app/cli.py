@@ -28,7 +28,39 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True,
+class VigiaGroup(FlaskGroup):
+    """The console command: an environmental failure ends it with one line and exit status 1.
+
+    An unreachable database, a lock timeout or a full disk is said in one line naming what
+    failed and what to do; the traceback goes to the instance folder's log file (and to the
+    screen with `vigia --debug ...`).
+    """
+
+    def invoke(self, ctx: click.Context):
+        """Run the command; turn any failure it does not handle into one line."""
+        from flask.cli import ScriptInfo
+        from flask.helpers import get_debug_flag
+
+        from app.errors import log_to_file, report, say_waits_on_console
+
+        log_path, lock_timeout = None, None
+        try:
+            services = vigia(ctx.ensure_object(ScriptInfo).load_app())
+            log_path = log_to_file(services.settings.instance_path)
+            say_waits_on_console()
+            lock_timeout = services.settings.lock_timeout
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            line = report(exc, debug=get_debug_flag(), log_path=log_path,
+                          lock_timeout=lock_timeout)
+            click.secho(f"error: {line}", fg="red", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=VigiaGroup, create_app=_create_app, add_default_commands=True,
              add_version_option=False)
 def main() -> None:
     """Vigía: precursor-chemical diversion monitoring."""
@@ -101,10 +133,15 @@ def _import_command(feed: str) -> click.Command:
     @with_appcontext
     def command(files: tuple[Path, ...], submitted_by: str | None, as_of, max_errors: int) -> None:
         from app.intake.cli import run_imports
+        from app.intake.service import check_submitter
 
+        try:
+            who = check_submitter(submitted_by or getpass.getuser())
+        except ValueError as exc:
+            fail(str(exc))
         ensure_schema(current_app)
         ok = run_imports(
-            feed=feed, files=list(files), submitted_by=submitted_by or getpass.getuser(),
+            feed=feed, files=list(files), submitted_by=who,
             as_of=as_of.date() if as_of else date.today(), max_errors=max_errors,
         )
         if not ok:

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.db import DEFAULT_LOCK_TIMEOUT
+from importers import Limits
+
 DEFAULT_HOME_COUNTRY = "PE"
 SECRET_FILE = "secret_key"
 SQLITE_FILE = "vigia.sqlite3"
@@ -15,6 +18,15 @@ SQLITE_FILE = "vigia.sqlite3"
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 # Days an officer has to review an alert, from when it was raised, per severity.
 DEFAULT_REVIEW_DAYS = {"critical": 2, "high": 5, "medium": 10, "low": 20}
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    """The bounds one import keeps to, whatever the file (README, "Limits")."""
+
+    limits: Limits = field(default_factory=Limits)
+    max_row_errors: int = 100_000  # rejected cells stored and listed per file; more are counted
+    max_row_kg: float = 10_000_000.0  # a line above it (10,000 t) is stored but flagged
 
 
 @dataclass(frozen=True)
@@ -27,10 +39,46 @@ class Settings:
     home_country: str
     upload_folder: Path
     rules_dir: Path
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
     extra: dict[str, Any] = field(default_factory=dict)
     review_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REVIEW_DAYS))
     # Session cookies only over HTTPS; switch off only to serve plain HTTP on a closed network.
     secure_cookies: bool = True
+
+
+def _number(name: str, default: float, overrides: dict[str, Any]) -> float:
+    """Read a positive number setting from the overrides or the environment."""
+    raw = overrides.pop(name, None)
+    if raw is None:
+        raw = os.environ.get(f"VIGIA_{name}")
+    if raw is None or str(raw).strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"VIGIA_{name} must be a number, got {raw!r}") from None
+    if not value > 0:
+        raise ValueError(f"VIGIA_{name} must be more than 0, got {raw!r}")
+    return value
+
+
+def intake_settings(overrides: dict[str, Any]) -> IntakeSettings:
+    """Build the intake bounds from VIGIA_MAX_* variables (or overrides), defaults elsewhere."""
+    base = Limits()
+    limits = Limits(
+        max_bytes=int(_number("MAX_FILE_MB", base.max_bytes / 2**20, overrides) * 2**20),
+        max_uncompressed=base.max_uncompressed,
+        max_ratio=base.max_ratio,
+        ratio_min_bytes=base.ratio_min_bytes,
+        max_rows=int(_number("MAX_ROWS", base.max_rows, overrides)),
+        max_sheet_cells=int(_number("MAX_SHEET_CELLS", base.max_sheet_cells, overrides)),
+    )
+    return IntakeSettings(
+        limits=limits,
+        max_row_errors=int(_number("MAX_ROW_ERRORS", IntakeSettings.max_row_errors, overrides)),
+        max_row_kg=_number("MAX_ROW_KG", IntakeSettings.max_row_kg, overrides),
+    )
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -83,12 +131,17 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         or os.environ.get("VIGIA_RULES_DIR")
         or DEFAULT_RULES_DIR
     ).resolve()
+<<<<<<< HEAD
     review_days = parse_review_days(
         overrides.pop("REVIEW_DAYS", None) or os.environ.get("VIGIA_REVIEW_DAYS") or "")
     secure = overrides.pop("SECURE_COOKIES", None)
     if secure is None:
         secure = os.environ.get("VIGIA_SECURE_COOKIES", "1").strip().lower() not in (
             "0", "false", "no", "off")
+=======
+    lock_timeout = _number("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT, overrides)
+    intake = intake_settings(overrides)
+>>>>>>> intake12
     return Settings(
         review_days=review_days,
         secure_cookies=bool(secure),
@@ -98,6 +151,8 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         home_country=home_country,
         upload_folder=upload_folder,
         rules_dir=rules_dir,
+        lock_timeout=lock_timeout,
+        intake=intake,
         extra=overrides,
     )
 

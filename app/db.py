@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -30,7 +32,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+# How long a statement waits for a lock another transaction holds (an import of the same
+# feed, a running `vigia detect` on SQLite) before it fails with "lock timeout".
+DEFAULT_LOCK_TIMEOUT = 120.0
+# Execution option of a connection that will write: on SQLite its transaction starts with
+# BEGIN IMMEDIATE, taking the database's one write lock at once (waiting for it up to the
+# lock timeout). A transaction that began by reading and writes later cannot wait: if another
+# writer committed meanwhile, SQLite fails it at once ("database is locked").
+WRITES = "vigia_writes"
+# Said when work has to wait for a lock (the console shows it): a wait is not a hang.
+waiting = logging.getLogger("app.waiting")
+
+
+def _configure_sqlite(engine: Engine, lock_timeout: float) -> None:
     """Make pysqlite honour BEGIN/SAVEPOINT and foreign keys, and wait on locks."""
 
     @event.listens_for(engine, "connect")
@@ -39,32 +53,54 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # pragma: no cover - driver hook
-        connection.exec_driver_sql("BEGIN")
+        if not connection.get_execution_options().get(WRITES):
+            connection.exec_driver_sql("BEGIN")
+            return
+        connection.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError:  # another writer: say so, then wait for it
+            waiting.info("waiting for the database: another import or detection run is "
+                         "writing (up to %g s)", lock_timeout)
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine with the settings Vigía relies on for each backend."""
+def make_engine(url: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, **kwargs) -> Engine:
+    """Create an engine with the settings Vigía relies on for each backend.
+
+    `lock_timeout` (seconds) bounds every wait for a lock on both engines: SQLite's busy
+    timeout, PostgreSQL's `lock_timeout`.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, lock_timeout)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    options = connect_args.get("options", "")
+    connect_args["options"] = f"{options} -c lock_timeout={int(lock_timeout * 1000)}".strip()
+    # A server that does not answer is reported after 10 s, not after the OS gives up.
+    connect_args.setdefault("connect_timeout", 10)
+    return create_engine(url, connect_args=connect_args, **kwargs)
 
 
 class Database:
     """The engine and session factory of one application."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.lock_timeout = lock_timeout
+        self.engine = make_engine(url, lock_timeout=lock_timeout)
         self.sessionmaker: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -74,9 +110,15 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """Yield a session that is committed on success and rolled back on error."""
+        """Yield a session that writes: committed on success, rolled back on error.
+
+        On SQLite its transaction takes the write lock when it starts (BEGIN IMMEDIATE), so
+        that a concurrent import or detection run is waited for instead of failing it.
+        """
         session = self.sessionmaker()
         try:
+            if self.dialect == "sqlite":
+                session.connection(execution_options={WRITES: True})
             yield session
             session.commit()
         except BaseException:

@@ -46,7 +46,8 @@ def national_catalogue_paths(settings: Settings) -> list[Path]:
 
 def init_extensions(app: Flask, settings: Settings) -> None:
     """Create the database handle and the request-scoped session hooks."""
-    app.extensions[EXTENSION_KEY] = Vigia(settings=settings, db=Database(settings.database_url))
+    app.extensions[EXTENSION_KEY] = Vigia(settings=settings, db=Database(settings.database_url,
+                                                   lock_timeout=settings.lock_timeout))
 
     @app.after_request
     def _commit(response):

@@ -68,7 +68,8 @@ def read_context(services: Vigia, *, session: Session, feed: str) -> ReadContext
         if feed in ("declarations", "export_notifications") else None
     )
     return ReadContext(catalogue=services.catalogue, home_country=services.settings.home_country,
-                       known_licences=licences, today=date.today())
+                       known_licences=licences, today=date.today(),
+                       max_row_kg=services.settings.intake.max_row_kg)
 
 
 def import_one(
@@ -76,12 +77,13 @@ def import_one(
     progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
     """Import one file in its own transaction (a failure stores nothing of that file)."""
+    intake = services.settings.intake
     with services.db.session() as session:
         return import_file(
             session=session, feed=feed, source=path, submitted_by=submitted_by,
             upload_folder=services.settings.upload_folder,
             context=read_context(services, session=session, feed=feed), as_of=as_of,
-            progress=progress,
+            progress=progress, limits=intake.limits, max_row_errors=intake.max_row_errors,
         )
 
 

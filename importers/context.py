@@ -67,3 +67,5 @@ class ReadContext:
     home_country: str = "PE"
     known_licences: Mapping[str, LicenceInfo] | None = None  # None = don't check licences
     today: date | None = None
+    # A line of more kg of pure substance is stored but named in a warning (10,000 t).
+    max_row_kg: float | None = 10_000_000.0

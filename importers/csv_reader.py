@@ -145,11 +145,13 @@ def _sample_text(src: Source, encoding: str) -> str:
 
 
 def iter_csv(
-    src: Source, encoding: str, layout: CsvLayout, *, chunk_rows: int, filename: str
+    src: Source, encoding: str, layout: CsvLayout, *, chunk_rows: int, filename: str,
+    scan: ByteScan | None = None,
 ) -> Iterator[RawChunk]:
     """Stream the data rows after the header as raw string chunks (pandas' C parser)."""
     width = len(layout.match.headers)
-    quoted, invisible = _scan_bytes(src, encoding)
+    scan = scan or scan_bytes(src, encoding)
+    quoted, invisible = scan.quoted, scan.invisible
     state = _LineState(first_line=layout.header_line + 1, width=width, separator=layout.separator)
     with src.open() as handle:
         reader = pd.read_csv(
@@ -186,20 +188,44 @@ def iter_csv(
             yield state.chunk(frame, caught, quoted=quoted)
 
 
-def _scan_bytes(src: Source, encoding: str) -> tuple[bool, bool]:
-    """Say, in one pass over the bytes, whether the file quotes cells and holds invisible text."""
+@dataclass(frozen=True)
+class ByteScan:
+    """What one pass over a CSV's bytes found: quotes, invisible or control characters."""
+
+    quoted: bool
+    invisible: bool
+    unsafe: bool  # some cell may hold a control or bidi character: look at the cells
+
+
+# Control bytes other than tab and line breaks, as every encoding read here writes them.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_KEEP = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+# UTF-8 of the C1 controls and of the bidi embeddings, overrides and isolates.
+_UTF8_UNSAFE = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def scan_bytes(src: Source, encoding: str) -> ByteScan:
+    """Say, in one pass over the bytes, what the cells may hold that needs a closer look."""
     needles = invisible_bytes(encoding)
-    quoted = invisible = needles is None  # UTF-16: look at every cell's text (small files)
+    # UTF-16: look at every cell's text (small files)
+    quoted = invisible = unsafe = needles is None
+    utf8 = encoding.startswith("utf-8")
     first = True
+    tail = b""
     for block in src.blocks():
         if first and block.startswith(codecs.BOM_UTF8):
             block = block[len(codecs.BOM_UTF8):]  # the file's own mark, not a cell's
         first = False
         quoted = quoted or b'"' in block
         invisible = invisible or any(needle in block for needle in needles)
-        if quoted and invisible:
+        if not unsafe:
+            window = tail + block
+            unsafe = bool(window.translate(None, _KEEP)) or (
+                utf8 and _UTF8_UNSAFE.search(window) is not None)
+            tail = block[-2:]
+        if quoted and invisible and unsafe:
             break
-    return quoted, invisible
+    return ByteScan(quoted, invisible, unsafe)
 
 
 class _LineState:

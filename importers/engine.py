@@ -7,6 +7,7 @@ cells turn into Python `RowError` objects, so a million good rows cost a few arr
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from importers.dates import to_date_objects
 from importers.marks import excel_error_reason, is_excel_error, is_placeholder
 from importers.numbers import NumberStyle
 from importers.results import RowError
-from importers.text import cell_text
+from importers.text import cell_text, unsafe_reason
 
 if TYPE_CHECKING:
     from marshmallow import Schema
@@ -68,6 +69,8 @@ class Cells:
         self.textual = textual
         self.bad = np.zeros(self.n, dtype=bool)
         self._failures: list[tuple[int, int, str | None, str]] = []  # row, position, value, reason
+        # cells refused before parsing (a control character): emptied, not "missing" too
+        self.refused: dict[int, np.ndarray] = {}
         # "Cantidad (Kg)" and "Cantidad (L)": per row, the position the value comes from
         self._positions: dict[str, np.ndarray] = {}
         for name, (position, _) in match.alternates.items():
@@ -100,6 +103,42 @@ class Cells:
     def header(self, name: str) -> str:
         """Return the header of a canonical column as written in the file."""
         return self.match.header(name)
+
+    def refuse_unsafe(self, pattern: re.Pattern | None, *, cell_limit: int) -> None:
+        """Refuse text cells holding a control character, or (extra columns) too much text.
+
+        Such a cell is emptied after its error is recorded: its row is refused, and the
+        parsers never echo a terminal escape or a megabyte of text in a message.
+        `pattern` None: the file was seen to hold no control character at all.
+        """
+        extras = set(self.match.extras)
+        for position in self.frame.columns:
+            if pattern is None and position not in extras:
+                continue
+            column = self.frame[position].to_numpy(dtype=object)
+            reasons = np.full(self.n, None, dtype=object)
+            if pattern is not None:
+                texts = [v for v in column if v.__class__ is str]
+                if texts and pattern.search("\n".join(texts)):
+                    for i, value in enumerate(column):
+                        if value.__class__ is str and pattern.search(value):
+                            reasons[i] = unsafe_reason(value)
+            if position in extras:
+                over = longer_than(column, cell_limit)
+                reasons[over & pd.isna(reasons)] = (
+                    f"more than {cell_limit:,} characters in one cell")
+            refused = pd.notna(reasons)
+            if refused.any():
+                self.fail_at(int(position), refused, reasons)
+                column = column.copy()
+                column[refused] = ""
+                self.frame[position] = pd.Series(column, index=self.frame.index, dtype=object)
+                self.refused[int(position)] = refused
+
+    def refused_cells(self, name: str) -> np.ndarray | None:
+        """Return the cells of a canonical column refused before parsing, if any."""
+        position = self.match.columns.get(name)
+        return None if position is None else self.refused.get(position)
 
     def fail(self, name: str, mask: np.ndarray, reason: str | np.ndarray) -> None:
         """Record a failure for every cell of column `name` where `mask` is set.
@@ -161,7 +200,23 @@ def parse_fields(schema: Schema, cells: Cells, state: FileState) -> dict[str, Pa
 def _parse_column(name: str, column, values: np.ndarray, cells: Cells, state: FileState) -> Parsed:
     """Parse the non-empty cells of one column, then default or flag the empty ones."""
     empty = values == ""
-    present = np.flatnonzero(~empty)
+    refused = cells.refused_cells(name)
+    if refused is not None:
+        empty = empty & ~refused
+    limit = getattr(column, "max_length", None)
+    if limit is not None:  # refused before parsing: a 1 MB name is not looked up or kept
+        over = longer_than(values, limit)
+        if over.any():
+            from importers.fields import too_long
+
+            reasons = np.full(cells.n, None, dtype=object)
+            reasons[over] = [too_long(cell_text(v).strip(), limit) for v in values[over]]
+            cells.fail(name, over, reasons)
+            values = values.copy()
+            values[over] = ""
+            empty = empty & ~over
+            cells.bad[over] = True
+    present = np.flatnonzero(~empty) if limit is None else np.flatnonzero(values != "")
     result = column.parse(values if len(present) == cells.n else values[present], state, name)
     failed = np.flatnonzero(~result.ok)
     if len(failed):
@@ -201,6 +256,26 @@ def _parse_column(name: str, column, values: np.ndarray, cells: Cells, state: Fi
         cells.fail(name, empty, column.error_messages["required"])
         full.ok[empty] = False
     return full
+
+
+def longer_than(values: np.ndarray, limit: int) -> np.ndarray:
+    """Mark the cells whose text is longer than `limit` characters (after stripping)."""
+    try:
+        if not len(values) or max(map(len, values)) <= limit:  # all text (CSV): one C loop
+            return np.zeros(len(values), dtype=bool)
+    except TypeError:  # workbook numbers and dates among the text
+        pass
+    lengths = np.fromiter(map(_length, values), dtype=np.int64, count=len(values))
+    over = lengths > limit
+    if over.any():  # surrounding spaces do not count
+        at = np.flatnonzero(over)
+        over[at] = [len(cell_text(values[i]).strip()) > limit for i in at]
+    return over
+
+
+def _length(value: Any) -> int:
+    """Return the length of a cell's text, cheaply (a number's text is short)."""
+    return len(value) if value.__class__ is str else 0
 
 
 @dataclass

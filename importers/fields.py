@@ -59,12 +59,26 @@ def per_unique(
     return spread_distinct(at, out[at], why)
 
 
+# The most characters a text value may have, per kind of column, on every database: the
+# stored columns are this long (tests/intake/test_field_limits.py holds them together).
+IDENTIFIER = 64  # licence, tax id, declaration and notification numbers
+REFERENCE = 120  # document references, customs offices, regions
+NAME = 300  # operator, counterparty and trader names, substances as written, sectors
+CELL = 32_767  # anything else: the most text one spreadsheet cell holds
+
+
 class Column(fields.Field):
     """A column of a feed: parsed in bulk by `parse`, or one value at a time by marshmallow."""
 
     default_error_messages = {"required": "required value is missing"}
     dtype: Any = object
     fill: Any = None
+
+    def __init__(self, *, max_length: int | None = None, **kwargs: Any):
+        # The most characters a value may have: the same on every database (PostgreSQL
+        # refuses a longer varchar, SQLite would store it). `what` names it in the message.
+        super().__init__(**kwargs)
+        self.max_length = max_length
 
     def parse(self, values: np.ndarray, state: FileState, name: str) -> FieldResult:
         """Parse non-empty cells; return values, good mask and reasons for the bad ones."""
@@ -86,6 +100,8 @@ class Column(fields.Field):
         text = cell_text(value).strip()
         if is_excel_error(text):
             raise ValidationError(excel_error_reason(text))
+        if self.max_length is not None and len(text) > self.max_length:
+            raise ValidationError(too_long(text, self.max_length))
         if text == "" or (not self.required and is_placeholder(text)):
             if self.required:
                 raise ValidationError(self.error_messages["required"])
@@ -94,6 +110,12 @@ class Column(fields.Field):
         if not result.ok[0]:
             raise ValidationError(str(result.reasons[0]))
         return _python(result.values[0])
+
+
+def too_long(text: str, limit: int) -> str:
+    """Say that a value is longer than its column allows."""
+    return (f"{len(text):,} characters long: at most {limit:,} are stored in this column "
+            "(shorten it, or put notes in a column of their own)")
 
 
 def _python(value: Any) -> Any:

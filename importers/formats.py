@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from importers.mixed_encoding import NAME as MIXED
+from importers.mixed_encoding import UTF8_SEQUENCE
 from importers.results import FileRejected
 
 MB = 2**20
@@ -32,12 +34,22 @@ _SPREADSHEET_ML = b"urn:schemas-microsoft-com:office:spreadsheet"
 
 @dataclass(frozen=True)
 class Limits:
-    """How big a file may be, and how far a zip (XLSX) may expand, before it is refused."""
+    """How big a file may be, how far a zip (XLSX) may expand and how much one read may hold.
+
+    `max_rows`: a file with more data rows is refused (nothing of it stored: half a
+    declaration would read as undeclared movements). `max_sheet_cells`: calamine holds a
+    sheet's whole used range in memory (24 bytes a cell, empty or not, plus each text), and
+    the rows become Python lists; a sheet spanning more is refused before it is loaded.
+    Measured (docs/security.md): 14 million cells of declarations peaked at 1.4 GB, so the
+    default keeps the largest accepted sheet under 1 GB.
+    """
 
     max_bytes: int = 512 * MB
     max_uncompressed: int = 1024 * MB
     max_ratio: float = 200.0
     ratio_min_bytes: int = 8 * MB  # small members compress wildly without being bombs
+    max_rows: int = 2_000_000
+    max_sheet_cells: int = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,8 @@ def sniff(source: Path | bytes | Source, *, filename: str, limits: Limits | None
     if src.size > limits.max_bytes:
         raise FileRejected(
             filename,
-            f"file is {_size(src.size)}, more than the {_size(limits.max_bytes)} allowed",
+            f"file is {describe_size(src.size)}, more than the "
+            f"{describe_size(limits.max_bytes)} allowed",
         )
     head = src.head(64 * 1024)
     if not head.strip():
@@ -113,10 +126,13 @@ def sniff(source: Path | bytes | Source, *, filename: str, limits: Limits | None
         return Sniffed("html", encoding, src.size, (f"{note}; read as such",))
     note = f"{filename} contains CSV text, not a workbook; read as CSV"
     warnings = (note,) if named_spreadsheet else ()
+    if encoding == MIXED:
+        warnings += (f"{filename} mixes UTF-8 and Windows-1252 text (two exports put "
+                     "together?): each line was read in its own encoding; check the names",)
     return Sniffed("csv", encoding, src.size, warnings)
 
 
-def _size(n: int) -> str:
+def describe_size(n: int) -> str:
     """Write a size for people: bytes below a megabyte, else megabytes."""
     return f"{n:,} bytes" if n < MB else f"{n / MB:,.1f} MB"
 
@@ -134,8 +150,8 @@ def _zip_kind(src: Source, filename: str, limits: Limits) -> str:
     if total > limits.max_uncompressed:
         raise FileRejected(
             filename,
-            f"workbook expands to {_size(total)}, more than the "
-            f"{_size(limits.max_uncompressed)} allowed: refused as a possible zip bomb",
+            f"workbook expands to {describe_size(total)}, more than the "
+            f"{describe_size(limits.max_uncompressed)} allowed: refused as a possible zip bomb",
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
@@ -153,7 +169,11 @@ def _zip_kind(src: Source, filename: str, limits: Limits) -> str:
 
 
 def _text_encoding(src: Source, head: bytes) -> str:
-    """Choose UTF-8 (with or without BOM) or UTF-16 by BOM, else Windows-1252, else Latin-1."""
+    """Choose UTF-8 (with or without BOM) or UTF-16 by BOM, else Windows-1252, else Latin-1.
+
+    A file that is not UTF-8 as a whole but has lines that are (two exports pasted
+    together) is read line by line in the encoding of each (`mixed_encoding`).
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -163,6 +183,7 @@ def _text_encoding(src: Source, head: bytes) -> str:
     decoder = codecs.getincrementaldecoder("utf-8")()
     undefined_in_cp1252 = False
     utf8 = True
+    utf8_lines = False  # some text is UTF-8 although the whole is not
     for block in src.blocks():
         if block.isascii():  # most blocks of most files: nothing to decide here
             continue
@@ -171,8 +192,12 @@ def _text_encoding(src: Source, head: bytes) -> str:
                 decoder.decode(block)
             except UnicodeDecodeError:
                 utf8 = False
+        utf8_lines = utf8_lines or UTF8_SEQUENCE.search(block) is not None
         if not utf8 and any(b in block for b in _CP1252_UNDEFINED):
             undefined_in_cp1252 = True
+        if not utf8 and utf8_lines:
+            return MIXED
+        if not utf8 and undefined_in_cp1252:
             break
     if utf8:
         try:

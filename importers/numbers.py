@@ -256,3 +256,15 @@ def number_reason(text: str, state: NumberStyle, *, dollars: bool = False) -> st
     if state.style == POINT:
         return f"not a number: {text!r} (this column uses decimal point, e.g. 1,234.5)"
     return f"not a number: {text!r}"
+
+
+def readable(number: float) -> str:
+    """Write a quantity for people: 1,234.5 or 12,000, and 1.2e+30 rather than 31 digits."""
+    if number != number or number in (float("inf"), float("-inf")):
+        return str(number)
+    size = abs(number)
+    if size >= 1e12 or (0 < size < 0.001):
+        return f"{number:.3g}"
+    if size >= 100 or number == int(number):
+        return f"{number:,.0f}"
+    return f"{number:,.3f}".rstrip("0").rstrip(".")

@@ -10,13 +10,22 @@ import numpy as np
 import pandas as pd
 
 from importers.context import ReadContext
-from importers.csv_reader import RawChunk, find_layout, iter_csv, unwrap_quoted_lines
+from importers.csv_reader import (
+    RawChunk,
+    find_layout,
+    iter_csv,
+    scan_bytes,
+    unwrap_quoted_lines,
+)
 from importers.engine import Cells, FileState, build_records, parse_fields
 from importers.feeds import feed_named
+from importers.fields import CELL
 from importers.formats import Limits, Source, sniff
 from importers.html_table import html_as_csv
-from importers.numbers import COMMA
+from importers.numbers import COMMA, readable
 from importers.results import Chunk, FileRejected, ReadResult
+from importers.sheet_extent import check_sheet
+from importers.text import UNSAFE_C0, UNSAFE_IN_CELL, printable_name
 from importers.totals import not_data_rows
 from importers.workbook_xml import XmlScan
 from importers.xlsx_reader import (
@@ -46,8 +55,10 @@ class FileReader:
         self.feed = feed_named(feed)
         self.filename = filename
         self.chunk_rows = chunk_rows
+        self.limits = limits or Limits()
+        self._unsafe = UNSAFE_IN_CELL  # what a cell may not hold (None: none can)
         src = Source(source)
-        sniffed = sniff(src, filename=filename, limits=limits)
+        sniffed = sniff(src, filename=filename, limits=self.limits)
         self.warnings = list(sniffed.warnings)
         self._file_warnings = list(self.warnings)  # not yet passed on with a chunk
         self.encoding = sniffed.encoding
@@ -60,6 +71,9 @@ class FileReader:
             hint, self._why_hint = self._open_csv(src, sniffed.encoding)
         else:
             hint, self._why_hint = self._open_workbook(src, kind=sniffed.kind)
+        # Header cells become column names in messages and extra columns: printable only.
+        self.match.headers = tuple(printable_name(h, 200) for h in self.match.headers)
+        self.sheet = printable_name(self.sheet, 200) if self.sheet else self.sheet
         textual = sniffed.kind in ("csv", "html")
         self.state = FileState(context=context, number_hint=hint, textual=textual)
         self.state.percent_columns = self._percent_columns
@@ -85,8 +99,13 @@ class FileReader:
                 required=self.feed.required,
             )
         self.match, self.sheet = layout.match, None
+        scan = scan_bytes(src, encoding)
+        if not scan.unsafe:
+            self._unsafe = None
+        elif encoding == "latin-1":  # bytes 0x80-0x9f are Windows-1252 text read as Latin-1
+            self._unsafe = UNSAFE_C0
         self._raw = lambda: iter_csv(
-            src, encoding, layout, chunk_rows=self.chunk_rows, filename=self.filename
+            src, encoding, layout, chunk_rows=self.chunk_rows, filename=self.filename, scan=scan
         )
         return layout.number_hint, f"the file is separated by {_SEPARATOR_NAMES[layout.separator]}"
 
@@ -94,9 +113,13 @@ class FileReader:
         """Find the sheet and header row; return the decimal-style hint and why."""
         scan = XmlScan(src, kind) if kind in ("xlsx", "ods") else None  # while calamine parses
         workbook = open_workbook(src, filename=self.filename)
+        check = None
+        if kind == "xlsx":
+            def check(name: str) -> None:
+                check_sheet(src, name, filename=self.filename, limits=self.limits)
         sheet = find_sheet(
             workbook, filename=self.filename, columns=self.feed.columns,
-            required=self.feed.required,
+            required=self.feed.required, before_loading=check,
         )
         self.match, self.sheet = sheet.match, sheet.sheet
         percent = {
@@ -110,6 +133,8 @@ class FileReader:
         errors = scan.cells(sheet) if scan else {}
         # XLS: no XML to scan; look at every cell (such files are small)
         invisible = scan.invisible if scan else True
+        if scan and not scan.unsafe:
+            self._unsafe = None
         self._raw = lambda: iter_sheet(
             workbook, sheet, chunk_rows=self.chunk_rows, filename=self.filename, errors=errors,
             invisible=invisible,
@@ -121,8 +146,12 @@ class FileReader:
         """Validate the file chunk by chunk (at least one chunk, even for a header-only file)."""
         reported: Counter = Counter()
         yielded = False
+        rows = 0
         for raw in self._raw():
             yielded = True
+            rows += raw.rows_read
+            if rows > self.limits.max_rows:
+                raise FileRejected(self.filename, too_many_rows(self.limits.max_rows))
             yield self._validate(raw, reported)
         if not yielded:
             width = len(self.match.headers)
@@ -138,6 +167,7 @@ class FileReader:
             keep = ~skip
             raw = RawChunk(raw.frame[keep].reset_index(drop=True), raw.rows[keep], raw.errors)
         cells = Cells(raw, self.match, textual=self.state.textual)
+        cells.refuse_unsafe(self._unsafe, cell_limit=CELL)
         parsed = parse_fields(self.schema, cells, self.state)
         columns = self.feed.finish(cells, parsed, self.state)
         records = build_records(columns, cells, int_columns=self.feed.int_columns)
@@ -209,9 +239,20 @@ class FileReader:
                     f"column {header!r}: {count} cell(s) holding a placeholder such as 'N/A', "
                     "'-' or 's/n' read as empty"
                 )
+<<<<<<< HEAD
             elif kind == "substance_read_as":
                 messages.append(
                     f"column {header!r}: {detail}; if that is not the product, correct the cell"
+=======
+            elif kind == "implausible":
+                named = self.state.cache("implausible_rows", list)
+                total = self.state.notes[(kind, column, detail)]
+                rows = "; ".join(named)
+                more = f"; and {total - len(named)} more" if total > len(named) else ""
+                messages.append(
+                    f"{total} row(s) declare more than {readable(detail)} kg of pure substance "
+                    f"in one line ({rows}{more}): stored, but check them (VIGIA_MAX_ROW_KG)"
+>>>>>>> intake12
                 )
             elif kind == "period_grace":
                 messages.append(
@@ -219,6 +260,12 @@ class FileReader:
                     f"{header!r} (stocks are often dated the day before or after the period)"
                 )
         return messages
+
+
+def too_many_rows(limit: int) -> str:
+    """Say that a file has more rows than one import reads."""
+    return (f"more than {limit:,} rows, the most one import reads (VIGIA_MAX_ROWS): split the "
+            "file (by period, for example); nothing of it was stored")
 
 
 def iter_file(

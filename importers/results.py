@@ -6,11 +6,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from importers.text import printable_value, shorten
+
+_REASON_CHARS = 600  # a reason quotes values itself ("unknown substance '...'")
+
 
 class FileRejected(Exception):
     """The file as a whole cannot be read; str() is one line naming the file and the reason."""
 
     def __init__(self, filename: str, reason: str):
+        # A header cell of a megabyte would otherwise be quoted whole ("found: ...").
+        reason = printable_value(shorten(reason, _REASON_CHARS * 2))
         super().__init__(f"{filename}: {reason}")
         self.filename = filename
         self.reason = reason
@@ -32,6 +38,14 @@ class RowError:
     column: str | None
     value: str | None
     reason: str
+
+    def __post_init__(self) -> None:
+        """Keep what is printed and stored bounded: a 50 MB cell is quoted by its start."""
+        if self.value is not None:  # NUL cannot be stored, escapes must not reach a terminal
+            object.__setattr__(self, "value", printable_value(shorten(self.value)))
+        object.__setattr__(self, "reason", printable_value(shorten(self.reason, _REASON_CHARS)))
+        if self.column is not None and len(self.column) > 200:
+            object.__setattr__(self, "column", shorten(self.column, 170))
 
 
 @dataclass

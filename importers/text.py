@@ -18,6 +18,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # come with text pasted from web pages, PDFs and chat messages.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE_TABLE = str.maketrans(dict.fromkeys(INVISIBLE))
+# Characters refused in a text cell: C0 controls but tab and line breaks, DEL, C1 controls,
+# and the marks that reorder text on screen (bidi embeddings, overrides, isolates). A
+# terminal runs the first as commands (colours, cursor moves, a forged line); PostgreSQL
+# cannot store NUL; the last make `LIC-1` display as another licence (Trojan Source).
+UNSAFE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+UNSAFE_IN_CELL = re.compile(f"[{UNSAFE}]")
+UNSAFE_C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # a Latin-1 file's C1 are text
+_UNSAFE_IN_NAME = re.compile(f"[{UNSAFE}\t\n\r\u2028\u2029\u200e\u200f\u061c]")
+QUOTED_CHARS = 200  # the most of one value a message quotes
 
 
 def normalise_text(text: str) -> str:
@@ -25,6 +34,40 @@ def normalise_text(text: str) -> str:
     folded = unicodedata.normalize("NFKD", str(text).translate(_ORDINALS).casefold())
     bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return _NON_ALNUM.sub(" ", bare).strip()
+
+
+def unsafe_reason(text: str) -> str | None:
+    """Say why a cell's text cannot be stored (a control character), or None if it can."""
+    found = UNSAFE_IN_CELL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    return (f"holds the control character U+{ord(char):04X} at position {found.start() + 1}; "
+            "control characters are not stored (retype the cell)")
+
+
+def printable_value(text: str) -> str:
+    """Write the control characters of a value as escapes (`\\x00`, `\\u202e`) to show it safely."""
+    if UNSAFE_IN_CELL.search(text) is None:
+        return text
+    return UNSAFE_IN_CELL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shorten(text: str, limit: int = QUOTED_CHARS) -> str:
+    """Return text as a message may quote it: at most `limit` characters, saying how long."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def printable_name(text: str, limit: int = 255) -> str:
+    """Return a file, sheet or sender name safe to print and store: no control or bidi marks.
+
+    A newline in a file name would forge a summary line; escapes would drive the terminal;
+    an override would show `gpj.exe` as `exe.jpg`. Each such character becomes `?`.
+    """
+    clean = _UNSAFE_IN_NAME.sub("?", str(text))
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def identifier_key(text: str) -> str:

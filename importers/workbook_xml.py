@@ -29,6 +29,11 @@ _ERROR_MARKERS = {
     "ods": (b'value-type="error"', b"value-type='error'"),
 }
 _INVISIBLE_UTF8 = invisible_bytes("utf-8") or ()
+# A control character in a workbook's XML: escaped as `_x001B_` (OOXML), a character
+# reference, or (C1, bidi marks) in UTF-8.
+_UNSAFE_XML = re.compile(
+    rb"_x00[01][0-9a-fA-F]_|_x007[fF]_|&#|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -40,6 +45,7 @@ class XmlScan:
         self._kind = kind
         self._with_errors: set[str] = set()
         self._invisible = False
+        self._unsafe = False
         self._thread = threading.Thread(target=self._scan, daemon=True)
         self._thread.start()
 
@@ -51,12 +57,20 @@ class XmlScan:
                     sheets = name.startswith("xl/worksheets/") or name == "content.xml"
                     if not (sheets or name == "xl/sharedStrings.xml"):
                         continue
-                    errors, invisible = _scan_member(archive, name, _ERROR_MARKERS[self._kind])
+                    errors, invisible, unsafe = _scan_member(archive, name,
+                                                             _ERROR_MARKERS[self._kind])
                     if errors and sheets:
                         self._with_errors.add(name)
                     self._invisible = self._invisible or invisible
+                    self._unsafe = self._unsafe or unsafe
         except (zipfile.BadZipFile, OSError, EOFError):
             pass  # calamine says what is wrong with the file
+
+    @property
+    def unsafe(self) -> bool:
+        """Say whether some text of the workbook may hold a control character."""
+        self._thread.join()
+        return self._unsafe
 
     @property
     def invisible(self) -> bool:
@@ -72,7 +86,7 @@ class XmlScan:
         try:
             with self._src.open() as handle, zipfile.ZipFile(handle) as archive:
                 ods = self._kind == "ods"
-                member = "content.xml" if ods else _sheet_member(archive, layout.sheet)
+                member = "content.xml" if ods else sheet_member(archive, layout.sheet)
                 if member not in self._with_errors:
                     return {}
                 first_column = (getattr(layout.loaded, "start", None) or (0, 0))[1]
@@ -100,7 +114,7 @@ def _error_cells(xml: IO[bytes], first_column: int) -> dict[tuple[int, int], str
     return found
 
 
-def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
+def sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """Find the zip member holding the named sheet (workbook.xml, then its relationships)."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     sheets = workbook.iter(f"{_MAIN_NS}sheet")
@@ -117,19 +131,20 @@ def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
 
 def _scan_member(
     archive: zipfile.ZipFile, member: str, markers: tuple[bytes, ...]
-) -> tuple[bool, bool]:
-    """Say whether a part's XML has error-typed cells, and invisible characters, in blocks."""
+) -> tuple[bool, bool, bool]:
+    """Say whether a part's XML has error cells, invisible and control characters, in blocks."""
     tail = b""
-    errors = invisible = False
+    errors = invisible = unsafe = False
     with archive.open(member) as xml:
         while block := xml.read(4 * 2**20):
             window = tail + block
             errors = errors or any(marker in window for marker in markers)
             invisible = invisible or any(needle in window for needle in _INVISIBLE_UTF8)
-            if errors and invisible:
+            unsafe = unsafe or _UNSAFE_XML.search(window) is not None
+            if errors and invisible and unsafe:
                 break
             tail = block[-8:]
-    return errors, invisible
+    return errors, invisible, unsafe
 
 
 def _ods_error_cells(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,11 +47,13 @@ def find_sheet(
     filename: str,
     columns: Sequence[str],
     required: Collection[str],
+    before_loading: Callable[[str], None] | None = None,
 ) -> SheetLayout:
     """Take the first sheet whose first rows contain a header with the required columns.
 
     Visible sheets come first: a hidden sheet is most often last period's copy or a
-    template's lookup lists, and the user checked what they could see.
+    template's lookup lists, and the user checked what they could see. `before_loading` is
+    told each sheet's name before calamine loads it (and may refuse it: FileRejected).
     """
     best: tuple[int, SheetLayout] | None = None
     example: SheetLayout | None = None  # a complete header on a sheet named "Ejemplo"
@@ -61,6 +63,8 @@ def find_sheet(
             continue
         if example is not None and meta.visible != SheetVisibleEnum.Visible:
             break  # a hidden sheet never replaces a visible one, even an example
+        if before_loading is not None:
+            before_loading(meta.name)
         try:
             loaded = workbook.get_sheet_by_name(meta.name)
             head = list(itertools.islice(loaded.iter_rows(), HEADER_SEARCH_ROWS))

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +22,14 @@ from app import create_app
 from app.db import make_engine
 from app.extensions import vigia
 from app.migrate import upgrade
+
+# Property-based tests (tests/importers/test_properties.py): a few dozen files per test in
+# CI; `--hypothesis-profile=campaign` for a long campaign (docs/security.md).
+_LENIENT = {"deadline": None,
+            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]}
+settings.register_profile("ci", max_examples=40, **_LENIENT)
+settings.register_profile("campaign", max_examples=5000, **_LENIENT)
+settings.load_profile("ci")
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = [

@@ -1,12 +1,13 @@
 """The schema is built by the migrations and matches the models on both backends."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import app.models  # noqa: F401  (every table on the metadata)
 from app import create_app
 from app.db import Base
-from app.migrate import current_revision, head_revision
+from app.migrate import current_revision, head_revision, upgrade
 
 
 def test_migrated_schema_matches_the_models(engine):
@@ -116,3 +117,48 @@ def test_0007_rekeys_operators_with_the_one_identity_key(tmp_path):
                 "PE850101AB1"
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_intake_stored_once_repairs_what_concurrent_imports_damaged(backend, tmp_path):
+    """A file stored twice and two current declarations (issue 12) are repaired, then indexed."""
+    from sqlalchemy import text
+
+    from app.db import make_engine
+    from tests.processes import fresh_database
+
+    with fresh_database(backend, tmp_path, revision="0006") as url:
+        engine = make_engine(url)
+        batch = ("INSERT INTO import_batch (id, feed, filename, sha256, size_bytes, submitted_by, "
+                 "submitted_at, status, rows_read, rows_stored, rows_rejected, message) VALUES ")
+        with engine.begin() as connection:
+            connection.execute(text(
+                batch + "(1, 'declarations', 'a.csv', 'same', 1, 't', '2025-04-01 10:00:00', "
+                "'stored', 1, 1, 0, ''), (2, 'declarations', 'a.csv', 'same', 1, 't', "
+                "'2025-04-01 10:00:01', 'stored', 1, 1, 0, ''), (3, 'customs', 'c.csv', 'x', 1, "
+                "'t', '2025-04-01 10:00:00', 'stored', 1, 1, 0, ''), (4, 'customs', 'd.csv', 'y', "
+                "1, 't', '2025-04-02 10:00:00', 'stored', 1, 1, 0, '')"))
+            connection.execute(text(
+                "INSERT INTO declaration (id, batch_id, licence_no, period, lines, is_current, "
+                "received_at) VALUES (10, 1, 'LIC-9', '2025-03-01', 1, :yes, '2025-04-01'), "
+                "(11, 2, 'LIC-9', '2025-03-01', 1, :yes, '2025-04-01')"), {"yes": True})
+            item = ("INSERT INTO customs_item (batch_id, source_row, is_current, declaration_no, "
+                    "item_no, date, flow, hs_code, hs6, goods_description, net_mass_kg, "
+                    "trader_tax_id, tax_id_key, partner_country) VALUES ")
+            connection.execute(text(
+                item + "(3, 2, :yes, 'D-1', '1', '2025-03-04', 'import', '2914110000', '291411', "
+                "'ACETONA', 10, '1', '1', 'US'), (4, 2, :yes, 'D-1', '1', '2025-03-04', 'import', "
+                "'2914110000', '291411', 'ACETONA', 12, '1', '1', 'US')"), {"yes": True})
+        upgrade(engine)
+        with engine.connect() as connection:
+            statuses = connection.execute(text(
+                "SELECT id, status FROM import_batch ORDER BY id")).all()
+            current = connection.execute(text(
+                "SELECT id FROM declaration WHERE is_current")).scalars().all()
+            items = connection.execute(text(
+                "SELECT batch_id, is_current FROM customs_item ORDER BY batch_id")).all()
+        engine.dispose()
+    assert [tuple(s) for s in statuses] == [(1, "stored"), (2, "duplicate"), (3, "stored"),
+                                            (4, "stored")]
+    assert current == [10]
+    assert [tuple(i) for i in items] == [(3, False), (4, True)]  # the later submission

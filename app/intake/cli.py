@@ -10,9 +10,11 @@ from pathlib import Path
 
 import click
 
+from app.errors import explain
 from app.extensions import vigia
 from app.intake.service import ImportOutcome
 from app.pipeline import import_one
+from importers.text import printable_name as display_name
 
 log = logging.getLogger(__name__)
 BIG_FILE = 20 * 1024 * 1024  # smaller files are read in a few seconds: no progress shown
@@ -27,7 +29,7 @@ def run_imports(
     all_read = True
     for path in files:
         if not path.is_file():
-            click.secho(f"{path}: no such file", fg="red", err=True)
+            click.secho(f"{display_name(str(path))}: no such file", fg="red", err=True)
             all_read = False
             continue
         outcome = _import_one(services, feed=feed, path=path, submitted_by=submitted_by,
@@ -48,8 +50,12 @@ def _import_one(services, *, feed: str, path: Path, submitted_by: str,
         return import_one(services, feed=feed, path=path, submitted_by=submitted_by,
                           as_of=as_of, progress=progress)
     except Exception as exc:  # one bad file must not stop the others; nothing was stored
+        if explain(exc) is not None:
+            raise  # the database or the disk: the next file would fail the same way
         log.exception("import of %s failed", path)
-        click.secho(f"{path.name}: import failed, nothing stored: {exc}", fg="red", err=True)
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        click.secho(f"{display_name(path.name)}: import failed, nothing stored: {first} "
+                    "(details in the log file)", fg="red", err=True)
         return None
     finally:
         if progress is not None:
@@ -93,7 +99,7 @@ def progress_reporter(path: Path, *, live: bool | None = None) -> ProgressReport
         return None
     if live is None:
         live = sys.stderr.isatty()
-    return ProgressReporter(path.name, live=live)
+    return ProgressReporter(display_name(path.name), live=live)
 
 
 def print_outcome(outcome: ImportOutcome, *, max_errors: int) -> None:
@@ -108,4 +114,6 @@ def print_outcome(outcome: ImportOutcome, *, max_errors: int) -> None:
         click.echo(f"  row {error.row}{column}: {error.reason}{value}")
     hidden = len(outcome.errors) - max_errors
     if hidden > 0:
-        click.echo(f"  … and {hidden} more rejected cells, stored with batch #{outcome.batch_id}")
+        click.echo(f"  … and {hidden:,} more rejected cells, stored with batch #{outcome.batch_id}")
+    if outcome.errors_not_listed:
+        click.echo(f"  … and {outcome.errors_not_listed:,} more rejected cells, counted only")

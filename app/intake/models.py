@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
@@ -17,6 +17,12 @@ class ImportBatch(Base):
     """A file received for one feed, kept byte for byte under its SHA-256."""
 
     __tablename__ = "import_batch"
+    # A file is stored once per feed, whatever runs at the same time (rejected tries repeat).
+    __table_args__ = (
+        Index("uq_import_batch_stored_file", "feed", "sha256", unique=True,
+              sqlite_where=text("status = 'stored'"),
+              postgresql_where=text("status = 'stored'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     feed: Mapped[str] = mapped_column(String(32), index=True)
@@ -27,6 +33,7 @@ class ImportBatch(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     status: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(Text, default="")
+    warnings: Mapped[str | None] = mapped_column(Text)  # JSON list of the file's warnings
     sheet: Mapped[str | None] = mapped_column(String(200))
     encoding: Mapped[str | None] = mapped_column(String(32))
     rows_read: Mapped[int] = mapped_column(Integer, default=0)

@@ -27,7 +27,7 @@ import pandas as pd
 
 from app.intake.distinct import by_code
 from app.intake.read_ahead import read_ahead
-from importers import Chunk, ReadContext, iter_file
+from importers import Chunk, Limits, ReadContext, iter_file
 
 PROCESS_MIN_BYTES = 16 * 1024 * 1024  # a CSV of about 130,000 declaration lines
 # Workbooks are read in this process whatever their size: calamine parses the whole sheet
@@ -68,7 +68,7 @@ def warm_up() -> None:
 
 def read_in_process(
     feed: str, path: Path, *, filename: str, context: ReadContext, chunk_rows: int,
-    categorical: bool = False,
+    categorical: bool = False, limits: Limits | None = None,
 ) -> Iterator[Chunk]:
     """Yield the chunks of `iter_file` computed in a reader process, one chunk ahead.
 
@@ -79,7 +79,8 @@ def read_in_process(
     ctx.set_forkserver_preload(_PRELOAD)
     receiving, sending = ctx.Pipe(duplex=False)
     process = ctx.Process(
-        target=_produce, args=(sending, feed, str(path), filename, context, chunk_rows),
+        target=_produce,
+        args=(sending, feed, str(path), filename, context, chunk_rows, limits),
         name="vigia-intake-reader", daemon=True,
     )
     try:
@@ -90,7 +91,7 @@ def read_in_process(
         receiving.close()
         sending.close()
         yield from read_ahead(iter_file(feed, path, filename=filename, context=context,
-                                        chunk_rows=chunk_rows))
+                                        chunk_rows=chunk_rows, limits=limits))
         return
     sending.close()  # the child holds the only sending end: its exit ends the pipe
     try:
@@ -120,11 +121,11 @@ def read_in_process(
 
 
 def _produce(sending, feed: str, path: str, filename: str, context: ReadContext,
-             chunk_rows: int) -> None:
+             chunk_rows: int, limits: Limits | None = None) -> None:
     """Run in the reader process: send each chunk, then the end (or the error)."""
     try:
         for chunk in iter_file(feed, Path(path), filename=filename, context=context,
-                               chunk_rows=chunk_rows):
+                               chunk_rows=chunk_rows, limits=limits):
             sending.send(("chunk", _pack(chunk)))
         sending.send(("end", peak_memory_mb()))
     except Exception as exc:  # handed to the consumer, raised there

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,12 +38,18 @@ OUTFLOWS = ("sale", "export", "consumption", "loss")
 class Declaration(Base):
     """One operator's declaration for one period, as received in one batch.
 
-    A later declaration for the same operator and period is an amendment: it becomes the
-    current one and the earlier stays, superseded, for the record.
+    A later declaration for the same operator and period is an amendment: the one submitted
+    last (by its batch's submission time, then batch id) is the current one and the others
+    stay, superseded, for the record.
     """
 
     __tablename__ = "declaration"
-    __table_args__ = (Index("ix_declaration_licence_period", "licence_no", "period"),)
+    __table_args__ = (
+        Index("ix_declaration_licence_period", "licence_no", "period"),
+        # At most one current declaration per licence and period, on both engines.
+        Index("uq_declaration_current", "licence_no", "period", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)

@@ -7,17 +7,17 @@ from marshmallow import Schema
 
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
 from importers.feeds.mass_units import check_mass_unit
-from importers.fields import Integer, Number, Text
+from importers.fields import NAME, Integer, Number, Text
 from importers.reference_fields import SubstanceName
 
 
 class BaselineRow(Schema):
     """The legitimate national requirement of one substance for one year (pure substance)."""
 
-    substance = SubstanceName(required=True)
+    substance = SubstanceName(required=True, max_length=NAME)
     year = Integer(required=True, ge=1900, le=2100)
     quantity_kg = Number(required=True, ge=0)
-    source = Text()
+    source = Text(max_length=NAME)
 
 
 OUTPUT_COLUMNS = ("substance_code", "substance_text", "year", "quantity_kg", "source")

@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 
 from importers.engine import Cells, FileState, Parsed
+from importers.numbers import readable
 from importers.text import identifier_key
+
+_NAMED_ROWS = 5  # implausible rows named one by one in the warning
 
 
 def _licence_index(state: FileState) -> dict[str, str] | None:
@@ -92,3 +95,21 @@ def note_unlicensed_substances(
     pairs = zip(licences[uncovered], substance.extra["substance"][uncovered], strict=True)
     for lic, s in pairs:
         state.notes[("unlicensed_substance", "substance", f"{lic}: {s.name}")] += 1
+
+
+def note_implausible(cells: Cells, kilograms: np.ndarray, column: str, state: FileState) -> None:
+    """Count good rows declaring more kg in one line than is plausible: stored, and named.
+
+    1e300 kg is a typing or export accident, 20,000 t of acetone in one sale a matter for an
+    officer; neither is refused (the row may be true), both are said in the file's warnings.
+    """
+    ceiling = state.context.max_row_kg if state.context is not None else None
+    if not ceiling or not len(kilograms):
+        return
+    over = np.flatnonzero(~cells.bad & (np.nan_to_num(kilograms, nan=0.0) > ceiling))
+    if not len(over):
+        return
+    state.notes[("implausible", column, ceiling)] += len(over)
+    named = state.cache("implausible_rows", list)
+    for i in over[: max(_NAMED_ROWS - len(named), 0)]:
+        named.append(f"row {int(cells.rows[i])}: {readable(float(kilograms[i]))} kg")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from importers.engine import Cells, FileState, Parsed
-from importers.fields import Text
+from importers.engine import Cells, FileState, Parsed, longer_than
+from importers.fields import IDENTIFIER, NAME, Text, too_long
 
 _INFLOWS = np.array(["purchase", "import"], dtype=object)
 _OUTFLOWS = np.array(["sale", "export"], dtype=object)
@@ -43,6 +43,9 @@ def counterparty_by_direction(cells: Cells, parsed: dict[str, Parsed], state: Fi
             customer.ok = customer.ok & ~both
 
 
+_LIMITS = {"counterparty_name": NAME, "counterparty_licence": IDENTIFIER}
+
+
 def _parse_supplier(cells: Cells, position: int, state: FileState, name: str) -> Parsed:
     """Parse the supplier column as text; a spreadsheet error in it refuses the row."""
     raw = cells.frame[position].to_numpy(dtype=object)
@@ -52,6 +55,12 @@ def _parse_supplier(cells: Cells, position: int, state: FileState, name: str) ->
     if len(present):
         result = Text().parse(raw[present], state, name)
         values[present] = result.values
+        limit = _LIMITS.get(name)
+        over = longer_than(raw[present], limit) if limit else np.zeros(len(present), bool)
+        if over.any():
+            if result.reasons is None:
+                result.reasons = np.full(len(present), None, dtype=object)
+            result.reasons[over] = [too_long(str(v).strip(), limit) for v in raw[present][over]]
         if result.reasons is not None:
             failed = np.array([r is not None and r != "blank" for r in result.reasons], bool)
             if failed.any():

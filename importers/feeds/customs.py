@@ -8,26 +8,38 @@ from marshmallow import Schema
 
 from importers.codes import FLOW
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
+from importers.feeds.checks import note_implausible
 from importers.feeds.keys import tax_id_keys
 from importers.feeds.mass_units import check_mass_unit
-from importers.fields import Code, Country, Date, Integer, Number, Text
+from importers.fields import (
+    CELL,
+    IDENTIFIER,
+    NAME,
+    REFERENCE,
+    Code,
+    Country,
+    Date,
+    Integer,
+    Number,
+    Text,
+)
 from importers.reference_fields import HsCode, TaxId
 
 
 class CustomsRow(Schema):
     """One item of a customs declaration, as the customs administration exports it."""
 
-    declaration_no = Text(required=True)
-    item_no = Integer(required=True, ge=1)
+    declaration_no = Text(required=True, max_length=IDENTIFIER)
+    item_no = Integer(required=True, ge=1, le=999_999)
     date = Date(required=True, past=True)
     flow = Code(FLOW, required=True)
     hs_code = HsCode(required=True)
-    goods_description = Text(required=True)
+    goods_description = Text(required=True, max_length=CELL)
     net_mass_kg = Number(required=True, ge=0)
-    trader_tax_id = TaxId(required=True)
-    trader_name = Text()
+    trader_tax_id = TaxId(required=True, max_length=IDENTIFIER)
+    trader_name = Text(max_length=NAME)
     partner_country = Country(required=True)
-    customs_office = Text()
+    customs_office = Text(max_length=REFERENCE)
     statistical_value_usd = Number(ge=0, dollars=True)
 
 
@@ -46,6 +58,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     a controlled chemical declared under another code is exactly what detection looks for.
     """
     check_mass_unit(cells, parsed, "net_mass_kg", state)
+    note_implausible(cells, parsed["net_mass_kg"].values, "net_mass_kg", state)
     refuse_duplicates(
         cells,
         state,

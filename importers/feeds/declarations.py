@@ -18,9 +18,23 @@ from importers.codes import (
     UNIT_VOLUME_L,
 )
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
-from importers.feeds.checks import canonical_licences, note_unlicensed_substances
+from importers.feeds.checks import (
+    canonical_licences,
+    note_implausible,
+    note_unlicensed_substances,
+)
 from importers.feeds.counterparty import counterparty_by_direction
-from importers.fields import Code, Country, Date, Number, Period, Text
+from importers.fields import (
+    IDENTIFIER,
+    NAME,
+    REFERENCE,
+    Code,
+    Country,
+    Date,
+    Number,
+    Period,
+    Text,
+)
 from importers.reference_fields import SubstanceName
 from importers.text import cell_text
 
@@ -28,18 +42,18 @@ from importers.text import cell_text
 class DeclarationRow(Schema):
     """One declared movement of a controlled substance."""
 
-    licence_no = Text(required=True)
+    licence_no = Text(required=True, max_length=IDENTIFIER)
     period = Period(required=True)
     movement = Code(MOVEMENT, required=True)
     date = Date(required=True, past=True)
-    substance = SubstanceName(required=True)
+    substance = SubstanceName(required=True, max_length=NAME)
     quantity = Number(required=True, gt=0, units=UNIT)
     unit = Code(UNIT, required=True)
     concentration_pct = Number(gt=0, le=100, percent=True, load_default=100.0)
-    counterparty_licence = Text()
-    counterparty_name = Text()
+    counterparty_licence = Text(max_length=IDENTIFIER)
+    counterparty_name = Text(max_length=NAME)
     counterparty_country = Country(home_default=True)
-    document_ref = Text()
+    document_ref = Text(max_length=REFERENCE)
     payment_method = Code(PAYMENT_METHOD)
     delivery = Code(DELIVERY)
 
@@ -72,6 +86,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     _check_unit_after_quantity(cells, parsed)
     density, quantity_kg = _quantity_kg(cells, parsed, state)
     _refuse_repeated_stock(cells, licences, parsed, state)
+    note_implausible(cells, quantity_kg, "quantity", state)
     note_unlicensed_substances(cells, licences, licence.ok & ~cells.bad, substance, state)
     return {
         "licence_no": licences,

@@ -7,21 +7,21 @@ from marshmallow import Schema
 
 from importers.codes import NOTIFICATION_STATUS
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
-from importers.feeds.checks import canonical_licences
+from importers.feeds.checks import canonical_licences, note_implausible
 from importers.feeds.mass_units import check_mass_unit
-from importers.fields import Code, Country, Date, Number, Text
+from importers.fields import IDENTIFIER, NAME, Code, Country, Date, Number, Text
 from importers.reference_fields import SubstanceName
 
 
 class ExportNotificationRow(Schema):
     """One pre-export notification sent to an importing country."""
 
-    notification_ref = Text(required=True)
+    notification_ref = Text(required=True, max_length=IDENTIFIER)
     date = Date(required=True, past=True)
-    exporter_licence = Text(required=True)
-    importer_name = Text(required=True)
+    exporter_licence = Text(required=True, max_length=IDENTIFIER)
+    importer_name = Text(required=True, max_length=NAME)
     importing_country = Country(required=True)
-    substance = SubstanceName(required=True)
+    substance = SubstanceName(required=True, max_length=NAME)
     quantity_kg = Number(required=True, gt=0)
     status = Code(NOTIFICATION_STATUS, required=True)
 
@@ -40,6 +40,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     for detection, not a reason to drop the row.
     """
     check_mass_unit(cells, parsed, "quantity_kg", state)
+    note_implausible(cells, parsed["quantity_kg"].values, "quantity_kg", state)
     refuse_duplicates(
         cells,
         state,

@@ -9,24 +9,24 @@ from importers.codes import LICENCE_STATUS
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
 from importers.feeds.keys import tax_id_keys
 from importers.feeds.mass_units import check_mass_unit
-from importers.fields import Code, Date, Number, Text
+from importers.fields import IDENTIFIER, NAME, REFERENCE, Code, Date, Number, Text
 from importers.reference_fields import Activities, SubstanceName, TaxId
 
 
 class RegistryRow(Schema):
     """One operator licensed for one substance."""
 
-    licence_no = Text(required=True)
-    operator_name = Text(required=True)
-    tax_id = TaxId(required=True)
+    licence_no = Text(required=True, max_length=IDENTIFIER)
+    operator_name = Text(required=True, max_length=NAME)
+    tax_id = TaxId(required=True, max_length=IDENTIFIER)
     activity = Activities(required=True)
-    substance = SubstanceName(required=True)
+    substance = SubstanceName(required=True, max_length=NAME)
     annual_quota_kg = Number(ge=0)
     valid_from = Date(required=True)
     valid_to = Date(required=True, open_ended=True)
     status = Code(LICENCE_STATUS, required=True)
-    region = Text()
-    sector = Text()
+    region = Text(max_length=REFERENCE)
+    sector = Text(max_length=NAME)
 
 
 OUTPUT_COLUMNS = (
