@@ -131,17 +131,14 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         or os.environ.get("VIGIA_RULES_DIR")
         or DEFAULT_RULES_DIR
     ).resolve()
-<<<<<<< HEAD
     review_days = parse_review_days(
         overrides.pop("REVIEW_DAYS", None) or os.environ.get("VIGIA_REVIEW_DAYS") or "")
     secure = overrides.pop("SECURE_COOKIES", None)
     if secure is None:
         secure = os.environ.get("VIGIA_SECURE_COOKIES", "1").strip().lower() not in (
             "0", "false", "no", "off")
-=======
     lock_timeout = _number("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT, overrides)
     intake = intake_settings(overrides)
->>>>>>> intake12
     return Settings(
         review_days=review_days,
         secure_cookies=bool(secure),

@@ -239,11 +239,10 @@ class FileReader:
                     f"column {header!r}: {count} cell(s) holding a placeholder such as 'N/A', "
                     "'-' or 's/n' read as empty"
                 )
-<<<<<<< HEAD
             elif kind == "substance_read_as":
                 messages.append(
                     f"column {header!r}: {detail}; if that is not the product, correct the cell"
-=======
+                )
             elif kind == "implausible":
                 named = self.state.cache("implausible_rows", list)
                 total = self.state.notes[(kind, column, detail)]
@@ -252,7 +251,6 @@ class FileReader:
                 messages.append(
                     f"{total} row(s) declare more than {readable(detail)} kg of pure substance "
                     f"in one line ({rows}{more}): stored, but check them (VIGIA_MAX_ROW_KG)"
->>>>>>> intake12
                 )
             elif kind == "period_grace":
                 messages.append(
