@@ -14,8 +14,8 @@ registered party or stays explicitly unresolved, and says how (`counterparty_how
   small words and legal forms (`S.A.C.`, `SAC`, `S.R.L.`, `Ltda.`, `S.A. de C.V.` …), when
   exactly one registered operator has it;
 - `similar_name`: every word of the name matches a word of exactly one registered name and
-  the other way round, allowing abbreviations (`Quím.` for `Química`) and one typing slip in
-  a long word;
+  the other way round, allowing abbreviations (`Quím.` for `Química`), contractions (`Inds.`
+  for `Industrias`) and one typing slip in a long word;
 - `document`: exactly one other operator declared the opposite movement of the same
   substance with the same document number within `DOCUMENT_DAYS` days, naming this
   declarant or no one it could be resolved to;
@@ -46,6 +46,7 @@ TRADE_MOVEMENTS = ("sale", "purchase")
 OPPOSITE = {"sale": "purchase", "purchase": "sale"}
 # A document number links two lines only when both sides dated them this close.
 DOCUMENT_DAYS = 31
+DOCUMENT_DIGITS = 6
 # Added to the lines frame by `resolve_counterparties`.
 PARTY_COLUMNS = ("counterparty", "counterparty_how", "counterparty_party", "counterparty_label",
                  "doc_key", "domestic")
@@ -101,13 +102,18 @@ def document_key(text: object) -> str:
 
     `F001-00012345`, `F001-12345`, `001-12345`, `F1-12345` and `FACT. F001-00012345` all give
     `12345`: two clerks keep the invoice number and disagree on everything around it.
+    Only its last six digits count: a series typed into the number (`F00200038986`) is still
+    invoice 38986. Lines are linked by it only within a pair, a substance and weeks, where
+    two invoices ending alike are as good as never seen.
     """
     if not isinstance(text, str) or not text:
         return ""
     runs = _DIGIT_RUN.findall(text)
     if not runs:
         return identifier_key(text)
-    return runs[-1].lstrip("0") or "0"
+    # Its last DOCUMENT_DIGITS digits: `F00200038986`, the series run into the number
+    # without a separator, is the same invoice as `F002-00038986`.
+    return runs[-1][-DOCUMENT_DIGITS:].lstrip("0") or "0"
 
 
 class Registry:
@@ -124,6 +130,7 @@ class Registry:
             if isinstance(key, str) and key:
                 taxes[key].append(lic)
         self.by_tax = {k: tuple(sorted(set(v))) for k, v in taxes.items()}
+        self.tax_of = {lic: key for key, lics in self.by_tax.items() for lic in lics}
         self.tax_variants = _tax_variants(self.by_tax)
         self.by_name = _unique_index((name_key(n), lic) for lic, n in self.names.items())
         self.by_compact = _unique_index((name_key(n).replace(" ", ""), lic)
@@ -214,9 +221,18 @@ def _same_word(written: str, registered: str) -> bool:
         return True
     if len(written) >= 3 and registered.startswith(written) and not written.isdigit():
         return True
+    if (3 <= len(written) < len(registered) and written[0] == registered[0]
+            and written.isalpha() and _contracted(written, registered)):
+        return True  # `inds` for industrias, `qca` for quimica, `pdtos` for productos
     if min(len(written), len(registered)) >= 5 and abs(len(written) - len(registered)) <= 1:
         return _one_edit(written, registered)
     return False
+
+
+def _contracted(short: str, long: str) -> bool:
+    """Tell whether a word keeps a longer word's letters in order (a contraction like `dpto`)."""
+    letters = iter(long)
+    return all(ch in letters for ch in short)
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -358,6 +374,53 @@ def _document_keys(refs: pd.Series) -> np.ndarray:
     return np.array([document_key(d) for d in distinct] + [""], dtype=object)[codes]
 
 
+def resolve_traders(customs: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """Return customs items with the registered tax id key of their trader, and how it was found.
+
+    Customs brokers type the importer's tax id their own way: with a word in front
+    (`RUC 20…`), without leading zeros or check digit. Such a tax id counts as the registered
+    operator's when that is unambiguous (`trader_how` 'tax_id'); one with a typing slip counts
+    when the trader's name also names that operator ('name_and_tax_id'). An item keeps its
+    key as written when neither holds ('as_written' for registered keys, 'unregistered').
+    """
+    if customs.empty:
+        return customs.assign(trader_how=pd.Series(dtype=object))
+    pairs = pd.DataFrame({"tax": _text(customs["trader_tax_id"]),
+                          "name": _text(customs["trader_name"]),
+                          "key": _text(customs["tax_id_key"])})
+    codes, distinct = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    found = [_trader(registry, tax, name, key) for tax, name, key in distinct]
+    keys = _objects([f[0] for f in found])[codes]
+    how = _objects([f[1] for f in found])[codes]
+    return customs.assign(tax_id_key=keys, trader_how=how)
+
+
+def _trader(registry: Registry, tax: str, name: str, key: str) -> tuple[str, str]:
+    """Return the registered key a customs trader stands for, and how it was found."""
+    if key in registry.by_tax:
+        return key, "as_written"
+    licences = registry.tax_id(tax)
+    if licences:
+        return registry.tax_of[licences[0]], "tax_id"
+    named, _how = registry.name(name) if name else (None, "")
+    registered = registry.tax_of.get(named) if named else None
+    if registered and _one_slip(key, registered):
+        return registered, "name_and_tax_id"
+    return key, "unregistered"
+
+
+def _one_slip(written: str, registered: str) -> bool:
+    """Tell whether a written tax id differs from the registered one by one typing slip."""
+    if not written or not registered:
+        return False
+    if written == registered:
+        return True
+    if abs(len(written) - len(registered)) > 1:
+        return False
+    return _one_edit(written, registered) or registered.startswith(written) \
+        or written.startswith(registered)
+
+
 def with_counterparties(data: DetectionData) -> DetectionData:
     """Return the detection data with every line's counterparty resolved (once per run)."""
     if all(column in data.lines.columns for column in PARTY_COLUMNS):
@@ -373,4 +436,5 @@ def with_counterparties(data: DetectionData) -> DetectionData:
             "licence_no": list(extra), "legal_name": list(extra.values()),
             "tax_id_key": [None] * len(extra)})], ignore_index=True)
     registry = Registry(operators, licensed)
-    return replace(data, lines=resolve_counterparties(data.lines, registry, data.home_country))
+    return replace(data, lines=resolve_counterparties(data.lines, registry, data.home_country),
+                   customs=resolve_traders(data.customs, registry))

@@ -55,6 +55,7 @@ def test_legal_forms_of_several_countries_are_ignored():
 
 @pytest.mark.parametrize("written", [
     "F001-00012345", "F001-12345", "001-12345", "F1-12345", "FACT. F001-00012345", "12345",
+    "F00100012345", "001 00012345",
 ])
 def test_document_keys_keep_the_number_clerks_agree_on(written):
     assert document_key(written) == "12345"
@@ -88,11 +89,13 @@ def test_names_resolve_exactly_or_when_every_word_pairs_up():
     out = _resolve(line(movement="sale", counterparty_name="QUIMICA ANDINA SAC"),
                    line(movement="sale", counterparty_name="Quím. Andina"),
                    line(movement="sale", counterparty_name="Distribuidora del Nrote"),
-                   line(movement="sale", counterparty_name="Dist. Norte EIRL"))
+                   line(movement="sale", counterparty_name="Dist. Norte EIRL"),
+                   line(movement="sale", counterparty_name="Qca. Andnna"))
 
-    assert out["counterparty"].tolist() == ["LIC-00123", "LIC-00123", "LIC-00200", "LIC-00200"]
+    assert out["counterparty"].tolist() == ["LIC-00123", "LIC-00123", "LIC-00200", "LIC-00200",
+                                            "LIC-00123"]
     assert out["counterparty_how"].tolist() == ["name", "similar_name", "similar_name",
-                                                "similar_name"]
+                                                "similar_name", "similar_name"]
 
 
 def test_an_ambiguous_or_unknown_name_stays_unresolved():
@@ -136,3 +139,22 @@ def test_foreign_counterparties_are_not_resolved():
 
     assert out["counterparty_how"].tolist() == ["foreign"]
     assert out["counterparty"].isna().all()
+
+
+def test_customs_traders_typed_by_brokers_resolve_to_the_registered_tax_id():
+    from app.detection.parties import resolve_traders
+
+    customs = pd.DataFrame({
+        "trader_tax_id": ["RUC 20100070970", "900123456", "20100070971", "20100070971",
+                          "20999999999"],
+        "trader_name": ["", "", "Química Andina SAC", "Ferretería Sol", ""],
+        "tax_id_key": ["RUC20100070970", "900123456", "20100070971", "20100070971",
+                       "20999999999"],
+    })
+
+    out = resolve_traders(customs, _registry())
+
+    assert out["tax_id_key"].tolist() == ["20100070970", "9001234567", "20100070970",
+                                          "20100070971", "20999999999"]
+    assert out["trader_how"].tolist() == ["tax_id", "tax_id", "name_and_tax_id",
+                                          "unregistered", "unregistered"]

@@ -178,3 +178,21 @@ def test_a_buyer_named_by_no_one_in_the_registry_is_still_reported():
     [finding] = run("licence", detection, params={"check": "buyer"})
 
     assert "Ferretería Beta Norte (no registered operator matches" in finding.summary
+
+
+def test_a_delivery_days_before_a_licence_starts_or_in_a_renewal_gap_is_covered():
+    # Licensed from 20 March: invoiced on 10 March, received after. A renewal after a gap.
+    starting = data(lines=[line(movement="purchase", date=date(2025, 3, 10))],
+                    licences=[licence(valid_from=date(2025, 3, 20))])
+    renewed = data(lines=[line(movement="purchase", date=date(2025, 7, 3))],
+                   licences=[licence(valid_to=date(2025, 6, 30)),
+                             licence(licence_id=2, valid_from=date(2025, 7, 8))])
+    far = data(lines=[line(movement="purchase", date=date(2025, 1, 10))],
+               licences=[licence(valid_from=date(2025, 3, 20))])
+    suspended = data(lines=[line(movement="purchase")], licences=[licence(status="suspended")])
+
+    assert run("licence", starting) == []
+    assert run("licence", renewed) == []
+    assert len(run("licence", far)) == 1
+    assert len(run("licence", suspended)) == 1
+    assert len(run("licence", starting, params={"start_grace_days": 0})) == 1

@@ -41,6 +41,10 @@ PARAMS = {
                        choices=CHECKED_MOVEMENTS),
     "buyer_tables": Param("choices", TABLES, "check sales without a buyer licence number only "
                           "for substances of these tables (check: buyer)", choices=TABLES),
+    "start_grace_days": Param("integer", 15, "a movement dated up to this many days before a "
+                              "licence starts (a new licensee, a renewal after a gap) counts as "
+                              "covered when the licence is valid by then: the goods were invoiced "
+                              "before and received after", "days", minimum=0, maximum=60),
     "buyer_min_kg": Param("number", 0.0, "check sales without a buyer licence number only from "
                           "this quantity up (check: buyer)", "kg", minimum=0),
 }
@@ -73,8 +77,33 @@ def _operator(ctx: Context) -> list[Finding]:
     rows = lines[lines["movement"].isin(ctx.params["movements"])]
     rows = rows.assign(need=rows["movement"].map(NEEDED_ACTIVITY))
     answers = check_rows(ctx.data.licences, rows, "licence_no", "substance_code", "need", "date")
+    answers = _with_grace(ctx, rows, answers, "licence_no")
     bad = rows.assign(reason=answers["reason"], message=answers["message"])[~answers["licensed"]]
     return _findings(ctx, bad, "operator")
+
+
+# Reasons a licence starting a few days later does not excuse.
+UNEXCUSED = ("suspended", "revoked", "activity_not_licensed", "unknown_operator")
+
+
+def _with_grace(ctx: Context, rows: pd.DataFrame, answers: pd.DataFrame,
+                licence: str) -> pd.DataFrame:
+    """Count as covered what a licence valid `start_grace_days` later covers.
+
+    A new licensee's first delivery is invoiced before its licence starts and received
+    after; a renewal granted a few days after the old licence ended leaves a gap the
+    operator did not trade in. Suspended or revoked licences are never excused.
+    """
+    grace = ctx.params["start_grace_days"]
+    open_ = ~answers["licensed"].to_numpy(dtype=bool) & ~answers["reason"].isin(UNEXCUSED)
+    if not grace or not open_.any():
+        return answers
+    later = rows[open_].assign(date=rows.loc[open_, "date"] + pd.Timedelta(days=grace))
+    again = check_rows(ctx.data.licences, later, licence, "substance_code", "need", "date")
+    forgiven = again.index[again["licensed"].to_numpy(dtype=bool)]
+    answers = answers.copy()
+    answers.loc[forgiven, "licensed"] = True
+    return answers
 
 
 def _buyers(ctx: Context) -> list[Finding]:
@@ -90,6 +119,7 @@ def _buyers(ctx: Context) -> list[Finding]:
     named = named.assign(need="any")
     answers = check_rows(ctx.data.licences, named, "counterparty", "substance_code",
                          "need", "date")
+    answers = _with_grace(ctx, named, answers, "counterparty")
     how = named["counterparty_how"].map(HOW_FOUND).fillna("")
     bad_named = named.assign(reason=answers["reason"], message=answers["message"] + how)
     bad_named = bad_named[~answers["licensed"]]
