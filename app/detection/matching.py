@@ -9,7 +9,8 @@ imports, the buyer's purchases) of the same group (trader and substance, pair of
 and substance):
 
 1. **By document**: records carrying the same document number (`parties.document_key`)
-   dated within `DOCUMENT_SLACK_DAYS` of each other match, quantity for quantity.
+   dated within `DOCUMENT_SLACK_DAYS` of each other match, quantity for quantity; a record
+   listing several documents matches the records of all of them together.
 2. **Within the lag window**: what is left is matched in date order, a B record dated
    from `before_days` before to `after_days` after an A record covering it (earliest A
    first, partial quantities allowed: one invoice received in two deliveries, two
@@ -67,8 +68,32 @@ def _start(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _compound_documents(a: pd.DataFrame, b: pd.DataFrame, group: list[str]) -> None:
+    """Give a record listing several documents' key to the records of each one it lists.
+
+    A buyer that received two invoices in one delivery writes both (`F004-35054 /
+    F4-35110`); the seller's two lines then match it together, as one document.
+    """
+    keyed = pd.concat([a[[*group, "doc_key"]], b[[*group, "doc_key"]]])
+    several = keyed[keyed["doc_key"].str.contains("+", regex=False)].drop_duplicates()
+    if several.empty:
+        return
+    members = several.assign(part=several["doc_key"].str.split("+")).explode("part")
+    members = members.drop_duplicates([*group, "part"]).set_index([*group, "part"])["doc_key"]
+    for frame in (a, b):
+        single = ~frame["doc_key"].str.contains("+", regex=False) & (frame["doc_key"] != "")
+        if not single.any():
+            continue
+        at = pd.MultiIndex.from_frame(frame.loc[single, [*group, "doc_key"]])
+        found = members.reindex(at).to_numpy()
+        hit = pd.notna(found)
+        index = frame.index[single.to_numpy()][hit]
+        frame.loc[index, "doc_key"] = found[hit]
+
+
 def _by_document(a: pd.DataFrame, b: pd.DataFrame, group: list[str]) -> None:
     """Match records that carry the same document number, within the document slack."""
+    _compound_documents(a, b, group)
     keys = [*group, "doc_key"]
     left = a[a["doc_key"] != ""]
     right = b[b["doc_key"] != ""]

@@ -97,7 +97,24 @@ def name_key(text: object) -> str:
     return " ".join(_EXPANSIONS.get(t, t) for t in tokens)
 
 
+# What separates several documents written in one cell (`F004-35054 / F4-35110`).
+_DOCUMENT_LIST = re.compile(r"\s*(?:[/,;+&]|\by\b|\be\b|\band\b)\s*", re.IGNORECASE)
+
+
 def document_key(text: object) -> str:
+    """Return the key of a document reference, or of each document a cell lists ('a+b')."""
+    if not isinstance(text, str) or not text:
+        return ""
+    parts = [p for p in _DOCUMENT_LIST.split(text) if p and p.strip()]
+    keys = [_one_document_key(p) for p in parts]
+    keys = [k for k in keys if k]
+    long = [k for k in keys if len(k) >= 3]
+    # `001/0012345` is one invoice written with a slash: a two-digit part is its series.
+    keys = sorted(set(long if long else keys))
+    return "+".join(keys)
+
+
+def _one_document_key(text: object) -> str:
     """Return the number a document reference ends with, without leading zeros ('' if none).
 
     `F001-00012345`, `F001-12345`, `001-12345`, `F1-12345` and `FACT. F001-00012345` all give
@@ -330,7 +347,8 @@ def _resolve_by_document(lines: pd.DataFrame, registry: Registry) -> pd.DataFram
                                "counterparty", "counterparty_how"]].rename(columns={
         "licence_no": "licence_no_other", "date": "date_other",
         "counterparty": "counterparty_other", "counterparty_how": "counterparty_how_other"})
-    pairs = wanted.merge(others, on=["movement", "substance_code", "doc_key"])
+    pairs = _explode_documents(wanted).merge(_explode_documents(others),
+                                             on=["movement", "substance_code", "doc_key"])
     days = (pairs["date"] - pairs["date_other"]).abs().dt.days
     names_it = (pairs["counterparty_other"].map(_as_licence) == pairs["licence_no"])
     silent = pairs["counterparty_how_other"].isin(("unresolved", "none"))
@@ -348,6 +366,13 @@ def _resolve_by_document(lines: pd.DataFrame, registry: Registry) -> pd.DataFram
     out.loc[at, "counterparty"] = out.loc[at, "line_id"].map(single)
     out.loc[at, "counterparty_how"] = "document"
     return out
+
+
+def _explode_documents(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per document a line's reference names (a cell may list several)."""
+    if not frame["doc_key"].str.contains("+", regex=False).any():
+        return frame
+    return frame.assign(doc_key=frame["doc_key"].str.split("+")).explode("doc_key")
 
 
 def _objects(values: list) -> np.ndarray:

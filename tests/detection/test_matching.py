@@ -68,3 +68,12 @@ def test_groups_never_match_each_other():
     a, b = reconcile(left, right, group=["g"], window=WINDOW)
 
     assert a["unmatched_kg"].tolist() == [500.0] and b["unmatched_kg"].tolist() == [500.0]
+
+
+def test_a_record_listing_two_documents_matches_both_records_together():
+    a, b = reconcile(_side(("2025-04-04", 500, "35054"), ("2025-04-29", 500, "35110")),
+                     _side(("2025-04-29", 1010, "35054+35110")), group=["g"], window=WINDOW)
+
+    assert a["unmatched_kg"].tolist() == [0.0, 0.0]
+    assert b["unmatched_kg"].tolist() == [0.0]
+    assert a["match_how"].tolist() == ["document", "document"]

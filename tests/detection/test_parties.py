@@ -158,3 +158,11 @@ def test_customs_traders_typed_by_brokers_resolve_to_the_registered_tax_id():
                                           "20100070971", "20999999999"]
     assert out["trader_how"].tolist() == ["tax_id", "tax_id", "name_and_tax_id",
                                           "unregistered", "unregistered"]
+
+
+@pytest.mark.parametrize(("written", "key"), [
+    ("F004-00035054 / F4-35110", "35054+35110"), ("Fact. 101, 102 y 103", "101+102+103"),
+    ("F001/00012345", "12345"), ("118-2026-10-004321", "4321"),
+])
+def test_a_cell_listing_several_documents_keeps_each(written, key):
+    assert document_key(written) == key
