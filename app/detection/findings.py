@@ -47,6 +47,6 @@ class Finding:
 
 
 def raise_severity(severity: str, steps: int = 1) -> str:
-    """Return the severity the given number of steps higher, capped at critical."""
-    index = min(SEVERITIES.index(severity) + steps, len(SEVERITIES) - 1)
+    """Return the severity the given number of steps higher (or lower), within the scale."""
+    index = max(0, min(SEVERITIES.index(severity) + steps, len(SEVERITIES) - 1))
     return SEVERITIES[index]

@@ -143,7 +143,7 @@ def _tests(panel: Panel, season: np.ndarray, span: int, params) -> pd.DataFrame:
     spread = np.maximum(sd, params["min_spread"] * mean)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (level - centre) / spread
-    independent = np.minimum(active, months // span)
+    independent = np.minimum(active, np.maximum(months - span, months // span))
     enough = ((months >= params["min_history"]) & (active >= params["min_active_months"])
               & (independent >= 2) & (mean > 0) & np.isfinite(z) & np.isfinite(level))
     pair, end = np.nonzero(enough)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.detection.findings import Finding
+from app.detection.findings import SEVERITIES, Finding, raise_severity
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import (
     MAX_EVIDENCE,
@@ -125,8 +125,8 @@ def _buyers(ctx: Context) -> list[Finding]:
     bad_named = bad_named[~answers["licensed"]]
     # A registered buyer whose licence is not valid is the party: one finding per buyer and
     # month, every seller that declared selling to it in the evidence.
-    bad_named = bad_named.assign(seller=bad_named["licence_no"],
-                                 licence_no=bad_named["counterparty"])
+    to_buyer = bad_named.assign(seller=bad_named["licence_no"],
+                                licence_no=bad_named["counterparty"])
     anonymous = sales[sales["counterparty"].isna()]
     tables = anonymous["substance_code"].map(ctx.names.table)
     anonymous = anonymous[tables.isin(ctx.params["buyer_tables"])
@@ -136,7 +136,13 @@ def _buyers(ctx: Context) -> list[Finding]:
         reason=np.where(written, "no_registered_buyer", "no_buyer_named"),
         message=np.where(written, "no registered operator matches the buyer as declared",
                          "no buyer was named"))
-    return _findings(ctx, bad_named, "unlicensed_buyer") + _findings(ctx, anonymous, "buyer")
+    # The seller should have checked the licence too: its sales to a registered buyer
+    # without one are reported on it a step less gravely than sales to no registered party.
+    lesser = raise_severity(ctx.rule.severity, -1)
+    to_seller = pd.concat([anonymous.assign(severity=ctx.rule.severity),
+                           bad_named.assign(severity=lesser)])
+    return (_findings(ctx, to_buyer, "unlicensed_buyer")
+            + _findings(ctx, to_seller, "buyer"))
 
 
 def _findings(ctx: Context, bad: pd.DataFrame, situation: str) -> list[Finding]:
@@ -145,8 +151,11 @@ def _findings(ctx: Context, bad: pd.DataFrame, situation: str) -> list[Finding]:
         return []
     label = {"buyer": _buyer_label, "unlicensed_buyer": _seller_label}.get(situation)
     bad = bad.assign(buyer=label(ctx, bad) if label else "")
-    totals = bad.groupby(KEYS, sort=False).agg(
-        quantity_kg=("quantity_kg", "sum"), lines=("line_id", "size")
+    if "severity" not in bad.columns:
+        bad = bad.assign(severity=ctx.rule.severity)
+    rank = bad["severity"].map(SEVERITIES.index)
+    totals = bad.assign(rank=rank).groupby(KEYS, sort=False).agg(
+        quantity_kg=("quantity_kg", "sum"), lines=("line_id", "size"), rank=("rank", "max"),
     ).reset_index()
     ids = evidence_ids(bad, KEYS, "line_id", weight="quantity_kg")
     how = bad["counterparty_how"] if "counterparty_how" in bad.columns else ""
@@ -210,6 +219,7 @@ def _finding(ctx: Context, row, ids, details, situation: str) -> Finding:
         measures={"lines": row.lines, "reasons": ", ".join(reasons)},
         fields={field: "; ".join(dict.fromkeys(words))},
         excluded=_excluded(items) if situation != "operator" else (),
+        severity=SEVERITIES[int(row.rank)],
     )
 
 
