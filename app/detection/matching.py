@@ -15,7 +15,10 @@ and substance):
    from `before_days` before to `after_days` after an A record covering it (earliest A
    first, partial quantities allowed: one invoice received in two deliveries, two
    invoices in one).
-3. **Within tolerance**: a record left with less than `tolerance_pct` of its quantity
+3. **Within the month**: what is still left is matched against the other side's remainders
+   of the same calendar month (a clerk declaring a month's purchases from a supplier as one
+   line dated the last day).
+4. **Within tolerance**: a record left with less than `tolerance_pct` of its quantity
    unmatched counts as matched (rounding, densities, tonnes written as kg).
 
 What stays unmatched after that is the quantity a cross-check may report. Pure.
@@ -47,7 +50,7 @@ def reconcile(a: pd.DataFrame, b: pd.DataFrame, *, group: list[str],
     """Match side A with side B per group; return both with MATCH_COLUMNS added.
 
     Both frames need the group columns, `date`, `qty` (kg) and `doc_key` ('' when none).
-    `match_how` is 'document', 'window', 'tolerance' or '' (unmatched); `lag_days` is the
+    `match_how` is 'document', 'window', 'period', 'tolerance' or '' (unmatched); `lag_days` is the
     largest gap, in days, between a record and what it was matched with.
     """
     a = _start(a)
@@ -56,6 +59,7 @@ def reconcile(a: pd.DataFrame, b: pd.DataFrame, *, group: list[str],
         return _finish(a), _finish(b)
     _by_document(a, b, group)
     _by_window(a, b, group, window)
+    _by_period(a, b, group)
     return _finish(a, window.tolerance_pct), _finish(b, window.tolerance_pct)
 
 
@@ -160,6 +164,35 @@ def _by_window(a: pd.DataFrame, b: pd.DataFrame, group: list[str], window: Windo
     a["left"], b["left"] = a_left, b_left
     a["lag_days"], b["lag_days"] = a_lag, b_lag
     a["match_how"], b["match_how"] = a_how, b_how
+
+
+def _by_period(a: pd.DataFrame, b: pd.DataFrame, group: list[str]) -> None:
+    """Match what is still left within the same calendar month, quantity for quantity.
+
+    A clerk who declares a month's purchases from a supplier as one line dated the last day
+    leaves the supplier's early invoices outside any lag window; the month's totals still
+    agree. Each side's remainders of a group and month are reduced in proportion.
+    """
+    open_a, open_b = a["left"] > 1e-9, b["left"] > 1e-9
+    if not open_a.any() or not open_b.any():
+        return
+    month_a = a["date"].to_numpy(dtype="datetime64[M]")
+    month_b = b["date"].to_numpy(dtype="datetime64[M]")
+    keys = [*group, "month"]
+    left_a = a[open_a].assign(month=month_a[open_a.to_numpy()])
+    left_b = b[open_b].assign(month=month_b[open_b.to_numpy()])
+    sums = left_a.groupby(keys)["left"].sum().rename("qa").to_frame().join(
+        left_b.groupby(keys)["left"].sum().rename("qb"), how="inner")
+    if sums.empty:
+        return
+    matched = np.minimum(sums["qa"], sums["qb"])
+    for frame, rows, total in ((a, left_a, "qa"), (b, left_b, "qb")):
+        share = (matched / sums[total]).reindex(pd.MultiIndex.from_frame(rows[keys])).to_numpy()
+        hit = ~np.isnan(share)
+        index = rows.index[hit]
+        frame.loc[index, "left"] = frame.loc[index, "left"] * (1 - share[hit])
+        unset = frame.loc[index, "match_how"] == ""
+        frame.loc[index[unset.to_numpy()], "match_how"] = "period"
 
 
 def _finish(frame: pd.DataFrame, tolerance_pct: float = 0.0) -> pd.DataFrame:

@@ -34,9 +34,9 @@ def test_a_later_record_within_the_window_matches_across_the_month_end():
 
 
 def test_records_outside_the_window_stay_unmatched():
-    # B may come at most 3 days before A and 15 after.
-    a, b = reconcile(_side(("2025-03-10", 500), ("2025-05-01", 300)),
-                     _side(("2025-03-05", 500), ("2025-05-20", 300)), group=["g"],
+    # B may come at most 3 days before A and 15 after (or in the same month).
+    a, b = reconcile(_side(("2025-03-10", 500), ("2025-05-25", 300)),
+                     _side(("2025-02-25", 500), ("2025-06-20", 300)), group=["g"],
                      window=WINDOW)
 
     assert a["unmatched_kg"].tolist() == [500.0, 300.0]
@@ -77,3 +77,12 @@ def test_a_record_listing_two_documents_matches_both_records_together():
     assert a["unmatched_kg"].tolist() == [0.0, 0.0]
     assert b["unmatched_kg"].tolist() == [0.0]
     assert a["match_how"].tolist() == ["document", "document"]
+
+
+def test_a_months_lines_declared_as_one_total_match_within_the_month():
+    a, b = reconcile(_side(("2025-03-02", 300), ("2025-03-09", 300), ("2025-03-12", 400)),
+                     _side(("2025-03-31", 1000)), group=["g"], window=WINDOW)
+
+    assert a["unmatched_kg"].tolist() == [0.0, 0.0, 0.0]
+    assert b["unmatched_kg"].tolist() == [0.0]
+    assert "period" in a["match_how"].tolist()

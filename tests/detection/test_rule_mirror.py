@@ -119,3 +119,19 @@ def test_nothing_is_judged_before_the_lag_has_passed_or_where_the_other_side_has
 
     assert run("mirror", recent) == []
     assert run("mirror", silent) == []
+
+
+def test_a_months_purchases_declared_as_one_line_mirror_the_invoices():
+    lines = [sale(400.0, date=date(2025, 3, 2), document_ref=None),
+             sale(800.0, date=date(2025, 3, 20), document_ref=None),
+             purchase(1200.0, date=date(2025, 3, 31), document_ref=None)]
+
+    assert run("mirror", detection(*lines)) == []
+
+
+def test_a_concentration_one_side_left_out_is_matched_by_the_products_mass():
+    # 1,000 kg of 33 % acid: the seller declares 330 kg pure, the buyer 1,000 kg "pure".
+    lines = [sale(330.0, concentration_pct=33.0, substance_code="acetic-anhydride"),
+             purchase(1000.0, concentration_pct=100.0)]
+
+    assert run("mirror", detection(*lines)) == []

@@ -279,6 +279,9 @@ def _excluded(ctx: Context, frames: list) -> list[tuple[str, str]]:
     if by_document:
         ruled_out.append(("documents", f"{by_document:,} records were matched by the customs "
                                        "declaration number written in the declaration."))
+    if (how == "period").any():
+        ruled_out.append(("monthly_totals", "Records left over were compared with the other "
+                          "side's records of the same month."))
     return ruled_out
 
 

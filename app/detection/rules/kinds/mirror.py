@@ -36,7 +36,7 @@ PAIR_KEYS = [*PAIR, "window"]
 PARTY_KEYS = ["party", "substance_code", "window"]
 TRACE_ITEMS = 5
 TRADE_COLUMNS = ["seller", "buyer", "substance_code", "date", "qty", "doc_key", "line_id",
-                 "how", "period"]
+                 "how", "period", "product"]
 
 
 def evaluate(ctx: Context) -> list[Finding]:
@@ -46,7 +46,7 @@ def evaluate(ctx: Context) -> list[Finding]:
         return []
     lag = ctx.params["lag_days"]
     window = Window(before_days=lag, after_days=lag, tolerance_pct=ctx.params["tolerance_pct"])
-    sales, purchases = reconcile(sales, purchases, group=PAIR, window=window)
+    sales, purchases = _best_reading(sales, purchases, window)
     # A side that declared a trade without naming the other still declared it.
     sales = _absorb(sales, loose_purchases, ["buyer", "substance_code"], window)
     purchases = _absorb(purchases, loose_sales, ["seller", "substance_code"], window)
@@ -71,6 +71,8 @@ def _trades(ctx: Context) -> tuple[pd.DataFrame, ...]:
         "qty": trades["quantity_kg"].astype(float), "doc_key": trades["doc_key"],
         "line_id": trades["line_id"], "how": trades["counterparty_how"],
         "period": trades["period"], "is_sale": is_sale,
+        "product": trades["product_kg"].astype(float) / trades["quantity_kg"].where(
+            trades["quantity_kg"] > 0).astype(float),
     })
     linked = frame["seller"].isin(known) & frame["buyer"].isin(known) & (
         frame["seller"] != frame["buyer"])
@@ -79,6 +81,46 @@ def _trades(ctx: Context) -> tuple[pd.DataFrame, ...]:
     purchases = frame[linked & ~frame["is_sale"]][TRADE_COLUMNS]
     return (sales, purchases, frame[loose & frame["is_sale"]][TRADE_COLUMNS],
             frame[loose & ~frame["is_sale"]][TRADE_COLUMNS])
+
+
+def _best_reading(sales: pd.DataFrame, purchases: pd.DataFrame,
+                  window: Window) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Match each pair by pure substance, or by product mass where that matches better.
+
+    A seller invoices 33 % hydrochloric acid; the buyer writes the acid without its
+    concentration, read as pure: the pure quantities differ threefold, the product's mass
+    does not. Unmatched quantities are kept in pure substance either way.
+    """
+    pure_s, pure_p = reconcile(sales, purchases, group=PAIR, window=window)
+    as_product = [side.assign(pure=side["qty"], ratio=side["product"].fillna(1.0))
+                  for side in (sales, purchases)]
+    prod_s, prod_p = reconcile(*[side.assign(qty=side["qty"] * side["ratio"])
+                                 for side in as_product], group=PAIR, window=window)
+    for side in (prod_s, prod_p):
+        side["unmatched_kg"] = side["unmatched_kg"] / side["ratio"]
+        side["qty"] = side["pure"]
+        side["matched_kg"] = side["qty"] - side["unmatched_kg"]
+        side.loc[side["match_how"] != "", "match_how"] = "product"
+    left_pure, left_prod = _left(pure_s, pure_p), _left(prod_s, prod_p)
+    better = left_prod.index[(left_prod < left_pure.reindex(left_prod.index) * 0.999).to_numpy()]
+    if not len(better):
+        return pure_s, pure_p
+    columns = list(pure_s.columns)
+    return (_swap(pure_s, prod_s[columns], better), _swap(pure_p, prod_p[columns], better))
+
+
+def _left(sales: pd.DataFrame, purchases: pd.DataFrame) -> pd.Series:
+    """Return the unmatched kg of both sides per pair and substance."""
+    sides = [sales.groupby(PAIR)["unmatched_kg"].sum(),
+             purchases.groupby(PAIR)["unmatched_kg"].sum()]
+    return pd.concat(sides, axis=1).fillna(0.0).sum(axis=1)
+
+
+def _swap(base: pd.DataFrame, other: pd.DataFrame, chosen: pd.Index) -> pd.DataFrame:
+    """Return base with the rows of the chosen pairs taken from other."""
+    take = pd.MultiIndex.from_frame(other[PAIR]).isin(chosen)
+    keep = ~pd.MultiIndex.from_frame(base[PAIR]).isin(chosen)
+    return pd.concat([base[keep], other[take]], ignore_index=True)
 
 
 def _absorb(side: pd.DataFrame, loose: pd.DataFrame, group: list[str],
@@ -223,6 +265,13 @@ def _excluded(ctx: Context, rows: pd.DataFrame) -> list[tuple[str, str]]:
         ways = ", ".join(sorted(set(rows.loc[resolved, "how"].str.replace("_", " "))))
         ruled_out.append(("counterparty_resolved", f"{int(resolved.sum()):,} lines named the "
                           f"other side without its licence number; it was identified by {ways}."))
+    if (how == "period").any():
+        ruled_out.append(("monthly_totals", "Lines left over were compared with the other "
+                          "side's lines of the same month, for clerks who declare a month's "
+                          "trade as one line."))
+    if (how == "product").any():
+        ruled_out.append(("concentration", "Lines left over were compared by the mass of the "
+                          "product declared, for sides that wrote different concentrations."))
     if (how == "unnamed").any():
         ruled_out.append(("unnamed_counterparty", "Lines the other side declared without "
                           "naming its counterparty were matched too."))
