@@ -252,6 +252,12 @@ class FileReader:
                     f"{total} row(s) declare more than {readable(detail)} kg of pure substance "
                     f"in one line ({rows}{more}): stored, but check them (VIGIA_MAX_ROW_KG)"
                 )
+            elif kind == "usual_concentration":
+                messages.append(
+                    f"{count} row(s) without a concentration read as {detail}, the solution it "
+                    "is traded as (it cannot be traded pure); write the concentration if it "
+                    "differs"
+                )
             elif kind == "period_grace":
                 messages.append(
                     f"{count} row(s) dated one day outside their period were accepted in column "

@@ -336,4 +336,5 @@ def _substance(draft: dict[str, Any]) -> Substance:
         ambiguous_synonyms=_unique(draft["ambiguous_synonyms"]),
         mixtures=_unique(draft["mixtures"]),
         shared_hs_codes=tuple(draft["shared_hs_codes"]),
+        usual_concentration_pct=draft.get("usual_concentration_pct"),
     )

@@ -83,6 +83,9 @@ class Substance:
     # toluene): they resolve to it with matched == "mixture", and whoever reads a quantity
     # must ask for the concentration instead of assuming 100 %.
     mixtures: tuple[str, ...] = ()
+    # The concentration it is traded at when no one says: hydrogen chloride is a gas, so
+    # "ácido clorhídrico" without a percentage is its solution (about 33 %), not the pure gas.
+    usual_concentration_pct: float | None = None
 
     def __repr__(self) -> str:
         return f"<Substance {self.code} ({self.cas})>"

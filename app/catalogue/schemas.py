@@ -113,6 +113,8 @@ class SubstanceSchema(Schema):
         load_default=dict,
     )
     salts = fields.List(fields.Nested(SaltSchema), load_default=list)
+    usual_concentration_pct = fields.Float(
+        load_default=None, validate=validate.Range(min=0, max=100, min_inclusive=False))
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **kwargs: Any) -> None:

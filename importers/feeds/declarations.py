@@ -80,6 +80,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
         cells, "counterparty_licence", parsed["counterparty_licence"], state, refuse_unknown=False
     )
     _concentration_from_substance_text(cells, parsed)
+    _usual_concentration(cells, parsed, state)
     _require_mixture_concentration(cells, parsed)
     _check_period(cells, parsed, state)
     _check_unit_against_header(cells, parsed)
@@ -162,6 +163,36 @@ def _refuse_unreadable_written(cells: Cells, parsed: dict[str, Parsed], use: np.
         cells.fail(column, refused, reasons)
         parsed["concentration_pct"].ok = parsed["concentration_pct"].ok & ~refused
     return refused
+
+
+def _usual_concentration(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> None:
+    """Read a substance traded only as a solution, declared without a percentage, at its usual one.
+
+    Hydrogen chloride is a gas: "Ácido muriático, 200 L" is its solution, about 33 %, not
+    200 L of pure substance (which has no density to convert with). The catalogue says which
+    substances are so and at what percentage; each is named once in a warning.
+    """
+    substance = parsed["substance"]
+    usual = np.array([getattr(s, "usual_concentration_pct", None) if s is not None else None
+                      for s in substance.extra["substance"]], dtype=object)
+    candidates = substance.ok & pd.notna(usual) & np.isnan(substance.extra["concentration"])
+    if not candidates.any():
+        return
+    raw = cells.raw("concentration_pct")
+    empty = np.ones(cells.n, dtype=bool)
+    if raw is not None:
+        where = np.flatnonzero(candidates)
+        empty[where] = [cell_text(v).strip() == "" for v in raw[where]]
+    use = candidates & empty
+    if not use.any():
+        return
+    concentration = parsed["concentration_pct"]
+    concentration.values = concentration.values.copy()
+    concentration.values[use] = usual[use].astype(float)
+    for s in {substance.extra["substance"][i] for i in np.flatnonzero(use)}:
+        state.notes[("usual_concentration", "concentration_pct",
+                     f"{s.name} at {s.usual_concentration_pct:g} %")] += int(
+            (use & (substance.extra["substance"] == s)).sum())
 
 
 def _require_mixture_concentration(cells: Cells, parsed: dict[str, Parsed]) -> None:

@@ -146,3 +146,22 @@ def test_registry_baselines_and_notifications_read_names_in_parts(make_csv, real
                 "correct the cell") in result.warnings, feed
         if feed == "registry":
             assert [(e.row, e.value) for e in result.errors] == [(3, "MEK (acetona)")]
+
+
+def test_a_substance_traded_only_as_a_solution_without_its_percentage_is_read_at_the_usual(
+    make_csv, real_context
+):
+    # Hydrogen chloride is a gas: muriatic acid without a percentage is its ~33 % solution.
+    rows = [HEADER, _declaration("Ácido muriático", "1000"),
+            _declaration("Ácido clorhídrico", "200", "36"),
+            ["LIC-1", "2025-03", "Compra", "06/03/2025", "Ácido muriático", "200", "L", ""]]
+    result = read_file("declarations", make_csv(rows), filename="d.csv", context=real_context)
+
+    assert result.errors == []
+    assert result.records["concentration_pct"].tolist() == [33.0, 36.0, 33.0]
+    assert result.records["quantity_kg"].tolist()[0] == pytest.approx(330.0)
+    assert result.records["quantity_kg"].tolist()[2] == pytest.approx(200 * 1.1642 * 0.33,
+                                                                      rel=0.01)
+    assert [w for w in result.warnings if "without a concentration" in w] == [
+        "2 row(s) without a concentration read as hydrochloric acid at 33 %, the solution it "
+        "is traded as (it cannot be traded pure); write the concentration if it differs"]
