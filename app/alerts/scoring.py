@@ -1,6 +1,6 @@
 """The alert score: 0–100, higher is more urgent; the officers' queue is sorted by it.
 
-    score = min(100, severity + excess + recurrence + strength + corroboration)
+    score = min(100, severity + excess + recurrence + strength + corroboration + materiality)
 
 - severity (20–65): low 20, medium 35, high 50, critical 65. The rule (or the detector)
   says how grave the situation is; this is most of the score.
@@ -20,6 +20,12 @@
   2.5 × (|z| − 2) (z = 4 gives 5, z = 6 or more 10), whichever is larger.
 - corroboration (0 or 10): a rule alert and a statistical alert about the same party,
   substance and overlapping window each get 10: two independent lines of evidence.
+- materiality (0–10): how much the finding is about, in ordinary operator-months of the
+  substance (`material_ratio`: the unmatched kg of a cross-check, or the excess, against the
+  median operator's average month of acquisitions of that substance in the run's data):
+  10 × min(1, log10(1 + ratio)): a tenth of a month 0.4, one month 3, nine months or more
+  10. A cross-check alert has already ruled out the innocent explanations it lists, so what
+  is left to rank it is how much is at stake: a material amount above a small mismatch.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ EXCESS_MAX = 20
 RECURRENCE_STEP, RECURRENCE_MAX = 4, 10
 STRENGTH_MAX = 10
 CORROBORATION_POINTS = 10
+MATERIALITY_MAX = 10
 
 
 @dataclass(frozen=True)
@@ -45,11 +52,13 @@ class ScoreParts:
     recurrence: float
     strength: float
     corroboration: float
+    materiality: float = 0.0
 
     @property
     def total(self) -> int:
         """Return the score: the sum of the parts, rounded, capped at 100."""
-        raw = self.severity + self.excess + self.recurrence + self.strength + self.corroboration
+        raw = (self.severity + self.excess + self.recurrence + self.strength
+               + self.corroboration + self.materiality)
         return max(0, min(100, math.floor(raw + 0.5)))  # halves round up, not to even
 
     def as_measures(self) -> dict[str, float]:
@@ -90,7 +99,16 @@ def score_parts(finding: Finding, *, other_windows: int = 0,
         recurrence=float(min(RECURRENCE_MAX, RECURRENCE_STEP * max(0, other_windows))),
         strength=strength_points(dict(finding.measures)),
         corroboration=float(CORROBORATION_POINTS if corroborated else 0),
+        materiality=materiality_points(dict(finding.measures)),
     )
+
+
+def materiality_points(measures: dict) -> float:
+    """Return the points for how much a finding is about, in operator-months (0–10)."""
+    ratio = _number(measures.get("material_ratio"))
+    if ratio is None or ratio <= 0:
+        return 0.0
+    return float(MATERIALITY_MAX) * min(1.0, math.log10(1 + ratio))
 
 
 def _number(value) -> float | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.alerts.scoring import excess_points, score_parts, strength_points
+from app.alerts.scoring import excess_points, materiality_points, score_parts, strength_points
 from tests.alerts.findings import QUOTA, SURGE, finding
 
 
@@ -44,3 +44,20 @@ def test_severity_orders_scores_and_the_total_is_capped():
                            corroborated=True)
     assert low < score_parts(QUOTA).total < critical.total == 100
     assert score_parts(SURGE).strength == 7.5  # p = 0.001 beats z = 4.2 (5.5 points)
+
+
+@pytest.mark.parametrize(("ratio", "points"), [
+    (None, 0.0), (0.0, 0.0), (0.1, 0.41), (1.0, 3.01), (9.0, 10.0), (500.0, 10.0),
+])
+def test_materiality_points_grow_with_the_operator_months_at_stake(ratio, points):
+    measures = {} if ratio is None else {"material_ratio": ratio}
+    assert materiality_points(measures) == pytest.approx(points, abs=0.01)
+
+
+def test_a_material_mismatch_outranks_a_small_one_of_the_same_rule():
+    small = finding(measures={"material_ratio": 0.05})
+    large = finding(measures={"material_ratio": 20.0})
+
+    assert score_parts(large).materiality == 10.0
+    assert score_parts(small).materiality == pytest.approx(0.21, abs=0.01)
+    assert score_parts(large).total - score_parts(small).total in (9, 10)

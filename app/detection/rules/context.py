@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,9 @@ class Names:
     operator: Mapping[str, str]
     tax_id: Mapping[str, str]  # licence_no -> tax id as registered
     licences_by_tax_key: Mapping[str, tuple[str, ...]]
+    # Per substance, an ordinary operator's month of acquisitions (kg): the yardstick of how
+    # material a quantity is (1 kg of pseudoephedrine is not 1 kg of sulphuric acid).
+    typical_month_kg: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def build(cls, data: DetectionData) -> Names:
@@ -41,6 +44,7 @@ class Names:
             operator=dict(zip(operators["licence_no"], operators["legal_name"], strict=True)),
             tax_id=dict(zip(operators["licence_no"], operators["tax_id"], strict=True)),
             licences_by_tax_key={k: tuple(sorted(v)) for k, v in by_key.items()},
+            typical_month_kg=_typical_months(data.lines),
         )
 
     def who(self, licence_no: str | None) -> str:
@@ -134,16 +138,51 @@ class Context:
             summary=render(template, values),
             evidence={k: _ids(v) for k, v in (evidence or {}).items() if len(v)},
             trace=tuple(trace),
-            measures=_measures(situation, measures, excluded),
+            measures=_measures(situation, {
+                **(measures or {}),
+                "material_ratio": _material_ratio(self.names, substance_code, observed, expected,
+                                                  measures)}, excluded),
             party=party,
             wording={"template": template, "values": values},
         )
+
+
+def _typical_months(lines) -> dict[str, float]:
+    """Return per substance the median operator's average month of acquisitions, in kg."""
+    inflows = lines[lines["movement"].isin(("purchase", "import", "production"))]
+    if inflows.empty:
+        return {}
+    months = inflows.groupby(["substance_code", "licence_no", "period"], sort=False)[
+        "quantity_kg"].sum()
+    per_operator = months.groupby(level=[0, 1]).mean()
+    typical = per_operator.groupby(level=0).median()
+    return {code: float(kg) for code, kg in typical.items() if kg > 0}
+
+
+def _material_ratio(names: Names, substance: str | None, observed: float | None,
+                    expected: float | None, measures: Mapping[str, Any] | None) -> float | None:
+    """Return how many ordinary operator-months of the substance a finding's amount is."""
+    typical = names.typical_month_kg.get(substance) if substance else None
+    if not typical:
+        return None
+    measured = (measures or {}).get("unmatched_kg")
+    if isinstance(measured, int | float) and not isinstance(measured, bool):
+        amount = abs(float(measured))
+    elif observed is not None and expected is not None:
+        amount = abs(observed - expected)
+    elif observed is not None:
+        amount = abs(observed)
+    else:
+        return None
+    return round(amount / typical, 4)
 
 
 def _measures(situation: str, measures: Mapping[str, Any] | None,
               excluded: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Return a finding's measures: its situation, figures, and the explanations ruled out."""
     values = {"situation": situation, **{k: _plain(v) for k, v in (measures or {}).items()}}
+    if values.get("material_ratio") is None:
+        values.pop("material_ratio", None)
     ruled_out = [{"code": code, "text": text} for code, text in excluded]
     if ruled_out:
         values["excluded"] = ruled_out

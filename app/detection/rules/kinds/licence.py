@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.detection.findings import SEVERITIES, Finding, raise_severity
+from app.detection.findings import SEVERITIES, Finding
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import (
     MAX_EVIDENCE,
@@ -136,13 +136,9 @@ def _buyers(ctx: Context) -> list[Finding]:
         reason=np.where(written, "no_registered_buyer", "no_buyer_named"),
         message=np.where(written, "no registered operator matches the buyer as declared",
                          "no buyer was named"))
-    # The seller should have checked the licence too: its sales to a registered buyer
-    # without one are reported on it a step less gravely than sales to no registered party.
-    lesser = raise_severity(ctx.rule.severity, -1)
-    to_seller = pd.concat([anonymous.assign(severity=ctx.rule.severity),
-                           bad_named.assign(severity=lesser)])
+    # The sellers are named in the buyer's finding: one case, not one alert per seller.
     return (_findings(ctx, to_buyer, "unlicensed_buyer")
-            + _findings(ctx, to_seller, "buyer"))
+            + _findings(ctx, anonymous, "buyer"))
 
 
 def _findings(ctx: Context, bad: pd.DataFrame, situation: str) -> list[Finding]:
