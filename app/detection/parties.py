@@ -149,18 +149,28 @@ class Registry:
         self.by_tax = {k: tuple(sorted(set(v))) for k, v in taxes.items()}
         self.tax_of = {lic: key for key, lics in self.by_tax.items() for lic in lics}
         self.tax_variants = _tax_variants(self.by_tax)
-        self.by_name = _unique_index((name_key(n), lic) for lic, n in self.names.items())
-        self.by_compact = _unique_index((name_key(n).replace(" ", ""), lic)
-                                        for lic, n in self.names.items())
+        # A licence number written in another registry's format (`IQBF-123`, `Reg. 00123`)
+        # is still found by its number, when no two licences share it.
+        self.by_number = _unique_index((_number_of(lic), lic) for lic in licences)
+        # Names as registered and in their short forms: without a bracketed trade name or a
+        # branch after a dash, and the bracketed trade name alone (`QUIANSA`).
+        full = [(name_key(n), lic) for lic, n in self.names.items()]
+        variants = [(key, lic) for lic, n in self.names.items()
+                    for key in _name_variants(n, alias=True)]
+        self.by_name = _layered_index(full, variants)
+        self.by_compact = _layered_index(
+            [(key.replace(" ", ""), lic) for key, lic in full],
+            [(key.replace(" ", ""), lic) for key, lic in variants])
         self.words: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-        for lic, name in self.names.items():
-            tokens = tuple(name_key(name).split())
+        for key, lic in set(variants):
+            tokens = tuple(key.split())
             for token in set(tokens):
                 self.words[token[:3]].append((lic, tokens))
 
     def licence(self, text: str) -> str | None:
         """Return the registered licence a written licence number stands for, if unambiguous."""
-        return self.by_licence.get(identifier_key(text)) or self.by_licence.get(licence_key(text))
+        return (self.by_licence.get(identifier_key(text)) or self.by_licence.get(licence_key(text))
+                or self.by_number.get(_number_of(text)))
 
     def tax_id(self, text: str) -> tuple[str, ...]:
         """Return the licences of the registered tax id written in a text, if any."""
@@ -179,23 +189,63 @@ class Registry:
 
     def name(self, text: str) -> tuple[str | None, str]:
         """Return the licence a written name stands for and how ('name' or 'similar_name')."""
-        key = name_key(text)
-        if not key:
+        keys = _name_variants(text)
+        if not keys:
             return None, "unresolved"
-        exact = self.by_name.get(key) or self.by_compact.get(key.replace(" ", ""))
-        if exact:
-            return exact, "name"
-        similar = self._similar(tuple(key.split()))
-        return (similar, "similar_name") if similar else (None, "unresolved")
+        for key in keys:
+            exact = self.by_name.get(key) or self.by_compact.get(key.replace(" ", ""))
+            if exact:
+                return exact, "name"
+        for key in keys:
+            similar = self._similar(tuple(key.split()))
+            if similar:
+                return similar, "similar_name"
+        return None, "unresolved"
 
     def _similar(self, tokens: tuple[str, ...]) -> str | None:
         """Return the one registered name every word of which pairs with a written word."""
-        candidates: dict[str, tuple[str, ...]] = {}
+        candidates: list[tuple[str, tuple[str, ...]]] = []
         for token in tokens:
-            for lic, words in self.words.get(token[:3], ()):
-                candidates[lic] = words
-        matches = [lic for lic, words in candidates.items() if _words_pair(tokens, words)]
-        return matches[0] if len(matches) == 1 else None
+            candidates.extend(self.words.get(token[:3], ()))
+        matches = {lic for lic, words in candidates if _words_pair(tokens, words)}
+        return next(iter(matches)) if len(matches) == 1 else None
+
+
+_BRACKETED = re.compile(r"[(\[][^)\]]*[)\]]")
+_BRANCH = re.compile(r"\s+[-–—/|]\s+.*$")
+_BRANCH_WORDS = re.compile(r"\b(?:sucursal|planta|sede|almacen|agencia|filial|branch|plant|"
+                           r"warehouse|oficina|deposito|unidad)\b.*$")
+
+
+def _name_variants(text: object, *, alias: bool = False) -> list[str]:
+    """Return a name's keys: as written, and without brackets or a branch after a dash.
+
+    With `alias` (registered names only) the bracketed part alone too: a trade name such as
+    `(QUIANSA)` that a clerk may write by itself.
+    """
+    raw = str(text)
+    keys = [name_key(raw)]
+    plain = _BRACKETED.sub(" ", raw)
+    keys.append(name_key(_BRANCH.sub("", plain)))
+    keys.append(name_key(_BRANCH_WORDS.sub("", normalise_text(plain))))
+    if alias:
+        keys += [name_key(inner.strip("()[] ")) for inner in _BRACKETED.findall(raw)]
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def _layered_index(first: list[tuple[str, str]],
+                   then: list[tuple[str, str]]) -> dict[str, str]:
+    """Index unique keys of `first`, then unique keys of `then` that `first` does not hold."""
+    index = _unique_index(first)
+    taken = {key for key, _ in first}
+    index.update({key: lic for key, lic in _unique_index(then).items() if key not in taken})
+    return index
+
+
+def _number_of(text: object) -> str:
+    """Return the digits of a licence number without leading zeros ('' when too short)."""
+    digits = "".join(_DIGIT_RUN.findall(str(text))).lstrip("0")
+    return digits if len(digits) >= 3 else ""
 
 
 def _unique_index(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -166,3 +166,22 @@ def test_customs_traders_typed_by_brokers_resolve_to_the_registered_tax_id():
 ])
 def test_a_cell_listing_several_documents_keeps_each(written, key):
     assert document_key(written) == key
+
+
+def test_branches_trade_names_and_other_licence_formats_resolve():
+    operators = pd.DataFrame({
+        "licence_no": ["LIC-00123", "LIC-00200"],
+        "legal_name": ["Química Andina S.A.C. (QUIANSA)", "Minera Los Andes S.A."],
+        "tax_id_key": ["20100070970", "20555555551"],
+    })
+    out = _resolve(line(movement="sale", counterparty_name="Química Andina SAC - Planta Callao"),
+                   line(movement="sale", counterparty_name="QUIANSA"),
+                   line(movement="sale", counterparty_name="Minera Los Andes (Sucursal Ilo)"),
+                   line(movement="sale", counterparty_licence="IQBF-200"),
+                   line(movement="sale", counterparty_name="Ferretería (Quiansa)"),
+                   registry=Registry(operators))
+
+    assert out["counterparty"].tolist()[:4] == ["LIC-00123", "LIC-00123", "LIC-00200",
+                                                "LIC-00200"]
+    # A written bracket is never taken for the party's name on its own.
+    assert pd.isna(out["counterparty"].tolist()[4])
