@@ -50,6 +50,12 @@ PARAMS = {
     "min_spread": Param("number", 0.5, "smallest spread of the peers on the log scale",
                         "log", minimum=0.01),
     "fdr": fdr_param(0.05),
+    "takeover_days": Param("integer", 90, "a new licensee whose licence starts within this many "
+                           "days of the end of the licence of an established operator of the "
+                           "same sector, activities and substance (whose acquisitions stop "
+                           "when the newcomer's begin) took over that business: it is compared "
+                           "with the business's own history, not with peers; 0 turns this off",
+                           "days", minimum=0, maximum=365),
 }
 SITUATIONS = {
     "large_start": "{operator}, licensed since {licensed_from}, acquired {observed_kg} kg of "
@@ -88,11 +94,13 @@ def evaluate(ctx: Context) -> list[Finding]:
     keep = (count >= params["min_months"]) & (level > 0)
     tests = pd.DataFrame({"pair": candidates[keep], "first": first[keep], "last": last[keep],
                           "months": count[keep].astype(int), "level": level[keep]})
-    if tests.empty:
-        return []
     # Peers' average month over all they declared: steadier than a few months of lots.
     average = np.divide(cum_total[:, -1], cum_known[:, -1], out=np.zeros(len(pairs)),
                         where=cum_known[:, -1] > 0)
+    # A newcomer that took over an established business at its size is not new trade.
+    tests = _without_takeovers(ctx, panel, pairs, starts, tests, established, average)
+    if tests.empty:
+        return []
     reference = established & (average > 0)
     # A newcomer in an activity group is compared with the whole activity group.
     sector = pairs["group_kind"].to_numpy()[tests["pair"]] == "sector"
@@ -131,6 +139,58 @@ def _peer_stats(labels: np.ndarray, average: np.ndarray, reference: np.ndarray) 
     deviation = (logs - centre.reindex(logs.index).to_numpy()).abs()
     spread = MAD_SCALE * deviation.groupby(level=0).median()
     return pd.DataFrame({"centre": centre, "spread": spread, "n": by.size()})
+
+
+def _without_takeovers(ctx: Context, panel: Panel, pairs: pd.DataFrame, starts: dict,
+                       tests: pd.DataFrame, established: np.ndarray,
+                       average: np.ndarray) -> pd.DataFrame:
+    """Drop newcomers that took over an established business and trade at its size.
+
+    A takeover (a business passing to a new legal entity) shows in the registry and the
+    declarations as one established operator of the same sector, activities and substance
+    whose licence ends within `takeover_days` of the newcomer's start and whose
+    acquisitions stop when the newcomer's begin. When exactly one such predecessor exists
+    (in the same region if several), the newcomer is measured against the predecessor's
+    own average month: under `min_ratio` times it, it continues that business and is not
+    tested; above, it is tested against its peers as any newcomer.
+    """
+    days = ctx.params["takeover_days"]
+    if days == 0 or tests.empty:
+        return tests
+    ends = _licence_ends(ctx)
+    known = np.isfinite(panel.values)
+    last_known = np.where(known.any(axis=1),
+                          panel.months - 1 - np.argmax(known[:, ::-1], axis=1), -1)
+    regions = ctx.data.operators.drop_duplicates("licence_no").set_index("licence_no")
+    region = pairs["licence_no"].map(regions.get("region", {}))
+    fine = pairs["fine"].to_numpy()
+    licences = pairs["licence_no"].to_numpy()
+    by_group: dict[str, list[int]] = {}
+    for index in np.flatnonzero(established & (average > 0)):
+        by_group.setdefault(fine[index], []).append(int(index))
+    window = pd.Timedelta(days=days)
+    drop = []
+    for row in tests.itertuples():
+        start = pd.Timestamp(starts[licences[row.pair]])
+        found = [q for q in by_group.get(fine[row.pair], ())
+                 if licences[q] != licences[row.pair] and licences[q] in ends
+                 and abs(pd.Timestamp(ends[licences[q]]) - start) <= window
+                 and row.first - 3 <= last_known[q] <= row.first + 1]
+        if len(found) > 1:
+            found = [q for q in found if region.iat[q] == region.iat[row.pair]]
+        if len(found) == 1 and row.level < ctx.params["min_ratio"] * average[found[0]]:
+            drop.append(row.Index)
+    return tests.drop(index=drop)
+
+
+def _licence_ends(ctx: Context) -> dict[str, object]:
+    """Return each licence number's latest valid_to across its licence lines."""
+    ends: dict[str, object] = {}
+    for state in ctx.data.licences.states():
+        known = ends.get(state.licence_no)
+        if known is None or state.valid_to > known:
+            ends[state.licence_no] = state.valid_to
+    return ends
 
 
 def _licence_starts(ctx: Context) -> dict[str, object]:
