@@ -1,1 +1,1 @@
-"""The regulator workspace: rules in force, versions and four-eyes publication, baselines, registry."""
+"""The regulator workspace: rules in force, four-eyes publication, baselines, registry."""

@@ -1,4 +1,4 @@
-"""Published rule versions, proposals awaiting a second regulator, and the regulation audit trail."""
+"""Published rule versions, proposals awaiting a second regulator, the regulation audit."""
 
 from __future__ import annotations
 

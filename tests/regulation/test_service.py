@@ -14,7 +14,7 @@ from app.detection.rules.loader import load_rules
 from app.detection.service import run_detection
 from app.regulation import service
 from app.regulation.audit import verify_events
-from app.regulation.models import RegulationEvent, RuleProposal, RuleVersion
+from app.regulation.models import RegulationEvent, RuleProposal
 from app.regulation.rulebook import MIN_REVIEWED, rule_precision
 from app.regulation.service import Actor, RegulationError
 from tests.alerts.builders import stored_alert
