@@ -30,7 +30,12 @@ from app.regulation.rulebook import (
     rule_precision,
     rules_in_force,
 )
-from app.regulation.schemas import DecisionSchema, ProposeSchema, RegistrySearchSchema, RestoreSchema
+from app.regulation.schemas import (
+    DecisionSchema,
+    ProposeSchema,
+    RegistrySearchSchema,
+    RestoreSchema,
+)
 from app.web.charts import Point, bar_chart
 from app.web.i18n import kg, label
 
@@ -114,11 +119,10 @@ def _changes(rule_id: str, form) -> tuple[str | None, dict[tuple[str, ...], str]
         if len(path) < 2 or path[0] != "params" or path[1] not in shown:
             continue
         param = shown[path[1]]
-        if len(path) == 2 and value != param.current:
+        shown_value = (param.current if len(path) == 2
+                       else dict(param.entries or {}).get(path[2]) if len(path) == 3 else value)
+        if value != shown_value:
             values[path] = value
-        elif len(path) == 3 and param.entries is not None:
-            if value != dict(param.entries).get(path[2]):
-                values[path] = value
     for name, param in shown.items():  # one new entry of a substance list
         key = request.form.get(f"add{SEP}{name}{SEP}key", "").strip()
         if key and param.entries is not None:
