@@ -175,7 +175,7 @@ def proposal(proposal_id: int):
     """Show a proposal: the diff, the backtest on stored history, approve or refuse."""
     item = _proposal_or_404(proposal_id)
     return render_template("regulation/proposal.html", p=item,
-                           diff=line_diff(item.base_text, item.proposed_text),
+                           changes=line_diff(item.base_text, item.proposed_text),
                            backtest=json.loads(item.backtest or "{}"))
 
 
