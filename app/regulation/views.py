@@ -16,8 +16,10 @@ from werkzeug.utils import secure_filename
 
 from app.auth.access import READERS, allow
 from app.extensions import request_session, vigia
-from app.regulation import service
-from app.regulation import words  # noqa: F401  (the codes and refusals in the catalogue)
+from app.regulation import (
+    service,
+    words,  # noqa: F401  (the codes and refusals in the catalogue)
+)
 from app.regulation.audit import events_of, record_event
 from app.regulation.baselines import national_pace
 from app.regulation.folder import Problem

@@ -42,6 +42,19 @@ def rules_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
+def app(database_url, session_factory, tmp_path, rules_dir):
+    """Return an application bound to the test transaction, over the test's rules folder."""
+    from app import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
+                      "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "test-secret",
+                      "RULES_DIR": str(rules_dir)})
+    vigia(app).db.sessionmaker = session_factory
+    yield app
+    vigia(app).db.engine.dispose()
+
+
+@pytest.fixture
 def ctx(app, rules_dir) -> Context:
     """Return the regulation context over the test's rules folder."""
     return Context(rules_dir=rules_dir, catalogue=vigia(app).catalogue, home_country="PE")
