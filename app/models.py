@@ -6,6 +6,7 @@ from app.baselines.models import Baseline
 from app.intake.models import ImportBatch, RowErrorRecord
 from app.movements.models import CustomsItem, Declaration, DeclarationLine, ExportNotification
 from app.registry.models import Licence, LicenceVersion, Operator
+from app.regulation.models import RegulationEvent, RuleProposal, RuleVersion
 from app.triage.models import Suppression
 
 __all__ = [
@@ -22,7 +23,10 @@ __all__ = [
     "Licence",
     "LicenceVersion",
     "Operator",
+    "RegulationEvent",
     "RowErrorRecord",
+    "RuleProposal",
+    "RuleVersion",
     "SignInAttempt",
     "Suppression",
     "User",

@@ -169,13 +169,13 @@ def cheap_hashes(monkeypatch):
 
 @pytest.fixture
 def users(db_session, cheap_hashes):
-    """Create one user per role (two supervisors); return their emails by name."""
+    """Create one user per role (two supervisors, two regulators); return their emails by name."""
     from app.auth.service import create_user
     from tests.webclient import NAMES, PASSWORD
 
     emails = {}
     for name in NAMES:
-        role = "supervisor" if name == "supervisor2" else name
+        role = {"supervisor2": "supervisor", "regulator2": "regulator"}.get(name, name)
         user = create_user(session=db_session, email=f"{name}@example.org", role=role,
                            password=PASSWORD, name=name.capitalize(),
                            licence_no="LIC-001" if role == "company" else None)

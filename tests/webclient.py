@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 PASSWORD = "correct horse battery"
-NAMES = ("officer", "supervisor", "supervisor2", "regulator", "company", "admin")
+NAMES = ("officer", "supervisor", "supervisor2", "regulator", "regulator2", "company", "admin")
 class Auth:
     """Sign a test client in and out, and post forms with the session's CSRF token."""
 

@@ -13,13 +13,17 @@ DEMO_DOMAIN = "demo.vigia"
 # Known passwords: the demo is for trying the workspace on one's own machine, never for data
 # that matters. A real installation creates its users with `vigia users create`.
 SECOND_SUPERVISOR = "supervisor2"
+# A second regulator: publishing a rule change needs one regulator to propose, another to approve.
+SECOND_REGULATOR = "regulator2"
+SECOND_OF = {SECOND_SUPERVISOR: "supervisor", SECOND_REGULATOR: "regulator"}
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
-    """Return the demo sign-ins: (email, role, password); two supervisors for four eyes."""
-    names = [*ROLES, SECOND_SUPERVISOR]
-    return [(f"{name}@{DEMO_DOMAIN}", "supervisor" if name == SECOND_SUPERVISOR else name,
-             f"demo-{name}-2026") for name in names]
+    """Return the demo sign-ins: (email, role, password); two supervisors and two regulators
+    for four eyes."""
+    names = [*ROLES, SECOND_SUPERVISOR, SECOND_REGULATOR]
+    return [(f"{name}@{DEMO_DOMAIN}", SECOND_OF.get(name, name), f"demo-{name}-2026")
+            for name in names]
 
 
 def create_demo_users(*, session: Session) -> list[tuple[str, str, str]]:

@@ -17,6 +17,7 @@ ANYONE = "*"
 READ = {"officer", "supervisor", "regulator"}
 STAFF = {"officer", "supervisor"}
 SUPERVISOR = {"supervisor"}
+REGULATOR = {"regulator"}
 ALL = {"officer", "supervisor", "regulator", "company", "admin"}
 EXPECTED = {
     "web.home": ALL,
@@ -48,6 +49,19 @@ EXPECTED = {
     "registry.case_workbook": READ,
     "intake.batch": READ,
     "intake.original": STAFF,
+    "regulation.rules": READ,
+    "regulation.rule": READ,
+    "regulation.rule_file": READ,
+    "regulation.version_file": READ,
+    "regulation.propose": REGULATOR,
+    "regulation.restore": REGULATOR,
+    "regulation.proposal": READ,
+    "regulation.approve": REGULATOR,
+    "regulation.refuse": REGULATOR,
+    "regulation.baselines": READ,
+    "regulation.upload_baselines": REGULATOR,
+    "regulation.registry": READ,
+    "regulation.licences": READ,
 }
 ROLES = ("officer", "supervisor", "regulator", "company", "admin")
 
@@ -79,7 +93,8 @@ def _url(rule, ids: dict) -> str:
     for name in rule.arguments:
         values[name] = {"alert_id": ids["alert"], "suppression_id": 999999,
                         "batch_id": 999999, "user_id": 999999, "licence_no": "LIC-001",
-                        "fmt": "csv"}[name]
+                        "fmt": "csv", "rule_id": "large-movement", "proposal_id": 999999,
+                        "seq": 999999}[name]
     return rule.build(values, append_unknown=False)[1]
 
 

@@ -1,0 +1,1 @@
+"""The regulator workspace: rules in force, four-eyes publication, baselines, registry."""
