@@ -143,6 +143,12 @@ MOVEMENT = MovementTable("movement", {
         "compras locales", "compras nacionales", "compra a proveedor", "adquisiciones",
         "compra no mercado interno", "compra nacional de insumos", "entrada por aquisição",
         "purchase",
+        # goods a customer returns come back into stock: a purchase from that customer
+        "devolución de cliente", "devolución del cliente", "devoluciones de clientes",
+        "devolución de venta", "devolución de ventas", "devolución recibida",
+        "entrada por devolución", "ingreso por devolución", "devolução de cliente",
+        "devolução de venda", "entrada por devolução", "customer return", "sales return",
+        "return from customer", "returned by customer",
     ),
     "import": (
         "importación", "importaciones", "ingreso por importación", "importação", "importações",
@@ -160,6 +166,12 @@ MOVEMENT = MovementTable("movement", {
         "venta", "ventas", "venta local", "venta nacional", "salida por venta", "venda", "vendas",
         "sales", "sold", "sell", "ventas locales", "ventas nacionales", "venta a cliente",
         "venta mercado interno", "venda no mercado interno", "saída por venda", "venda local",
+        # goods returned to a supplier leave stock: a sale to that supplier
+        "devolución a proveedor", "devolución al proveedor", "devoluciones a proveedores",
+        "devolución de compra", "devolución de compras", "devolución enviada",
+        "salida por devolución", "egreso por devolución", "devolução ao fornecedor",
+        "devolução de compra", "saída por devolução", "return to supplier", "purchase return",
+        "returned to supplier",
     ),
     "export": (
         "exportación", "exportaciones", "salida por exportación", "exportação", "exportações",
@@ -200,8 +212,9 @@ MOVEMENT = MovementTable("movement", {
     ("devolución", "devoluciones", "devolução", "devoluções", "return", "returns", "retorno",
      "nota de crédito", "nota de credito"): (
         "a return is not a movement of its own (whether stock comes in or goes out depends on "
-        "who returns it): declare goods returned by a customer as a purchase from that customer "
-        "and goods returned to a supplier as a sale to it"
+        "who returns it): write 'devolución de cliente' (or a purchase from that customer) for "
+        "goods a customer returned, 'devolución a proveedor' (or a sale to it) for goods "
+        "returned to a supplier"
     ),
     ("entrada", "salida", "saída", "saida", "ingreso", "egreso", "ingresos", "salidas",
      "entradas", "saídas"): (

@@ -605,11 +605,24 @@ def test_a_csv_whose_every_line_is_quoted_whole(context):
 @pytest.mark.parametrize(("word", "because"), [
     ("Salida por compra", "'salida' says the goods went out, but 'compra' is the other way"),
     ("Ingreso por stock inicial", "but 'stock inicial' is a stock: which is it?"),
-    ("Entrada por devolución", "a return is not a movement of its own"),
+    ("Entrada por ajuste", "an inventory adjustment"),
 ])
 def test_a_direction_that_contradicts_the_movement_is_refused(word, because):
     assert MOVEMENT.code_for(word) is None
     assert because in MOVEMENT.unknown(word)
+
+
+@pytest.mark.parametrize(("word", "code"), [
+    # who returns the goods is written, so which way they went is known
+    ("Devolución de cliente", "purchase"), ("Entrada por devolución", "purchase"),
+    ("DEVOLUCION DE VENTAS", "purchase"), ("Sales return", "purchase"),
+    ("Devolução de venda", "purchase"),
+    ("Devolución a proveedor", "sale"), ("Salida por devolución", "sale"),
+    ("devolucion de compra", "sale"), ("Return to supplier", "sale"),
+    ("Devolução ao fornecedor", "sale"),
+])
+def test_a_return_that_says_who_returned_it_is_read_as_its_movement(word, code):
+    assert MOVEMENT.code_for(word) == code
 
 
 @pytest.mark.parametrize(("written", "code"), [

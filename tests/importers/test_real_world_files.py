@@ -161,7 +161,7 @@ def test_words_other_operators_type(table, word, code):
     [
         # a return adds or removes stock depending on who returns it: never guessed
         (MOVEMENT, "Devolución", "a return is not a movement of its own"),
-        (MOVEMENT, "Devolución de cliente", "a return is not a movement of its own"),
+        (MOVEMENT, "Devoluciones", "write 'devolución de cliente'"),
         (MOVEMENT, "Devolução", "a return is not a movement of its own"),
         (MOVEMENT, "Entrada", "which inflow or outflow?"),
         (MOVEMENT, "Saída", "which inflow or outflow?"),
