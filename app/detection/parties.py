@@ -49,7 +49,11 @@ DOCUMENT_DAYS = 31
 DOCUMENT_DIGITS = 6
 # Added to the lines frame by `resolve_counterparties`.
 PARTY_COLUMNS = ("counterparty", "counterparty_how", "counterparty_party", "counterparty_label",
-                 "doc_key", "domestic")
+                 "doc_key", "domestic", "is_return")
+# Goods sent back to whom they came from follow the delivery within this many days (and a
+# delivery may be booked a little after its return: receipts dated on arrival, merged lines).
+RETURN_DAYS = 60
+BOOKING_SLACK_DAYS = 15
 
 # Legal forms and the small words of company names, normalised (`S.A.C.` -> `s a c`).
 _LEGAL_FORMS = sorted((
@@ -343,7 +347,39 @@ def resolve_counterparties(lines: pd.DataFrame, registry: Registry,
     label = pd.Series(out["counterparty"]).map(registry.names)
     written = name.where(name != "", licence)
     out["counterparty_label"] = label.where(label.notna(), written).to_numpy()
+    out["is_return"] = returns(out)
     return out
+
+
+def returns(lines: pd.DataFrame, days: int = RETURN_DAYS) -> np.ndarray:
+    """Tell which trades send goods back to the party they came from.
+
+    A sale to the party the operator bought the substance from in the `days` before, of no
+    more than it bought from it then (or booked up to BOOKING_SLACK_DAYS later), is a return
+    to the supplier (an end user sending back
+    part of a delivery is not trading); a purchase from a party it sold to is a customer's
+    return. Counterparties as resolved.
+    """
+    flags = np.zeros(len(lines), dtype=bool)
+    keys = ["licence_no", "counterparty", "substance_code"]
+    trades = lines.loc[lines["movement"].isin(("sale", "purchase")) & lines["counterparty"].notna(),
+                       [*keys, "movement", "date", "quantity_kg"]]
+    trades = trades.assign(at=np.flatnonzero(lines.index.isin(trades.index)))
+    for movement, earlier in (("sale", "purchase"), ("purchase", "sale")):
+        back = trades[trades["movement"] == movement]
+        forth = trades[trades["movement"] == earlier]
+        if back.empty or forth.empty:
+            continue
+        pairs = back.merge(forth[[*keys, "date", "quantity_kg"]], on=keys, suffixes=("", "_then"))
+        slack = pd.Timedelta(days=BOOKING_SLACK_DAYS)
+        pairs = pairs[(pairs["date_then"] <= pairs["date"] + slack)
+                      & (pairs["date_then"] >= pairs["date"] - pd.Timedelta(days=days))]
+        if pairs.empty:
+            continue
+        then = pairs.groupby("at").agg(qty=("quantity_kg", "first"),
+                                       then=("quantity_kg_then", "sum"))
+        flags[then.index[(then["qty"] <= then["then"] + 1e-9).to_numpy()]] = True
+    return flags
 
 
 def _resolve_written(registry: Registry, licence: str, name: str) -> tuple:

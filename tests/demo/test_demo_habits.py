@@ -203,6 +203,7 @@ def test_document_numbers_are_retyped_by_the_other_side(habit_countries, habit_l
     country, lines = habit_countries[level], habit_lines[level]
     retyping, merging = _having(country, "documents"), _having(country, "partial")
     purchases = lines[lines["movement"] == "purchase"]
+    purchases = purchases[~purchases["document_ref"].str.startswith("NC")]  # goods sent back
     canonical = purchases["document_ref"].str.match(INVOICE)
     plain = ~purchases["licence_no"].isin(retyping | merging)
     assert canonical[plain].all()
@@ -215,6 +216,24 @@ def test_document_numbers_are_retyped_by_the_other_side(habit_countries, habit_l
     styled = crossings["licence_no"].isin(_having(country, "customs_refs"))
     assert numbered[~styled].all()
     assert not numbered[styled].any()
+
+
+@pytest.mark.parametrize("level", ["usual", "heavy"])
+def test_returns_go_back_to_the_supplier_with_a_credit_note(habit_countries, habit_lines, level):
+    country, lines = habit_countries[level], habit_lines[level]
+    credit = lines["document_ref"].str.startswith("NC")
+    assert credit.any()
+    back = lines[credit & (lines["movement"] == "sale")]
+    # Only buyers with the habit send goods back, each to a party it bought that from.
+    assert set(back["licence_no"]) <= _having(country, "returns")
+    bought = set(zip(*(lines.loc[lines["movement"] == "purchase", c]
+                       for c in ("licence_no", "counterparty_name", "substance")), strict=True))
+    assert all(key in bought for key in zip(back["licence_no"], back["counterparty_name"],
+                                            back["substance"], strict=True))
+    # A seller that books the return does so with the same credit note.
+    received = lines[credit & (lines["movement"] == "purchase")]
+    assert set(received["document_ref"]) <= set(back["document_ref"])
+    assert 0 < len(received) < len(back)
 
 
 @pytest.mark.parametrize("level", LEVELS)

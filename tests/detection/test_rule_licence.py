@@ -87,6 +87,29 @@ def test_an_end_user_may_not_sell():
         "which does not allow selling it (distributor, manufacturer or importer)")
 
 
+def test_an_end_user_sending_goods_back_to_its_supplier_is_not_selling():
+    supplier = operator(licence_no="LIC-002", legal_name="Beta S.R.L.", tax_id="20-2")
+    licences = [licence(activities="end_user"),
+                licence(licence_id=2, licence_no="LIC-002", operator_name="Beta S.R.L.")]
+    bought = line(movement="purchase", quantity_kg=1000.0, counterparty_licence="LIC-002",
+                  date=date(2025, 3, 3))
+    back = line(movement="sale", quantity_kg=150.0, counterparty_licence="LIC-002",
+                date=date(2025, 3, 20), document_ref="NC01-00000007")
+
+    assert run("licence", data(lines=[bought, back], operators=[operator(), supplier],
+                               licences=licences)) == []
+    # More than it bought from that supplier, or to anyone else, is a sale.
+    other = operator(licence_no="LIC-003", legal_name="Gamma S.A.", tax_id="20-3")
+    to_other = {**back, "counterparty_licence": "LIC-003"}
+    too_much = {**back, "quantity_kg": 1500.0}
+    for lines in ([bought, to_other], [bought, too_much]):
+        [finding] = run("licence", data(
+            lines=lines, operators=[operator(), supplier, other],
+            licences=[*licences, licence(licence_id=3, licence_no="LIC-003",
+                                         operator_name="Gamma S.A.")]))
+        assert "does not allow selling it" in finding.summary
+
+
 def test_sale_to_a_buyer_whose_licence_is_revoked_and_to_an_unlicensed_buyer():
     detection = data(
         lines=[

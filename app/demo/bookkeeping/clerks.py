@@ -57,6 +57,7 @@ class Clerk:
     broker_tax_style: str = "prefixed"
     broker_names: float = 0.0
     broker_name_styles: frozenset[str] = field(default_factory=frozenset)
+    returns: float = 0.0  # share of its purchases of which it sends part back
 
     def habits(self) -> list[str]:
         """Return the names of the habits this operator has."""
@@ -68,6 +69,7 @@ class Clerk:
             "rounded_density": self.rounded_density, "substance_forms": self.substance_form,
             "partial": self.partial > 0, "late": self.late > 0, "stock_dates": self.stock_dates,
             "customs_tax_ids": self.broker_tax_ids > 0, "customs_names": self.broker_names > 0,
+            "returns": self.returns > 0,
         }
         return [name for name, on in flags.items() if on]
 
@@ -122,6 +124,8 @@ def draw_clerk(licence_no: str, rates: Intensity, rng: np.random.Generator) -> C
         clerk.broker_tax_ids, clerk.broker_tax_style = rates.customs_tax_ids.rows, broker_style
     if u[14] < rates.customs_names.operators:
         clerk.broker_names, clerk.broker_name_styles = rates.customs_names.rows, broker_names
+    if u[15] < rates.returns.operators:
+        clerk.returns = rates.returns.rows
     return clerk
 
 

@@ -26,6 +26,10 @@ TAX_ID = "counterparty_tax_id"  # written to the file as an extra column
 REMARK = "remark"
 PARTIAL = {"es": "Entrega parcial {i} de 2", "en": "Partial delivery {i} of 2",
            "pt": "Entrega parcial {i} de 2"}
+RETURNED = {"es": "Devolución a proveedor, NC {doc}", "en": "Returned to supplier, credit note "
+            "{doc}", "pt": "Devolução ao fornecedor, NC {doc}"}
+RECEIVED_BACK = {"es": "Devolución de cliente, NC {doc}", "en": "Customer return, credit note "
+                 "{doc}", "pt": "Devolução de cliente, NC {doc}"}
 
 
 class _Writer:
@@ -107,6 +111,7 @@ def rewrite_lines(lines: pd.DataFrame, market: Market, clerks: dict[str, Clerk],
     columns = list(lines.columns)
     rows = [dict(zip(columns, values, strict=True)) | {TAX_ID: "", REMARK: ""}
             for values in zip(*(lines[c].tolist() for c in columns), strict=True)]
+    rows = _returns(rows, market, clerks, rng)
     writer = _Writer(market, clerks, rng, _counter_lines(rows))
     for row in rows:
         clerk = clerks[row["licence_no"]]
@@ -125,6 +130,48 @@ def rewrite_lines(lines: pd.DataFrame, market: Market, clerks: dict[str, Clerk],
     _whole_units(rows, market, clerks, rng)
     frame = pd.DataFrame(rows, columns=[*lines.columns, TAX_ID, REMARK])
     return frame, writer.identities
+
+
+def _returns(rows: list[dict], market: Market, clerks: dict[str, Clerk],
+             rng: np.random.Generator) -> list[dict]:
+    """Send back part of some deliveries within the month, booked gross or net.
+
+    The buyer books the whole invoice, then the return to its supplier (a sale back, with
+    the credit note's number). Half the sellers book the return too (the sale as invoiced
+    and a purchase back from the customer); the others only net their sale by the credit
+    note. What physically moved, and every stock, stays as it was.
+    """
+    cal = market.cal
+    sales = {id(r["origin"]): r for r in rows
+             if r["movement"] == "sale" and r["origin"] is not None}
+    added: list[dict] = []
+    for row in rows:
+        if row["movement"] != "purchase" or not clerks[row["licence_no"]].returns \
+                or row["origin"] is None or _exact(row):
+            continue
+        sale = sales.get(id(row["origin"]))
+        if sale is None or _exact(sale) or sale["t"] != row["t"] \
+                or rng.random() >= clerks[row["licence_no"]].returns:
+            continue
+        start, last = max(row["date"], sale["date"]), cal.end(row["t"])
+        share = rng.uniform(0.10, 0.30)
+        back, back_sold = int(round(row["quantity"] * share)), int(round(sale["quantity"] * share))
+        if (last - start).days < 2 or back < 1 or back_sold < 1:
+            continue
+        day = start + timedelta(days=int(rng.integers(1, min(20, (last - start).days) + 1)))
+        credit = f"NC01-{int(rng.integers(1, 10**6)):08d}"
+        language = market.by_licence(row["licence_no"]).language
+        row["quantity"] += back
+        added.append({**row, "movement": "sale", "date": day, "quantity": back,
+                      "document_ref": credit, "origin": None,
+                      REMARK: RETURNED[language].format(doc=credit)})
+        if rng.random() < 0.5:
+            sale["quantity"] += back_sold
+            seller_language = market.by_licence(sale["licence_no"]).language
+            added.append({**sale, "movement": "purchase", "date": day, "quantity": back_sold,
+                          "document_ref": credit, "origin": None,
+                          REMARK: RECEIVED_BACK[seller_language].format(doc=credit)})
+    return rows + added
 
 
 def _exact(row: dict) -> bool:

@@ -48,6 +48,7 @@ class Intensity:
     stock_dates: Share  # opening stock dated the last day of the previous month
     customs_tax_ids: Share  # traders whose tax id customs writes its way
     customs_names: Share  # traders whose name varies from declaration to declaration
+    returns: Share  # buyers returning part of a delivery; share of their purchases
 
     def to_json(self) -> dict:
         """Return the rates as planted.json records them."""
@@ -64,6 +65,7 @@ INTENSITIES: dict[str, Intensity] = {
         rounded_density=0.20, partial=Share(0.10, 0.15), idle=0.03, successions=0.01,
         renewals=0.03, late=Share(0.10, 0.10), stock_dates=Share(0.10),
         customs_tax_ids=Share(0.25, 0.70), customs_names=Share(0.30, 0.50),
+        returns=Share(0.10, 0.05),
     ),
     "heavy": Intensity(
         name="heavy",
@@ -74,6 +76,7 @@ INTENSITIES: dict[str, Intensity] = {
         rounded_density=0.50, partial=Share(0.25, 0.30), idle=0.06, successions=0.02,
         renewals=0.06, late=Share(0.25, 0.25), stock_dates=Share(0.25),
         customs_tax_ids=Share(0.60, 0.90), customs_names=Share(0.70, 0.80),
+        returns=Share(0.25, 0.10),
     ),
 }
 

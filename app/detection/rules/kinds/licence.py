@@ -75,7 +75,10 @@ def _operator(ctx: Context) -> list[Finding]:
     """Find movements the declaring operator's own licence does not cover."""
     lines = ctx.data.lines
     rows = lines[lines["movement"].isin(ctx.params["movements"])]
-    rows = rows.assign(need=rows["movement"].map(NEEDED_ACTIVITY))
+    need = rows["movement"].map(NEEDED_ACTIVITY)
+    if "is_return" in rows:  # goods sent back to the supplier are not trade
+        need = need.where(~(rows["is_return"].astype(bool) & (rows["movement"] == "sale")), "any")
+    rows = rows.assign(need=need)
     answers = check_rows(ctx.data.licences, rows, "licence_no", "substance_code", "need", "date")
     answers = _with_grace(ctx, rows, answers, "licence_no")
     bad = rows.assign(reason=answers["reason"], message=answers["message"])[~answers["licensed"]]

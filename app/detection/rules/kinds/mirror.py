@@ -16,6 +16,7 @@ import pandas as pd
 
 from app.detection.findings import Finding
 from app.detection.matching import Window, reconcile
+from app.detection.parties import RETURN_DAYS
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import (
     MAX_EVIDENCE,
@@ -50,6 +51,7 @@ def evaluate(ctx: Context) -> list[Finding]:
     # A side that declared a trade without naming the other still declared it.
     sales = _absorb(sales, loose_purchases, ["buyer", "substance_code"], window)
     purchases = _absorb(purchases, loose_sales, ["seller", "substance_code"], window)
+    _offset_returns(sales, purchases, RETURN_DAYS)
     sides = pd.concat([_side(ctx, sales, "sold", "buyer", lag),
                        _side(ctx, purchases, "bought", "seller", lag)], ignore_index=True)
     if sides.empty:
@@ -140,6 +142,48 @@ def _absorb(side: pd.DataFrame, loose: pd.DataFrame, group: list[str],
     absorbed = matched["match_how"].to_numpy() != ""
     side.loc[at[absorbed], "match_how"] = "unnamed"
     return side
+
+
+def _offset_returns(sales: pd.DataFrame, purchases: pd.DataFrame, days: int) -> None:
+    """Offset a party's own unconfirmed lines in both directions with one counterparty.
+
+    A buyer books the whole invoice, then the part it sent back as a sale to its supplier
+    (with the credit note's number), while the supplier only netted its sale by the credit
+    note: the buyer's purchase is short of confirmation by what its sale back is. The same
+    the other way round (a seller booking the sale as invoiced and the return as a
+    purchase, a buyer netting its purchase). Within `days`, what one direction leaves
+    unconfirmed is offset by the other's: the party's net declaration is what the other
+    side declared. A sale back that the supplier does not confirm and no over-declared
+    purchase explains stays unconfirmed.
+    """
+    out = sales[sales["unmatched_kg"] > 0]
+    back = purchases[purchases["unmatched_kg"] > 0]
+    if out.empty or back.empty:
+        return
+    keys = ["party", "counterpart", "substance_code"]
+    left = out.assign(party=out["seller"], counterpart=out["buyer"])
+    right = back.assign(party=back["buyer"], counterpart=back["seller"])
+    left = left[pd.MultiIndex.from_frame(left[keys]).isin(pd.MultiIndex.from_frame(right[keys]))]
+    if left.empty:
+        return
+    right = right[pd.MultiIndex.from_frame(right[keys]).isin(pd.MultiIndex.from_frame(left[keys]))]
+    limit = pd.Timedelta(days=days)
+    theirs_by_key = right.groupby(keys, sort=False)
+    for key, mine in left.groupby(keys, sort=False):
+        theirs = theirs_by_key.get_group(key)
+        for i in mine.sort_values("date").index:
+            for j in theirs.sort_values("date").index:
+                have, owe = sales.at[i, "unmatched_kg"], purchases.at[j, "unmatched_kg"]
+                if have <= 0:
+                    break
+                if owe <= 0 or abs(sales.at[i, "date"] - purchases.at[j, "date"]) > limit:
+                    continue
+                take = min(have, owe)
+                sales.at[i, "unmatched_kg"] = have - take
+                purchases.at[j, "unmatched_kg"] = owe - take
+                for frame, at in ((sales, i), (purchases, j)):
+                    frame.at[at, "matched_kg"] = frame.at[at, "qty"] - frame.at[at, "unmatched_kg"]
+                    frame.at[at, "match_how"] = "return"
 
 
 def _side(ctx: Context, rows: pd.DataFrame, declared: str, other: str, lag: int) -> pd.DataFrame:
@@ -255,6 +299,9 @@ def _excluded(ctx: Context, rows: pd.DataFrame) -> list[tuple[str, str]]:
                              "has not declared yet are left to the missing-declaration rules."),
         ("amendments", "Only current declarations were compared: amendments replace what "
                        "they amend."),
+        ("returns", f"Goods sent back within {RETURN_DAYS} days (a return booked by one side "
+                    "and netted by a credit note by the other) were offset against the "
+                    "delivery."),
     ]
     by_document = int((how == "document").sum())
     if by_document:
