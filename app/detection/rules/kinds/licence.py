@@ -14,10 +14,12 @@ from app.detection.rules.kinds.common import (
     evidence_ids,
     fill_text,
     kg,
+    period_end,
+    period_param,
+    period_start,
 )
 from app.detection.rules.kinds.licensing import NEEDED_ACTIVITY, check_rows
 from app.detection.rules.params import TABLES, Kind, Param
-from app.detection.rules.summary import month_end
 
 KEYS = ["licence_no", "substance_code", "period"]
 # How a buyer whose licence is not valid was identified, said after the licence's answer.
@@ -45,6 +47,9 @@ PARAMS = {
                               "licence starts (a new licensee, a renewal after a gap) counts as "
                               "covered when the licence is valid by then: the goods were invoiced "
                               "before and received after", "days", minimum=0, maximum=60),
+    "period": period_param("month", "uncovered movements are added up and reported (one alert "
+                           "per operator, substance and period: `year` keeps one alert for a "
+                           "lapsed licence however many months it goes on)"),
     "buyer_min_kg": Param("number", 0.0, "check sales without a buyer licence number only from "
                           "this quantity up (check: buyer)", "kg", minimum=0),
 }
@@ -145,13 +150,14 @@ def _buyers(ctx: Context) -> list[Finding]:
 
 
 def _findings(ctx: Context, bad: pd.DataFrame, situation: str) -> list[Finding]:
-    """Group uncovered lines per operator, substance and month into findings."""
+    """Group uncovered lines per operator, substance and period into findings."""
     if bad.empty:
         return []
     label = {"buyer": _buyer_label, "unlicensed_buyer": _seller_label}.get(situation)
     bad = bad.assign(buyer=label(ctx, bad) if label else "")
     if "severity" not in bad.columns:
         bad = bad.assign(severity=ctx.rule.severity)
+    bad = bad.assign(period=period_start(pd.to_datetime(bad["period"]), ctx.params["period"]))
     rank = bad["severity"].map(SEVERITIES.index)
     totals = bad.assign(rank=rank).groupby(KEYS, sort=False).agg(
         quantity_kg=("quantity_kg", "sum"), lines=("line_id", "size"), rank=("rank", "max"),
@@ -187,7 +193,7 @@ def _buyer_label(ctx: Context, bad: pd.DataFrame) -> pd.Series:
 
 
 def _finding(ctx: Context, row, ids, details, situation: str) -> Finding:
-    """Turn one operator's uncovered movements of a month into a finding."""
+    """Turn one operator's uncovered movements of a period into a finding."""
     key = (row.licence_no, row.substance_code, row.period)
     items = details[key]
     start = as_date(row.period)
@@ -213,7 +219,8 @@ def _finding(ctx: Context, row, ids, details, situation: str) -> Finding:
     field = {"buyer": "buyers", "unlicensed_buyer": "sellers"}.get(situation, "reasons")
     return ctx.finding(
         situation=situation, licence_no=row.licence_no, substance_code=row.substance_code,
-        start=start, end=month_end(start), observed=row.quantity_kg, expected=None,
+        start=start, end=period_end(start, ctx.params["period"]), observed=row.quantity_kg,
+        expected=None,
         evidence={"declaration_line": ids[key]}, trace=trace,
         measures={"lines": row.lines, "reasons": ", ".join(reasons)},
         fields={field: "; ".join(dict.fromkeys(words))},
