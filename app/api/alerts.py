@@ -16,7 +16,7 @@ from flask_smorest import Blueprint
 
 from app.alerts.export import COLUMNS, rows_of
 from app.alerts.models import Alert
-from app.api.common import documents
+from app.api.common import documents, session_csrf
 from app.api.errors import ApiError
 from app.api.schemas import (
     AlertDetailSchema,
@@ -36,6 +36,7 @@ from app.triage.queue import export_query, operator_names, queue_page
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts",
                 description="The alert queue and the triage of one alert.")
+blp.before_request(session_csrf)
 # Refusals of the triage service that are about the request, not the alert's state.
 _INPUT = ("Give a reason.", "Choose the outcome of the closure.",
           "Keep the text under %(n)s characters.", "Unknown status %(status)s.")

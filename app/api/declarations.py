@@ -7,7 +7,7 @@ from flask import g
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api.common import cursor_id, documents
+from app.api.common import cursor_id, documents, session_csrf
 from app.api.errors import ApiError
 from app.api.schemas import PageArgs, ReceiptPageSchema, ReceiptSchema, UploadSchema
 from app.auth.access import allow
@@ -19,6 +19,7 @@ from app.web.i18n import language
 
 blp = Blueprint("declarations", __name__, url_prefix="/api/declarations",
                 description="A company's declaration files and their receipts.")
+blp.before_request(session_csrf)
 
 
 def _sender() -> service.Sender:
@@ -41,6 +42,9 @@ def upload(files):
     """
     submission_id = receive(files["file"], sender=_sender(), channel="api",
                             token_id=g.get("api_token_id"))
+    # The import committed in a transaction of its own: end this request's read snapshot
+    # (SQLite keeps one per transaction) so that its receipt is seen.
+    request_session().rollback()
     found = _receipt(submission_id)
     submission = found.submission
     if submission.status == "duplicate":

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.alerts.models import DetectionRun
-from app.api.common import cursor_id, documents
+from app.api.common import cursor_id, documents, session_csrf
 from app.api.errors import ApiError
 from app.api.schemas import (
     PageArgs,
@@ -30,6 +30,7 @@ from app.extensions import request_session, vigia
 
 blp = Blueprint("rules", __name__, url_prefix="/api",
                 description="The rules in force and the detection runs.")
+blp.before_request(session_csrf)
 
 
 def _rules():

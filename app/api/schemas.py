@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.alerts.models import ALERT_STATUSES, OUTCOMES
 from app.triage.schemas import QueueFiltersSchema
 
 MAX_PAGE = 200
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment in ISO 8601 with its offset: SQLite gives back naive times, which are UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 CLOSE_OUTCOMES = sorted({o for values in OUTCOMES.values() for o in values})
 
 
@@ -59,14 +70,14 @@ class PeriodStoredSchema(Schema):
     lines = fields.Integer(required=True)
     current = fields.Boolean(required=True)
     amends_batch = fields.Integer(allow_none=True, required=True)
-    amends_received_at = fields.DateTime(allow_none=True, required=True)
+    amends_received_at = UtcDateTime(allow_none=True, required=True)
 
 
 class ReceiptSummarySchema(Schema):
     """A submission in a list."""
 
     id = fields.Integer(required=True)
-    received_at = fields.DateTime(required=True)
+    received_at = UtcDateTime(required=True)
     filename = fields.String(required=True)
     channel = fields.String(required=True, validate=validate.OneOf(("web", "api")))
     status = fields.String(required=True,
@@ -125,17 +136,17 @@ class AlertSchema(Schema):
     expected = fields.Float(allow_none=True, required=True)
     times_seen = fields.Integer(required=True)
     assignee = fields.String(allow_none=True, required=True)
-    review_due = fields.DateTime(required=True)
+    review_due = UtcDateTime(required=True)
     overdue = fields.Boolean(required=True)
-    first_raised_at = fields.DateTime(required=True)
-    last_seen_at = fields.DateTime(required=True)
+    first_raised_at = UtcDateTime(required=True)
+    last_seen_at = UtcDateTime(required=True)
 
 
 class AlertEventSchema(Schema):
     """One event of an alert's timeline (append-only, hash-chained)."""
 
     seq = fields.Integer(required=True)
-    at = fields.DateTime(required=True)
+    at = UtcDateTime(required=True)
     actor = fields.String(required=True)
     action = fields.String(required=True)
     from_status = fields.String(allow_none=True, required=True)
@@ -225,8 +236,8 @@ class RunSchema(Schema):
     """A detection run: when, on what, and what it raised."""
 
     id = fields.Integer(required=True)
-    started_at = fields.DateTime(required=True)
-    finished_at = fields.DateTime(allow_none=True, required=True)
+    started_at = UtcDateTime(required=True)
+    finished_at = UtcDateTime(allow_none=True, required=True)
     seconds = fields.Float(allow_none=True, required=True)
     as_of = fields.Date(required=True)
     since = fields.Date(allow_none=True, required=True)

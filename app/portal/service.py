@@ -91,10 +91,14 @@ def submit_declaration(services: Vigia, *, session: Session, sender: Sender, sou
         as_of=as_of or date.today(), filename=filename, submitted_at=received,
         limits=intake.limits, max_row_errors=intake.max_row_errors, processes=False,
     )
+    message = outcome.message
+    if outcome.status == "duplicate" and not _own_batch(session, sender.licence_no,
+                                                        outcome.duplicate_of):
+        message = "this exact file was already received; nothing new stored"  # not theirs
     submission = Submission(
         licence_no=sender.licence_no, user_id=sender.user_id, channel=channel,
         token_id=token_id, received_at=received, filename=outcome.filename,
-        status=outcome.status, message=outcome.message, batch_id=outcome.batch_id,
+        status=outcome.status, message=message, batch_id=outcome.batch_id,
         duplicate_of=outcome.duplicate_of,
     )
     session.add(submission)
