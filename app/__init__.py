@@ -35,8 +35,10 @@ def init_web(app: Flask, settings) -> None:
     from app.auth.sessions import init_login
     from app.web.errors import init_errors
     from app.web.i18n import init_i18n
+    from app.web.routing import init_routing
     from app.web.security import init_security
 
+    init_routing(app)
     init_security(app, secure_cookies=settings.secure_cookies and not app.config.get("TESTING"))
     init_login(app)
     init_access(app)

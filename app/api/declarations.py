@@ -11,7 +11,7 @@ from app.api.common import cursor_id, documents, session_csrf
 from app.api.errors import ApiError
 from app.api.schemas import PageArgs, ReceiptPageSchema, ReceiptSchema, UploadSchema
 from app.auth.access import allow
-from app.extensions import request_session
+from app.extensions import request_session, vigia
 from app.portal import service
 from app.portal.presenters import instead
 from app.portal.uploads import receive
@@ -42,11 +42,12 @@ def upload(files):
     """
     submission_id = receive(files["file"], sender=_sender(), channel="api",
                             token_id=g.get("api_token_id"))
-    # The import committed in a transaction of its own: end this request's read snapshot
-    # (SQLite keeps one per transaction) so that its receipt is seen.
-    request_session().rollback()
-    found = _receipt(submission_id)
-    submission = found.submission
+    # The import committed in a transaction of its own, after this request's session began
+    # reading (SQLite keeps one snapshot per transaction): read its receipt afresh.
+    with vigia().db.session() as session:
+        found = _receipt(submission_id, session=session)
+        submission = found.submission
+        body = receipt_json(found)
     if submission.status == "duplicate":
         raise ApiError(409, submission.message, code="duplicate",
                        details={"receipt_id": submission.id,
@@ -55,7 +56,7 @@ def upload(files):
         status = 413 if submission.batch_id is None else 422
         raise ApiError(status, submission.message, code="file_refused",
                        details={"receipt_id": submission.id})
-    return receipt_json(found)
+    return body
 
 
 @blp.route("/receipts", methods=["GET"])
@@ -83,10 +84,10 @@ def receipt(receipt_id: int):
     return receipt_json(_receipt(receipt_id))
 
 
-def _receipt(submission_id: int) -> service.Receipt:
+def _receipt(submission_id: int, session=None) -> service.Receipt:
     """Return a receipt of the caller's operator; 404 for any other."""
-    found = service.load_receipt(session=request_session(), licence_no=current_user.licence_no,
-                                 submission_id=submission_id)
+    found = service.load_receipt(session=session or request_session(),
+                                 licence_no=current_user.licence_no, submission_id=submission_id)
     if found is None:
         raise ApiError(404, "There is no receipt with this number for your operator.")
     return found

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.exceptions import HTTPException
 
 from app.api.errors import ErrorSchema, error_response, is_api_request
+from app.web.routing import BoundedIntegerConverter
 
 API_VERSION = "1"
 
@@ -49,6 +51,7 @@ def init_api(app: Flask) -> Api:
         },
     )
     api = VigiaApi(app)
+    api.register_converter(BoundedIntegerConverter, integerconverter2paramschema)
     for module in (declarations, alerts, rules):
         csrf.exempt(module.blp)  # checked by common.session_csrf, for cookie sign-ins only
         api.register_blueprint(module.blp)

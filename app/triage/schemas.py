@@ -32,7 +32,8 @@ class QueueFiltersSchema(Schema):
     overdue = fields.Boolean(load_default=False)
     pending = fields.Boolean(load_default=False)
     suppressed = fields.Boolean(load_default=False)
-    after = fields.String(load_default=None, validate=validate.Regexp(r"^-?\d+\.\d+$"))
+    # a cursor is "score.id": bounded so that neither overflows a database integer
+    after = fields.String(load_default=None, validate=validate.Regexp(r"^-?\d{1,9}\.\d{1,18}$"))
 
     @pre_load
     def _lists_and_blanks(self, data, **_kwargs):
