@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 LANGUAGES = ("en", "es")
-TEMPLATE_ROWS = 2000  # rows of the data sheet given drop-down lists and formats
+TEMPLATE_ROWS = 2000  # rows of the data sheet given drop-down lists
 MOVEMENTS = ("opening_stock", "purchase", "import", "production", "sale", "export",
              "consumption", "loss", "closing_stock")
 UNITS = ("kg", "g", "t", "L", "gal", "mL")
@@ -231,10 +231,10 @@ def _data_sheet(sheet, lists, language: str, values: dict[str, list[str]]) -> No
         cell = sheet.cell(row=1, column=position, value=column.headers[language])
         cell.font, cell.fill = bold, fill
         sheet.column_dimensions[letter].width = column.width
-        number_format = {"period": "@", "date": "DD/MM/YYYY", "number": "#,##0.###"}.get(
-            column.kind, "@")
-        for row in range(2, last + 1):
-            sheet.cell(row=row, column=position).number_format = number_format
+        # Formats go on the columns, not on empty cells: a sheet of 2,000 formatted empty
+        # rows would put a program's appended rows at row 2,002.
+        sheet.column_dimensions[letter].number_format = {
+            "period": "@", "date": "DD/MM/YYYY", "number": "#,##0.###"}.get(column.kind, "@")
         if column.name in values:
             _drop_down(sheet, lists, position, column, values[column.name], last)
     sheet.freeze_panes = "A2"
