@@ -52,6 +52,21 @@ def operation_roles() -> dict[tuple[str, str], list[str]]:
     return out
 
 
+def answers(spec: dict, operation: dict) -> list[tuple[str, str, str]]:
+    """Return an operation's answers as (status, description, body schema), by status."""
+    shared = spec.get("components", {}).get("responses", {})
+    out = []
+    for status, response in sorted(operation.get("responses", {}).items()):
+        if "$ref" in response:
+            response = shared.get(response["$ref"].rsplit("/", 1)[-1], {})
+        bodies = []
+        for content_type, media in (response.get("content") or {}).items():
+            ref = (media.get("schema") or {}).get("$ref", "")
+            bodies.append(f"{content_type} {ref.rsplit('/', 1)[-1]}".strip())
+        out.append((status, response.get("description", ""), ", ".join(bodies)))
+    return out
+
+
 @bp.get("/api/docs")
 @public
 def docs():
@@ -63,7 +78,8 @@ def docs():
         for method in METHODS:
             if method in item:
                 operations.append({"path": path, "method": method.upper(), "op": item[method],
-                                   "roles": roles.get((path, method), [])})
+                                   "roles": roles.get((path, method), []),
+                                   "answers": answers(spec, item[method])})
     return render_template("api/docs.html", spec=spec, operations=operations)
 
 
