@@ -9,7 +9,17 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -58,7 +68,13 @@ def home():
                                      licence_no=current_user.licence_no),
         submissions=service.own_submissions(session=request_session(),
                                             licence_no=current_user.licence_no, limit=10),
-        max_mb=vigia().settings.intake.limits.max_bytes // 2**20)
+        max_mb=upload_limit() // 2**20)
+
+
+def upload_limit() -> int:
+    """Return the largest file an upload takes: intake's limit, or the request's if lower."""
+    request_limit = current_app.config.get("MAX_CONTENT_LENGTH") or 2**63
+    return min(vigia().settings.intake.limits.max_bytes, request_limit)
 
 
 @bp.get("/template.<fmt>")

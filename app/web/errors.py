@@ -27,6 +27,12 @@ def init_errors(app: Flask) -> None:
     def _missing(error):
         return page(404, _("Not found"), _("There is nothing at this address."), error)
 
+    @app.errorhandler(413)
+    def _too_large(error):
+        return page(413, _("File too large"),
+                    _("The file is larger than this server takes. Split it (one file per "
+                      "month, for instance) and send the parts."), error)
+
     @app.errorhandler(CSRFError)
     def _csrf(_error):
         if is_api_request():
