@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
 from app.alerts.models import ALERT_STATUSES, OUTCOMES
 from app.triage.schemas import QueueFiltersSchema
+from app.web.routing import MAX_ID
 
 MAX_PAGE = 200
 
@@ -30,8 +31,14 @@ class PageArgs(Schema):
 
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE),
                            metadata={"description": f"items per page, 1 to {MAX_PAGE}"})
-    after = fields.String(load_default=None, validate=validate.Regexp(r"^\d{1,18}$"),
+    after = fields.String(load_default=None, validate=validate.Regexp(r"^\d{1,10}$"),
                           metadata={"description": "next_cursor of the previous page"})
+
+    @validates("after")
+    def _cursor_in_range(self, value, **_kwargs):
+        """Refuse a cursor past the largest id a table holds."""
+        if value and int(value) > MAX_ID:
+            raise ValidationError("not a cursor of this list")
 
 
 class AlertListArgs(QueueFiltersSchema):

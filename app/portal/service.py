@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
 from app.extensions import Vigia
@@ -89,7 +89,7 @@ def submit_declaration(services: Vigia, *, session: Session, sender: Sender, sou
         session=session, feed=FEED, source=source, submitted_by=sender.email,
         upload_folder=services.settings.upload_folder, context=context,
         as_of=as_of or date.today(), filename=filename, submitted_at=received,
-        limits=intake.limits, max_row_errors=intake.max_row_errors, processes=False,
+        limits=intake.limits, max_row_errors=intake.max_row_errors,
     )
     message = outcome.message
     if outcome.status == "duplicate" and not _own_batch(session, sender.licence_no,
@@ -167,7 +167,8 @@ def _periods(session: Session, batch_id: int) -> list[PeriodStored]:
 def own_submissions(*, session: Session, licence_no: str, limit: int = HISTORY_SHOWN,
                     before_id: int | None = None) -> list[Submission]:
     """Return this licence's submissions, newest first (those before an id, for a page)."""
-    query = select(Submission).where(Submission.licence_no == licence_no)
+    query = (select(Submission).where(Submission.licence_no == licence_no)
+             .options(selectinload(Submission.batch)))
     if before_id is not None:
         query = query.where(Submission.id < before_id)
     return list(session.scalars(query.order_by(Submission.id.desc()).limit(limit)))
