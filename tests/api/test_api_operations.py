@@ -152,3 +152,14 @@ def test_the_spec_and_its_page_are_served_offline(client):
     page = client.get("/api/docs").get_data(as_text=True)
     assert "POST /api/alerts/{alert_id}/transition" in page
     assert "http" not in page.split("<main", 1)[1].replace("http://localhost", "")
+
+
+def test_an_officer_makes_a_personal_token_and_uses_it(auth, client):
+    auth.login("officer")
+    page = auth.post("/account/tokens", {"name": "nightly report"}).get_data(as_text=True)
+    secret = "vigia_" + page.split('value="vigia_', 1)[1].split('"', 1)[0]
+    api = client.application.test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert api.get("/api/alerts", headers=headers).status_code == 200
+    assert api.get("/api/declarations/receipts", headers=headers).status_code == 403
+    assert "nightly report" in auth.client.get("/account/tokens").get_data(as_text=True)
