@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_extensions(app, settings)
     init_web(app, settings)
     register_blueprints(app)
+    register_api(app)
     register_commands(app)
     return app
 
@@ -34,8 +35,10 @@ def init_web(app: Flask, settings) -> None:
     from app.auth.sessions import init_login
     from app.web.errors import init_errors
     from app.web.i18n import init_i18n
+    from app.web.routing import init_routing
     from app.web.security import init_security
 
+    init_routing(app)
     init_security(app, secure_cookies=settings.secure_cookies and not app.config.get("TESTING"))
     init_login(app)
     init_access(app)
@@ -47,13 +50,22 @@ def register_blueprints(app: Flask) -> None:
     """Attach every web area of the application."""
     from app.auth.views import bp as auth_bp
     from app.intake.views import bp as intake_bp
+    from app.portal.views import bp as portal_bp
     from app.registry.views import bp as registry_bp
     from app.regulation.views import bp as regulation_bp
     from app.triage.views import bp as triage_bp
     from app.web.views import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, triage_bp, registry_bp, intake_bp, regulation_bp):
+    for blueprint in (web_bp, auth_bp, triage_bp, registry_bp, intake_bp, regulation_bp,
+                      portal_bp):
         app.register_blueprint(blueprint)
+
+
+def register_api(app: Flask) -> None:
+    """Attach the JSON API (OpenAPI 3 at /api/openapi.json) and its pages."""
+    from app.api.extension import init_api
+
+    init_api(app)
 
 
 def register_commands(app: Flask) -> None:

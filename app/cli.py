@@ -225,15 +225,29 @@ def demo_command(no_serve: bool, seed: int, operators: int, months: int, habits:
 
     with services.db.session() as session:
         sign_ins = create_demo_users(session=session)
+        company = _company_of(session)
     click.echo("demo: sign in at /sign-in as (email / password):")
     for email, role, password in sign_ins:
-        click.echo(f"demo:   {role:<10} {email} / {password}")
+        bound = f"  (portal of {company})" if role == "company" and company else ""
+        click.echo(f"demo:   {role:<10} {email} / {password}{bound}")
     if not no_serve:
         from waitress import serve
 
         cookie_policy(app, host)
         click.echo(f"Vigía is serving on http://{host}:{port}/  (Ctrl+C to stop)")
         serve(app, host=host, port=port, threads=8)
+
+
+def _company_of(session) -> str | None:
+    """Return 'LIC (name)' of the operator the demo's company user is bound to."""
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.registry.models import Operator
+
+    licence = session.scalar(select(User.licence_no).where(User.email == "company@demo.vigia"))
+    name = session.scalar(select(Operator.legal_name).where(Operator.licence_no == licence))
+    return f"{licence} {name}" if licence else None
 
 
 def register(app: Flask) -> None:

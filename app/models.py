@@ -1,16 +1,18 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from app.alerts.models import Alert, AlertEvent, DetectionRun, StoredFinding
-from app.auth.models import SignInAttempt, User
+from app.auth.models import ApiToken, SignInAttempt, User
 from app.baselines.models import Baseline
 from app.intake.models import ImportBatch, RowErrorRecord
 from app.movements.models import CustomsItem, Declaration, DeclarationLine, ExportNotification
+from app.portal.models import Submission
 from app.registry.models import Licence, LicenceVersion, Operator
 from app.regulation.models import RegulationEvent, RuleProposal, RuleVersion
 from app.triage.models import Suppression
 
 __all__ = [
     "Alert",
+    "ApiToken",
     "AlertEvent",
     "DetectionRun",
     "StoredFinding",
@@ -28,6 +30,7 @@ __all__ = [
     "RuleProposal",
     "RuleVersion",
     "SignInAttempt",
+    "Submission",
     "Suppression",
     "User",
 ]

@@ -69,3 +69,6 @@ class ReadContext:
     today: date | None = None
     # A line of more kg of pure substance is stored but named in a warning (10,000 t).
     max_row_kg: float | None = 10_000_000.0
+    # The one licence the sender may declare for (a company in its portal): rows of any other
+    # licence are refused. None = any licence (the authority's own imports).
+    declarant: str | None = None

@@ -13,6 +13,7 @@ from typing import TypeVar
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from app.api.errors import is_api_request
 from app.auth.models import ROLES
 
 View = TypeVar("View", bound=Callable)
@@ -61,6 +62,8 @@ def _check_access():
     if admits is PUBLIC:
         return None
     if not current_user.is_authenticated:
+        if is_api_request():
+            abort(401)  # a program is told, not sent to a sign-in page
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     if current_user.role not in admits:
         abort(403)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import ROLES, User
 from app.auth.service import create_user
+from app.movements.models import Declaration
 from app.registry.models import Operator
 
 DEMO_DOMAIN = "demo.vigia"
@@ -26,9 +27,21 @@ def demo_accounts() -> list[tuple[str, str, str]]:
             for name in names]
 
 
+def demo_company_licence(session: Session) -> str | None:
+    """Return the operator the demo's company user is bound to: the first one that declared."""
+    declared = session.scalar(select(Declaration.licence_no).join(
+        Operator, Operator.licence_no == Declaration.licence_no)
+        .order_by(Declaration.licence_no).limit(1))
+    return declared or session.scalar(select(Operator.licence_no)
+                                      .order_by(Operator.licence_no).limit(1))
+
+
 def create_demo_users(*, session: Session) -> list[tuple[str, str, str]]:
-    """Create the demo users that do not exist yet; return every demo sign-in."""
-    licence = session.scalar(select(Operator.licence_no).order_by(Operator.licence_no).limit(1))
+    """Create the demo users that do not exist yet; return every demo sign-in.
+
+    The company user is bound to one demo operator and sees its portal (app/portal).
+    """
+    licence = demo_company_licence(session)
     for email, role, password in demo_accounts():
         if session.scalar(select(User.id).where(User.email == email)) is not None:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates
 
 from app.alerts.models import ALERT_STATUSES, SEVERITIES
+from app.web.routing import MAX_ID
 
 QUEUES = ("diversion", "administrative", "all")
 STATUS_CHOICES = ("open", "all", *ALERT_STATUSES)
@@ -32,7 +33,15 @@ class QueueFiltersSchema(Schema):
     overdue = fields.Boolean(load_default=False)
     pending = fields.Boolean(load_default=False)
     suppressed = fields.Boolean(load_default=False)
-    after = fields.String(load_default=None, validate=validate.Regexp(r"^-?\d+\.\d+$"))
+    # a cursor is "score.id", both within a database integer (PostgreSQL's is 32-bit)
+    after = fields.String(load_default=None, validate=validate.Regexp(
+        r"^-?(\d{1,9}|[12]\d{9})\.(\d{1,9}|[12]\d{9})$"))
+
+    @validates("after")
+    def _cursor_in_range(self, value, **_kwargs):
+        """Refuse a cursor whose score or id would overflow a database integer."""
+        if value and any(abs(int(part)) > MAX_ID for part in value.split(".")):
+            raise ValidationError("not a cursor of this queue")
 
     @pre_load
     def _lists_and_blanks(self, data, **_kwargs):

@@ -19,7 +19,7 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 def home():
     """Show the dashboard; company users their portal page, administrators their users."""
     if current_user.role == "company":
-        return render_template("web/portal.html")
+        return redirect(url_for("portal.home"))
     if current_user.role == "admin":
         return redirect(url_for("auth.users"))
     settings = vigia().settings

@@ -76,6 +76,7 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
     if cells.match.pairs:  # "Cliente" and "Proveedor" side by side
         counterparty_by_direction(cells, parsed, state)
     licences = canonical_licences(cells, "licence_no", licence, state, refuse_unknown=True)
+    _only_declarant(cells, licences, licence, state)
     counterparty = canonical_licences(
         cells, "counterparty_licence", parsed["counterparty_licence"], state, refuse_unknown=False
     )
@@ -110,6 +111,22 @@ def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[st
         "payment_method": parsed["payment_method"].values,
         "delivery": parsed["delivery"].values,
     }
+
+
+def _only_declarant(cells: Cells, licences: np.ndarray, licence: Parsed,
+                    state: FileState) -> None:
+    """Refuse rows of another licence than the sender's, when the sender is one operator."""
+    declarant = state.context.declarant if state.context is not None else None
+    if declarant is None:
+        return
+    mask = licence.ok & (licences != declarant)
+    if not mask.any():
+        return
+    reasons = np.full(cells.n, None, dtype=object)
+    reasons[mask] = [f"licence {v!r} is not yours: this account declares for {declarant} only"
+                     for v in licences[mask]]
+    cells.fail("licence_no", mask, reasons)
+    licence.ok = licence.ok & ~mask
 
 
 def _concentration_from_substance_text(cells: Cells, parsed: dict[str, Parsed]) -> None:

@@ -3,7 +3,8 @@
 EXPECTED is the policy. The test fails when a route is missing from it (a new route must
 be given its roles here), when a view declares other roles than the policy, and when a
 request of a role is answered otherwise than the policy says: refused roles get 403,
-nobody signed in is sent to sign in, admitted roles get through.
+nobody signed in is sent to sign in (under /api/: 401, in JSON), admitted roles get
+through. The JSON API's operations are routes like any other, so each is in EXPECTED too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ READ = {"officer", "supervisor", "regulator"}
 STAFF = {"officer", "supervisor"}
 SUPERVISOR = {"supervisor"}
 REGULATOR = {"regulator"}
+COMPANY = {"company"}
 ALL = {"officer", "supervisor", "regulator", "company", "admin"}
 EXPECTED = {
     "web.home": ALL,
@@ -62,6 +64,33 @@ EXPECTED = {
     "regulation.upload_baselines": REGULATOR,
     "regulation.registry": READ,
     "regulation.licences": READ,
+    # the company portal
+    "portal.home": COMPANY,
+    "portal.template": COMPANY,
+    "portal.upload": COMPANY,
+    "portal.history": COMPANY,
+    "portal.receipt": COMPANY,
+    "portal.token_list": COMPANY,
+    "portal.create_token": COMPANY,
+    "portal.revoke_token": COMPANY,
+    # the JSON API and its pages
+    "api_pages.openapi": ANYONE,
+    "api_pages.docs": ANYONE,
+    "api_pages.tokens_page": READ,
+    "api_pages.create_token": READ,
+    "api_pages.revoke_token": READ,
+    "declarations.upload": COMPANY,
+    "declarations.receipts": COMPANY,
+    "declarations.receipt": COMPANY,
+    "alerts.queue": READ,
+    "alerts.export": READ,
+    "alerts.detail": READ,
+    "alerts.transition": STAFF,
+    "alerts.add_comment": STAFF,
+    "rules.rule_list": READ,
+    "rules.rule_detail": READ,
+    "rules.run_list": READ,
+    "rules.run_detail": READ,
 }
 ROLES = ("officer", "supervisor", "regulator", "company", "admin")
 
@@ -94,7 +123,8 @@ def _url(rule, ids: dict) -> str:
         values[name] = {"alert_id": ids["alert"], "suppression_id": 999999,
                         "batch_id": 999999, "user_id": 999999, "licence_no": "LIC-001",
                         "fmt": "csv", "rule_id": "large-movement", "proposal_id": 999999,
-                        "seq": 999999}[name]
+                        "seq": 999999, "submission_id": 999999, "token_id": 999999,
+                        "receipt_id": 999999, "run_id": 999999}[name]
     return rule.build(values, append_unknown=False)[1]
 
 
@@ -113,11 +143,17 @@ def test_route_by_role(app, auth, db_session, role):
         response = (auth.client.get(url) if method == "GET" else auth.post(url, {}))
         status = response.status_code
         location = response.headers.get("Location", "")
+        is_json = response.is_json
         response.close()
         expected = EXPECTED[endpoint]
         where = f"{method} {url} as {role or 'nobody'}"
+        api = rule.rule.startswith("/api/")
+        if api and status >= 400:
+            assert is_json, f"{where}: an API error must be JSON"
         if expected == ANYONE:
             assert status < 500 and status != 403, where
+        elif role is None and api:
+            assert status == 401, where
         elif role is None:
             assert status == 302 and "/sign-in" in location, where
         elif role in expected:

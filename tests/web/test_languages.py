@@ -8,11 +8,16 @@ from app.web.i18n import LANGUAGES
 CATALOGUE = "app/translations/es/LC_MESSAGES/messages"
 
 
+def _plain(value):
+    """Return a message id or string comparable across files (plurals as tuples)."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def test_the_compiled_catalogue_matches_the_po_file():
     with open(f"{CATALOGUE}.po", "rb") as po, open(f"{CATALOGUE}.mo", "rb") as mo:
         source, compiled = read_po(po), read_mo(mo)
-    wanted = {m.id: m.string for m in source if m.id and m.string}
-    have = {m.id: m.string for m in compiled if m.id}
+    wanted = {_plain(m.id): _plain(m.string) for m in source if m.id and m.string}
+    have = {_plain(m.id): _plain(m.string) for m in compiled if m.id}
     assert wanted == have, "run: pybabel compile -d app/translations"
     assert not [m.id for m in source if m.id and not m.string], "untranslated messages"
 

@@ -1,0 +1,1 @@
+"""What companies see: the declaration template, uploads, refused rows, receipts, deadlines."""
