@@ -195,6 +195,18 @@ class ByteScan:
     quoted: bool
     invisible: bool
     unsafe: bool  # some cell may hold a control or bidi character: look at the cells
+    # Bytes of the longest line, as far as blocks tell: the longest run without a newline
+    # across blocks, or a block's bytes per newline (a 30,000-character note on each line).
+    line_bytes: int = 0
+
+    def chunk_rows(self, chunk_rows: int, chunk_bytes: int) -> int:
+        """Return how many rows to read at a time so that a chunk holds about `chunk_bytes`.
+
+        pandas cuts chunks by rows: a file of long lines was read whole, and an import's
+        memory grew with the file (2 GB for one of 512 MB). Any run of N lines spans about
+        N x `line_bytes` (plus the blocks at its ends), so N is chosen for the bytes.
+        """
+        return max(1, min(chunk_rows, chunk_bytes // max(self.line_bytes, 1)))
 
 
 # Control bytes other than tab and line breaks, as every encoding read here writes them.
@@ -212,6 +224,7 @@ def scan_bytes(src: Source, encoding: str) -> ByteScan:
     utf8 = encoding.startswith("utf-8")
     first = True
     tail = b""
+    longest = run = 0  # the longest line so far; the bytes since the last newline
     for block in src.blocks():
         if first and block.startswith(codecs.BOM_UTF8):
             block = block[len(codecs.BOM_UTF8):]  # the file's own mark, not a cell's
@@ -223,9 +236,13 @@ def scan_bytes(src: Source, encoding: str) -> ByteScan:
             unsafe = bool(window.translate(None, _KEEP)) or (
                 utf8 and _UTF8_UNSAFE.search(window) is not None)
             tail = block[-2:]
-        if quoted and invisible and unsafe:
-            break
-    return ByteScan(quoted, invisible, unsafe)
+        newlines = block.count(b"\n")
+        if newlines:
+            longest = max(longest, run + block.index(b"\n") + 1, len(block) // newlines)
+            run = len(block) - block.rindex(b"\n") - 1
+        else:
+            run += len(block)
+    return ByteScan(quoted, invisible, unsafe, max(longest, run))
 
 
 class _LineState:

@@ -41,7 +41,9 @@ class Limits:
     sheet's whole used range in memory (24 bytes a cell, empty or not, plus each text), and
     the rows become Python lists; a sheet spanning more is refused before it is loaded.
     Measured (docs/security.md): 14 million cells of declarations peaked at 1.4 GB, so the
-    default keeps the largest accepted sheet under 1 GB.
+    default keeps the largest accepted sheet under 1 GB. `chunk_bytes`: a CSV is read in
+    chunks of about this much text (fewer rows than the chunk size when lines are long), so
+    that what one import holds is bounded by it, not by the file.
     """
 
     max_bytes: int = 512 * MB
@@ -50,6 +52,7 @@ class Limits:
     ratio_min_bytes: int = 8 * MB  # small members compress wildly without being bombs
     max_rows: int = 2_000_000
     max_sheet_cells: int = 8_000_000
+    chunk_bytes: int = 32 * MB
 
 
 @dataclass(frozen=True)

@@ -104,8 +104,9 @@ class FileReader:
             self._unsafe = None
         elif encoding == "latin-1":  # bytes 0x80-0x9f are Windows-1252 text read as Latin-1
             self._unsafe = UNSAFE_C0
+        chunk_rows = scan.chunk_rows(self.chunk_rows, self.limits.chunk_bytes)
         self._raw = lambda: iter_csv(
-            src, encoding, layout, chunk_rows=self.chunk_rows, filename=self.filename, scan=scan
+            src, encoding, layout, chunk_rows=chunk_rows, filename=self.filename, scan=scan
         )
         return layout.number_hint, f"the file is separated by {_SEPARATOR_NAMES[layout.separator]}"
 

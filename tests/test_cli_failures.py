@@ -137,3 +137,24 @@ def test_driver_errors_wrapped_by_sqlalchemy_are_recognised(error, words):
 def test_a_bug_is_not_taken_for_the_environment():
     assert explain(KeyError("licence_no")) is None
     assert explain(OSError(errno.EACCES, "Permission denied")) is None
+
+
+def test_a_bug_while_importing_is_one_line_and_its_traceback_goes_to_the_log(
+        tmp_path, monkeypatch):
+    """`app/intake/cli.py` logged the traceback on the console its docstring said it kept off."""
+    app = _app_on(tmp_path)
+
+    def broken_storer(**kwargs):
+        raise KeyError("licence_no")
+
+    monkeypatch.setattr("app.intake.service.storer_for", lambda feed: broken_storer)
+    path = write(tmp_path / "enero.csv", DECLARATION_HEADER,
+                 ["LIC-001;2025-01;purchase;2025-01-10;acetone;5;kg;"])
+    result = _invoke(app, "import", "declarations", str(path))
+    assert result.exit_code == 1
+    line = one_line(result.stderr)
+    assert line.startswith("enero.csv: import failed, nothing stored: 'licence_no'")
+    assert "details in the log file" in line
+    assert "Traceback" not in result.stdout
+    log = (tmp_path / "instance" / LOG_FILE).read_text(encoding="utf-8")
+    assert "Traceback" in log and "KeyError: 'licence_no'" in log
