@@ -6,6 +6,7 @@ from app.baselines.models import Baseline
 from app.intake.models import ImportBatch, RowErrorRecord
 from app.movements.models import CustomsItem, Declaration, DeclarationLine, ExportNotification
 from app.registry.models import Licence, LicenceVersion, Operator
+from app.scheduler.models import JobRun, SchedulerLock
 from app.triage.models import Suppression
 
 __all__ = [
@@ -19,10 +20,12 @@ __all__ = [
     "DeclarationLine",
     "ExportNotification",
     "ImportBatch",
+    "JobRun",
     "Licence",
     "LicenceVersion",
     "Operator",
     "RowErrorRecord",
+    "SchedulerLock",
     "SignInAttempt",
     "Suppression",
     "User",
