@@ -10,6 +10,7 @@ over only when it has not been renewed for `lock_seconds`.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from datetime import UTC, datetime, timedelta
 
@@ -26,8 +27,11 @@ LOCK_NAME = "scheduler"
 
 
 def holder_name() -> str:
-    """Return who this process is, as the lock and the job runs record it: host:pid."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Return who this scheduler is, as the lock and the job runs record it: host:pid:tag.
+
+    The tag tells apart two schedulers of one process (tests) and a pid used again.
+    """
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
 
 
 class SchedulerLockHolder:

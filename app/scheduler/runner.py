@@ -36,14 +36,19 @@ class _Process:
     scheduler: object | None = None
 
 
-_process: _Process | None = None
+# The schedulers running in this process, by holder (one in `vigia scheduler`; tests start
+# several). A stored job names its holder: APScheduler keeps only ids and text in the store.
+_processes: dict[str, _Process] = {}
 
 
-def run_job(job_id: str) -> str:
+def run_job(job_id: str, holder: str) -> str:
     """Run one job of the registry now, recording the run; never raise (the others go on)."""
-    if _process is None:
-        raise RuntimeError("run_job runs inside `vigia scheduler` only")
-    return execute(_process.services, job_id, holder=_process.holder, on_stored=_after_intake)
+    process = _processes.get(holder)
+    if process is None:  # its scheduler has stopped meanwhile
+        log.warning("job not run: its scheduler has stopped", extra={"job_id": job_id})
+        return "not run"
+    return execute(process.services, job_id, holder=holder,
+                   on_stored=lambda: _after_intake(process))
 
 
 def execute(services: Vigia, job_id: str, *, holder: str, on_stored=None) -> str:
@@ -86,9 +91,9 @@ def _ids(details: dict) -> dict:
     return {key: details[key] for key in ("batch_ids", "detection_run_id") if key in details}
 
 
-def _after_intake() -> None:
+def _after_intake(process: _Process) -> None:
     """Start detection after intake now rather than at its next time."""
-    scheduler = _process.scheduler if _process else None
+    scheduler = process.scheduler
     if scheduler is None:
         return
     job = scheduler.get_job(AFTER_INTAKE)
@@ -96,7 +101,7 @@ def _after_intake() -> None:
         job.modify(next_run_time=datetime.now(UTC))
 
 
-def build_scheduler(services: Vigia):
+def build_scheduler(services: Vigia, holder: str):
     """Return a background scheduler over the database job store, the registry's jobs in it."""
     from apscheduler.events import EVENT_JOB_MAX_INSTANCES
     from apscheduler.executors.pool import ThreadPoolExecutor
@@ -111,11 +116,12 @@ def build_scheduler(services: Vigia):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
         **({"timezone": settings.timezone} if settings.timezone else {}),
     )
-    scheduler.add_listener(_on_max_instances, EVENT_JOB_MAX_INSTANCES)
+    scheduler.add_listener(lambda event: _on_max_instances(event, holder),
+                           EVENT_JOB_MAX_INSTANCES)
     return scheduler
 
 
-def plan_jobs(scheduler, services: Vigia) -> list[str]:
+def plan_jobs(scheduler, services: Vigia, holder: str) -> list[str]:
     """Put the enabled jobs of the registry in the store, remove the others; return the plan."""
     settings = services.settings.scheduler
     plan = []
@@ -128,8 +134,8 @@ def plan_jobs(scheduler, services: Vigia) -> list[str]:
             plan.append(f"{spec.id}: off")
             continue
         wanted.add(spec.id)
-        scheduler.add_job(RUN_JOB, trigger=trigger, args=[spec.id], id=spec.id, name=spec.id,
-                          replace_existing=True)
+        scheduler.add_job(RUN_JOB, trigger=trigger, args=[spec.id, holder], id=spec.id,
+                          name=spec.id, replace_existing=True)
         plan.append(f"{spec.id}: {schedule}")
     for job in scheduler.get_jobs():
         if job.id not in wanted:
@@ -137,12 +143,13 @@ def plan_jobs(scheduler, services: Vigia) -> list[str]:
     return plan
 
 
-def _on_max_instances(event) -> None:
+def _on_max_instances(event, holder: str) -> None:
     """Record a run not started because the previous run of that job is still working."""
-    if _process is None:
+    process = _processes.get(holder)
+    if process is None:
         return
-    with _process.services.db.session() as session:
-        service.record_skipped(session=session, job_id=event.job_id, holder=_process.holder,
+    with process.services.db.session() as session:
+        service.record_skipped(session=session, job_id=event.job_id, holder=holder,
                                reason="not started: the previous run was still working")
     log.warning("job skipped: previous run still working", extra={"job_id": event.job_id})
 
@@ -154,7 +161,6 @@ def run_scheduler(services: Vigia, *, stop: threading.Event, say=log.info,
     Returns 1 when the lock was lost (another scheduler may act now: this one stops at once,
     and its service manager restarts it as a standby).
     """
-    global _process
     settings = services.settings.scheduler
     lock = SchedulerLockHolder(services.db, lock_seconds=settings.lock_seconds)
     heartbeat = max(0.5, settings.lock_seconds / 3)
@@ -169,16 +175,15 @@ def run_scheduler(services: Vigia, *, stop: threading.Event, say=log.info,
         if stop.wait(poll):
             return 0
     say(f"scheduler {lock.holder} holds the lock")
-    _process = _Process(services=services, holder=lock.holder)
+    process = _processes[lock.holder] = _Process(services=services, holder=lock.holder)
     try:
         with services.db.session() as session:
             interrupted = service.mark_interrupted(session=session)
         if interrupted:
             say(f"{interrupted} job run(s) left running by a stopped scheduler marked interrupted")
-        scheduler = build_scheduler(services)
-        _process.scheduler = scheduler
+        scheduler = process.scheduler = build_scheduler(services, lock.holder)
         scheduler.start(paused=True)  # the store is open: the plan replaces what it holds
-        for line in plan_jobs(scheduler, services):
+        for line in plan_jobs(scheduler, services, lock.holder):
             say(f"job {line}")
         scheduler.resume()
         status = 0
@@ -187,8 +192,9 @@ def run_scheduler(services: Vigia, *, stop: threading.Event, say=log.info,
                 say("the scheduler lock was lost; stopping")
                 status = 1
                 break
+        scheduler.pause()  # no new run is handed to the executors while they stop
         scheduler.shutdown(wait=status == 0)
         return status
     finally:
-        _process = None
+        _processes.pop(lock.holder, None)
         lock.release()
