@@ -48,10 +48,11 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.intake.views import bp as intake_bp
     from app.registry.views import bp as registry_bp
+    from app.scheduler.views import bp as scheduler_bp
     from app.triage.views import bp as triage_bp
     from app.web.views import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, triage_bp, registry_bp, intake_bp):
+    for blueprint in (web_bp, auth_bp, triage_bp, registry_bp, intake_bp, scheduler_bp):
         app.register_blueprint(blueprint)
 
 

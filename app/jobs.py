@@ -12,6 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def N_(text: str) -> str:
+    """Mark a text for the translation catalogue; the page translates it when shown."""
+    return text
+
+
 @dataclass(frozen=True)
 class JobSpec:
     """One scheduled job: id, the function that runs it, default schedule, what it does."""
@@ -29,17 +34,17 @@ class JobSpec:
 
 JOBS = (
     JobSpec("drop-folders", "app.intake.scheduled:import_drop_folders", "every 1 minute",
-            "Import the complete files left in the drop folders, one folder per feed."),
+            N_("Import the complete files left in the drop folders, one folder per feed.")),
     JobSpec("detect-after-intake", "app.detection.scheduled:detect_after_intake",
             "every 5 minutes",
-            "Run detection when files were stored since the last scheduled detection."),
+            N_("Run detection when files were stored since the last scheduled detection.")),
     JobSpec("detect-nightly", "app.detection.scheduled:detect_nightly", "0 2 * * *",
-            "Run detection over all stored data."),
+            N_("Run detection over all stored data.")),
     JobSpec("overdue-declarations", "app.detection.scheduled:overdue_declarations",
             "30 6 {overdue_day} * *",
-            "Raise the notices of declarations overdue after the period's deadline."),
+            N_("Raise the notices of declarations overdue after the period's deadline.")),
     JobSpec("licences-expiring", "app.registry.scheduled:licences_expiring", "0 7 * * *",
-            "List the licence lines that expire within the coming days."),
+            N_("List the licence lines that expire within the coming days.")),
 )
 BY_ID = {job.id: job for job in JOBS}
 # Jobs started at once (instead of at their next time) when a job stored new data.

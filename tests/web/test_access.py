@@ -48,6 +48,7 @@ EXPECTED = {
     "registry.case_workbook": READ,
     "intake.batch": READ,
     "intake.original": STAFF,
+    "scheduler.runs": SUPERVISOR,
 }
 ROLES = ("officer", "supervisor", "regulator", "company", "admin")
 
