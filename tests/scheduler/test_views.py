@@ -19,6 +19,7 @@ def _runs(db_session, count: int):
 def test_supervisors_see_runs_newest_first_with_their_errors(auth, db_session):
     _runs(db_session, 60)
     auth.login("supervisor")
+    auth.post("/language", {"lang": "en", "next": "/jobs"})
     page = auth.client.get("/jobs").get_data(as_text=True)
     assert "cannot reach the PostgreSQL database" in page
     # 61 runs, 50 a page: the failed run (the newest), then runs 59 down to 11.
