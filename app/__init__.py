@@ -22,6 +22,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         **settings.extra,
     )
     init_extensions(app, settings)
+    if app.config.get("LOG_TO_STDOUT"):
+        from app.logs import log_to_stdout
+
+        log_to_stdout()
     init_web(app, settings)
     register_blueprints(app)
     register_commands(app)
@@ -32,6 +36,7 @@ def init_web(app: Flask, settings) -> None:
     """Sessions, roles, CSRF, security headers and languages of the web workspace."""
     from app.auth.access import init_access
     from app.auth.sessions import init_login
+    from app.logs import init_request_log
     from app.web.errors import init_errors
     from app.web.i18n import init_i18n
     from app.web.security import init_security
@@ -41,6 +46,7 @@ def init_web(app: Flask, settings) -> None:
     init_access(app)
     init_i18n(app)
     init_errors(app)
+    init_request_log(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -242,9 +242,12 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the web UI with a production WSGI server (waitress)."""
     from waitress import serve
 
+    from app.logs import log_to_stdout
+
     app = current_app._get_current_object()
     ensure_schema(app)
     cookie_policy(app, host)
+    log_to_stdout()
     click.echo(f"Vigía is serving on http://{host}:{port}/  (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=threads)
 

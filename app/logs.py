@@ -48,3 +48,30 @@ def log_to_stdout(level: int = logging.INFO) -> None:
     for name in ("app", "importers", "apscheduler", "gunicorn.error"):
         logging.getLogger(name).setLevel(level)
     root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
+
+
+def init_request_log(app) -> None:
+    """Log each request in one line: who (user and role), what (method, path), status, time."""
+    import time
+
+    from flask import g, request
+    from flask_login import current_user
+
+    access = logging.getLogger("app.web.requests")
+
+    @app.before_request
+    def _started():
+        g.vigia_started = time.perf_counter()
+
+    @app.after_request
+    def _log(response):
+        if request.endpoint and not request.endpoint.endswith("static"):
+            signed_in = current_user.is_authenticated
+            access.info("%s %s %s", request.method, request.path, response.status_code, extra={
+                "user": current_user.email if signed_in else None,
+                "role": current_user.role if signed_in else None,
+                "method": request.method, "path": request.path,
+                "status": response.status_code, "remote": request.remote_addr,
+                "ms": round((time.perf_counter() - g.get("vigia_started", time.perf_counter()))
+                            * 1000, 1)})
+        return response
