@@ -22,6 +22,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         **settings.extra,
     )
     init_extensions(app, settings)
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config.get("LOG_TO_STDOUT"):
         from app.logs import log_to_stdout
 

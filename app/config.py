@@ -59,6 +59,9 @@ class Settings:
     # Session cookies only over HTTPS; switch off only to serve plain HTTP on a closed network.
     secure_cookies: bool = True
     scheduler: SchedulerSettings | None = None
+    # Reverse proxies in front (nginx: 1): the client's address and scheme are read from their
+    # X-Forwarded-* headers, so that sign-in throttling counts per client, not per proxy.
+    proxy_hops: int = 0
 
 
 def _number(name: str, default: float, overrides: dict[str, Any]) -> float:
@@ -166,8 +169,19 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         lock_timeout=lock_timeout,
         intake=intake,
         scheduler=scheduler,
+        proxy_hops=_count("PROXY_HOPS", overrides),
         extra=overrides,
     )
+
+
+def _count(name: str, overrides: dict[str, Any]) -> int:
+    """Read a whole number setting of 0 or more (default 0)."""
+    raw = _setting(name, overrides)
+    if raw is None:
+        return 0
+    if not raw.isdigit():
+        raise ValueError(f"VIGIA_{name} must be a whole number of 0 or more, got {raw!r}")
+    return int(raw)
 
 
 def _setting(name: str, overrides: dict[str, Any]) -> str | None:

@@ -38,3 +38,24 @@ def test_each_request_is_logged_with_who_made_it(auth, caplog):
     record = next(r for r in caplog.records if r.name == "app.web.requests")
     assert (record.user, record.role, record.method, record.path, record.status) == (
         "supervisor@example.org", "supervisor", "GET", "/jobs", 200)
+
+
+def test_behind_a_proxy_the_client_address_is_the_forwarded_one(tmp_path):
+    from flask import request
+
+    from app import create_app
+
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t",
+                      "PROXY_HOPS": "1"})
+    seen = {}
+
+    def where():
+        seen["addr"] = request.remote_addr
+        return "ok"
+
+    from app.auth.access import public
+
+    app.add_url_rule("/where", view_func=public(where))
+    app.test_client().get("/where", environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                          headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen["addr"] == "203.0.113.9"
