@@ -21,6 +21,7 @@ def scheduler_command(run_now: str | None) -> None:
     from app.extensions import vigia
     from app.jobs import BY_ID
     from app.logs import log_to_stdout
+    from app.scheduler import service
     from app.scheduler.lock import holder_name
     from app.scheduler.runner import execute, run_scheduler
     from app.scheduler.schedules import ScheduleError
@@ -32,7 +33,9 @@ def scheduler_command(run_now: str | None) -> None:
         if run_now not in BY_ID:
             fail(f"no job {run_now!r}; the jobs are: {', '.join(BY_ID)}")
         status = execute(services, run_now, holder=holder_name())
-        click.echo(f"{run_now}: {status}")
+        with services.db.sessionmaker() as session:
+            run = service.runs_page(session=session, per_page=1, job_id=run_now).runs[0]
+        click.echo(f"{run_now}: job run #{run.id} {status}: {run.error or run.summary}")
         sys.exit(0 if status in ("completed", "partial") else 1)
     log_to_stdout()
     stop = threading.Event()
