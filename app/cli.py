@@ -179,6 +179,25 @@ def init_command() -> None:
         click.echo(f"database {where} upgraded from {before or 'empty'} to revision {after}")
 
 
+@click.command("status")
+@with_appcontext
+def status_command() -> None:
+    """Count what is stored; check that every batch's original file is kept."""
+    from app.extensions import vigia
+    from app.status import installation_status, status_lines
+
+    services = vigia()
+    ensure_schema(current_app)
+    with services.db.sessionmaker() as session:
+        status = installation_status(session=session,
+                                     upload_folder=services.settings.upload_folder)
+    for line in status_lines(status):
+        click.echo(line)
+    if status.originals_missing:
+        fail(f"{len(status.originals_missing):,} kept original(s) missing from "
+             f"{services.settings.upload_folder}: restore the originals folder")
+
+
 @click.group("import")
 def import_group() -> None:
     """Import files of one feed (CSV or XLSX)."""
@@ -307,13 +326,13 @@ def demo_command(no_serve: bool, seed: int, operators: int, months: int, habits:
 
 for _feed in FEED_COMMANDS.values():
     import_group.add_command(_import_command(_feed))
-for _command in (init_command, import_group, serve_command, demo_command):
+for _command in (init_command, import_group, serve_command, demo_command, status_command):
     main.add_command(_command)
 
 
 def register(app: Flask) -> None:
     """Attach Vigía's commands to an application's CLI (`flask --app wsgi ...`)."""
-    for command in (init_command, import_group, serve_command, demo_command):
+    for command in (init_command, import_group, serve_command, demo_command, status_command):
         app.cli.add_command(command)
     for name in LAZY_COMMANDS:
         app.cli.add_command(lazy_command(name))
