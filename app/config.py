@@ -40,6 +40,9 @@ class SchedulerSettings:
     licence_expiry_days: int = 30
     lock_seconds: float = 60.0  # SQLite lock row: taken over when not renewed for this long
     timezone: str | None = None  # of the cron schedules; None: the machine's
+    # Scheduled full detection raises alerts about the last N years only (0: all history);
+    # the rules still read the three years before that they need (docs/scale.md).
+    detect_window_years: int = 0
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,7 @@ def scheduler_settings(instance_path: Path, overrides: dict[str, Any]) -> Schedu
         licence_expiry_days=int(_number("LICENCE_EXPIRY_DAYS", 30, overrides)),
         lock_seconds=_number("SCHEDULER_LOCK_SECONDS", 60.0, overrides),
         timezone=_setting("TIMEZONE", overrides),
+        detect_window_years=_count("DETECT_WINDOW_YEARS", overrides),
     )
 
 

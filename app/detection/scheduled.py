@@ -7,7 +7,7 @@ deadline: the deadlines are the rule's, not the job's.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
@@ -26,13 +26,22 @@ def _newest_batch(services: Vigia) -> int:
                               .where(ImportBatch.status == "stored")) or 0
 
 
+def detection_since(today: date, years: int) -> date | None:
+    """Return the first day of the scheduled runs' window: `years` back, None for all history."""
+    if years <= 0:
+        return None
+    return today.replace(year=today.year - years, day=1)
+
+
 def _full_run(services: Vigia, now: datetime) -> JobResult:
     """Run every rule as of today; record the run and the newest batch it read."""
     from app.pipeline import detect
 
     newest = _newest_batch(services)
-    run = detect(services, as_of=now.date())
-    return _result(run, {"last_batch_id": newest})
+    since = detection_since(now.date(), services.settings.scheduler.detect_window_years)
+    run = detect(services, as_of=now.date(), since=since)
+    return _result(run, {"last_batch_id": newest,
+                         "since": since.isoformat() if since else None})
 
 
 def _result(run, extra: dict) -> JobResult:

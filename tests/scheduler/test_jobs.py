@@ -93,3 +93,19 @@ def test_schedules_are_read_and_a_bad_one_names_its_setting():
             raise AssertionError(f"{bad!r} was accepted")
     for job in JOBS:
         assert trigger_for(job.schedule.format(overdue_day=16), setting=job.setting) is not None
+
+
+def test_scheduled_detection_reads_a_window_when_one_is_set(app, tmp_path, db_session):
+    import dataclasses
+
+    from app.detection.scheduled import detection_since
+
+    services = vigia(app)
+    scheduler = dataclasses.replace(services.settings.scheduler, detect_window_years=2)
+    services.settings = dataclasses.replace(services.settings, scheduler=scheduler)
+    _registry(app, tmp_path)
+    assert execute(services, "detect-nightly", holder="t") == "completed"
+    run = db_session.scalars(select(DetectionRun)).one()
+    assert run.since == detection_since(run.as_of, 2) == run.as_of.replace(
+        year=run.as_of.year - 2, day=1)
+    assert detection_since(date(2026, 12, 3), 0) is None
