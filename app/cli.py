@@ -145,8 +145,11 @@ def parse_day(option: str, text: str | None) -> date | None:
         raise ValueError(f"{option}: '{text}' is not a date (write it as YYYY-MM-DD)") from None
 
 
-def ensure_schema(app: Flask) -> None:
-    """Build the embedded database on first use; refuse to run on an outdated schema."""
+def ensure_schema(app: Flask, *, create: bool = False) -> None:
+    """Build the embedded database on first use; refuse to run on an outdated schema.
+
+    `create` also builds an empty PostgreSQL database (the demo, given a DATABASE_URL).
+    """
     from app.extensions import vigia
     from app.migrate import current_revision, head_revision, upgrade
 
@@ -154,7 +157,7 @@ def ensure_schema(app: Flask) -> None:
     current = current_revision(engine)
     if current == head_revision():
         return
-    if current is None and engine.dialect.name == "sqlite":
+    if current is None and (create or engine.dialect.name == "sqlite"):
         upgrade(engine)
         return
     fail(f"the database is at revision {current or 'none'}, the code needs {head_revision()}: "
@@ -290,7 +293,7 @@ def demo_command(no_serve: bool, seed: int, operators: int, months: int, habits:
     from app.pipeline import run_demo
 
     app = current_app._get_current_object()
-    ensure_schema(app)
+    ensure_schema(app, create=True)
     services = vigia(app)
     out_dir = services.settings.instance_path / f"demo-country-{seed}-{habits}"
     report = run_demo(
