@@ -162,6 +162,8 @@ def run_scheduler(services: Vigia, *, stop: threading.Event, say=log.info,
     and its service manager restarts it as a standby).
     """
     settings = services.settings.scheduler
+    for spec in JOBS:  # a schedule that cannot be read stops it before it takes the lock
+        trigger_for(settings.schedules[spec.id], setting=f"VIGIA_{spec.setting}")
     lock = SchedulerLockHolder(services.db, lock_seconds=settings.lock_seconds)
     heartbeat = max(0.5, settings.lock_seconds / 3)
     poll = poll_seconds or heartbeat

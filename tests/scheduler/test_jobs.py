@@ -109,3 +109,21 @@ def test_scheduled_detection_reads_a_window_when_one_is_set(app, tmp_path, db_se
     assert run.since == detection_since(run.as_of, 2) == run.as_of.replace(
         year=run.as_of.year - 2, day=1)
     assert detection_since(date(2026, 12, 3), 0) is None
+
+
+def test_a_bad_schedule_stops_the_scheduler_before_it_takes_the_lock(app):
+    import dataclasses
+    import threading
+
+    import pytest
+
+    from app.scheduler.lock import lock_rows
+    from app.scheduler.runner import run_scheduler
+
+    services = vigia(app)
+    schedules = {**services.settings.scheduler.schedules, "detect-nightly": "at two"}
+    scheduler = dataclasses.replace(services.settings.scheduler, schedules=schedules)
+    services.settings = dataclasses.replace(services.settings, scheduler=scheduler)
+    with pytest.raises(ScheduleError, match="^VIGIA_SCHEDULE_DETECT_NIGHTLY: "):
+        run_scheduler(services, stop=threading.Event())
+    assert lock_rows(services.db) == []
