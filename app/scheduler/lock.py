@@ -9,6 +9,7 @@ over only when it has not been renewed for `lock_seconds`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -16,8 +17,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
 
-from app.db import Database, utcnow
+from app.db import Database, make_engine, utcnow
 from app.scheduler.models import SchedulerLock
 
 # Keys of the advisory lock: Vigía's space (as intake's feed locks) and the scheduler's.
@@ -42,11 +44,16 @@ class SchedulerLockHolder:
         self.lock_seconds = lock_seconds
         self.holder = holder or holder_name()
         self._connection: Connection | None = None
+        self._engine: Engine | None = None  # PostgreSQL: the lock's own connection, unpooled
 
     def acquire(self) -> bool:
         """Take the lock if nobody holds it; return whether this process holds it now."""
         if self.db.dialect == "postgresql":
-            return self._acquire_advisory(self.db.engine)
+            if self._engine is None:
+                # Not from the pool: closing it must end the session (and its lock) for sure.
+                self._engine = make_engine(self.db.url, lock_timeout=self.db.lock_timeout,
+                                           poolclass=NullPool)
+            return self._acquire_advisory(self._engine)
         return self._claim_row(take=True)
 
     def renew(self) -> bool:
@@ -58,7 +65,7 @@ class SchedulerLockHolder:
                 self._connection.execute(text("SELECT 1"))
                 return True
             except Exception:
-                self._connection = None
+                self._drop_connection()
                 return False
         return self._claim_row(take=False)
 
@@ -69,13 +76,22 @@ class SchedulerLockHolder:
                 try:
                     self._connection.execute(text("SELECT pg_advisory_unlock(:s, :k)"),
                                              {"s": LOCK_SPACE, "k": SCHEDULER_KEY})
-                    self._connection.close()
                 finally:
-                    self._connection = None
+                    self._drop_connection()
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
             return
         with self.db.session() as session:
             session.execute(delete(SchedulerLock).where(SchedulerLock.name == LOCK_NAME,
                                                         SchedulerLock.holder == self.holder))
+
+    def _drop_connection(self) -> None:
+        """Close the lock's connection (the server releases the lock with its session)."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # already broken: nothing left to release
+                connection.close()
 
     def current_holder(self) -> str | None:
         """Return who holds the lock row (SQLite), for the message of a standby."""

@@ -41,6 +41,18 @@ def own_app(request, tmp_path):
             vigia(app).db.engine.dispose()
 
 
+@pytest.fixture
+def started():
+    """Collect the scheduler threads a test starts; stop and join them all at its end."""
+    threads: list[tuple[threading.Thread, threading.Event]] = []
+    yield threads
+    for _thread, stop in threads:
+        stop.set()
+    for thread, _stop in threads:
+        thread.join(120)
+        assert not thread.is_alive(), "a scheduler did not stop"
+
+
 def _wait(predicate, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -48,35 +60,25 @@ def _wait(predicate, timeout: float = 30.0) -> None:
         time.sleep(0.1)
 
 
-def _start(app, stop, said):
+def _start(app, stop, said, started):
     thread = threading.Thread(target=run_scheduler, args=(vigia(app),),
                               kwargs={"stop": stop, "say": said.append, "poll_seconds": 0.2},
                               daemon=True)
     thread.start()
+    started.append((thread, stop))
     return thread
 
 
-def test_one_scheduler_acts_and_a_second_stands_by_until_the_first_stops(own_app):
+def test_one_scheduler_acts_and_a_second_stands_by_until_the_first_stops(own_app, started):
     first_app = own_app(SCHEDULE_DROP_FOLDERS="every 1 seconds")
     second_app = own_app(SCHEDULE_DROP_FOLDERS="every 1 seconds")
     drop = vigia(first_app).settings.scheduler.drop_dir
     ensure_folders(drop)
     stop_first, stop_second = threading.Event(), threading.Event()
     said_first, said_second = [], []
-    first = _start(first_app, stop_first, said_first)
-    try:
-        _one_then_the_other(first_app, first, second_app, stop_first, stop_second,
-                            said_first, said_second)
-    finally:
-        stop_first.set()
-        stop_second.set()
-
-
-def _one_then_the_other(first_app, first, second_app, stop_first, stop_second, said_first,
-                        said_second):
-    drop = vigia(first_app).settings.scheduler.drop_dir
+    first = _start(first_app, stop_first, said_first, started)
     _wait(lambda: any("holds the lock" in line for line in said_first))
-    second = _start(second_app, stop_second, said_second)
+    second = _start(second_app, stop_second, said_second, started)
     _wait(lambda: any("standing by" in line for line in said_second))
     write(drop / "registry" / "registro.csv", REGISTRY_HEADER, REGISTRY)
     db = vigia(first_app).db
@@ -93,18 +95,19 @@ def _one_then_the_other(first_app, first, second_app, stop_first, stop_second, s
         holders = set(session.scalars(select(JobRun.holder)))
     assert len(holders) == 1  # only the first ran jobs
     stop_first.set()
-    first.join(10)
+    first.join(120)
     _wait(lambda: any("holds the lock" in line for line in said_second))  # takes over
     time.sleep(1.5)
     stop_second.set()
-    second.join(10)
+    second.join(120)
     with db.sessionmaker() as session:
         assert len(set(session.scalars(select(JobRun.holder)))) == 2
         assert session.scalar(select(func.count(ImportBatch.id))) == 1  # never imported twice
-        assert set(session.scalars(select(JobRun.status))) == {"completed"}
+        # Under load a run may come due while the previous one works: skipped, never doubled.
+        assert set(session.scalars(select(JobRun.status))) <= {"completed", "skipped"}
 
 
-def test_a_run_still_working_is_not_started_twice(own_app, monkeypatch):
+def test_a_run_still_working_is_not_started_twice(own_app, monkeypatch, started):
     app = own_app(SCHEDULE_LICENCES_EXPIRING="every 1 seconds")
     from app.scheduler.service import JobResult
 
@@ -114,7 +117,7 @@ def test_a_run_still_working_is_not_started_twice(own_app, monkeypatch):
 
     monkeypatch.setattr("app.registry.scheduled.licences_expiring", slow)
     stop, said = threading.Event(), []
-    thread = _start(app, stop, said)
+    thread = _start(app, stop, said, started)
     db = vigia(app).db
 
     def statuses() -> list[str]:
@@ -125,7 +128,7 @@ def test_a_run_still_working_is_not_started_twice(own_app, monkeypatch):
         _wait(lambda: "skipped" in statuses() and "completed" in statuses())
     finally:
         stop.set()
-        thread.join(10)
+        thread.join(120)
     with db.sessionmaker() as session:
         runs = session.scalars(select(JobRun).order_by(JobRun.started_at)).all()
     worked = [run for run in runs if run.status != "skipped"]
