@@ -3,7 +3,7 @@
 Files dropped in the drop folders are imported once (by the one scheduler that holds the
 lock), detection runs after intake, and the alert it raises is in the queue served by
 gunicorn over HTTP. Every process runs in its own process group, killed at the end; the
-whole test is bounded (about 30 s here).
+whole test is bounded (DEADLINE).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from tests.builders import DECLARATION_HEADER, REGISTRY_HEADER, write
 from tests.processes import ROOT, environment, fresh_database
 
 BIN = Path(sys.executable).parent
-DEADLINE = 90.0  # seconds for the whole test, start-up included
+DEADLINE = 120.0  # seconds of waiting at most (42 s in all at load average 7, 75 s at 12)
 REGISTRY = ["LIC-900;Química Prueba S.A.;20999999991;distributor;acetone;1000;2024-01-01;"
             "2027-12-31;active"]
 DECLARATIONS = ["LIC-900;2026-09;purchase;2026-09-10;acetone;900;kg;",
@@ -130,7 +130,8 @@ def test_gunicorn_workers_and_a_scheduler_on_postgresql(tmp_path):
         port = free_port()
         services = [
             Service([str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                     "--timeout", "60", "wsgi:app"], env, tmp_path / "gunicorn.log"),
+                     "--timeout", "60", "--no-control-socket",
+                     "wsgi:app"], env, tmp_path / "gunicorn.log"),
             Service([str(BIN / "vigia"), "scheduler"], env, tmp_path / "scheduler-1.log"),
             Service([str(BIN / "vigia"), "scheduler"], env, tmp_path / "scheduler-2.log"),
         ]
