@@ -1,4 +1,4 @@
-"""WSGI entry point: `waitress-serve wsgi:app` or `gunicorn wsgi:app`."""
+"""WSGI entry point: `gunicorn wsgi:app` or `waitress-serve wsgi:app`; logs go to stdout."""
 from app import create_app
 
-app = create_app()
+app = create_app({"LOG_TO_STDOUT": True})

@@ -22,6 +22,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         **settings.extra,
     )
     init_extensions(app, settings)
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if app.config.get("LOG_TO_STDOUT"):
+        from app.logs import log_to_stdout
+
+        log_to_stdout()
     init_web(app, settings)
     register_blueprints(app)
     register_api(app)
@@ -33,6 +42,7 @@ def init_web(app: Flask, settings) -> None:
     """Sessions, roles, CSRF, security headers and languages of the web workspace."""
     from app.auth.access import init_access
     from app.auth.sessions import init_login
+    from app.logs import init_request_log
     from app.web.errors import init_errors
     from app.web.i18n import init_i18n
     from app.web.routing import init_routing
@@ -44,6 +54,7 @@ def init_web(app: Flask, settings) -> None:
     init_access(app)
     init_i18n(app)
     init_errors(app)
+    init_request_log(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -53,11 +64,12 @@ def register_blueprints(app: Flask) -> None:
     from app.portal.views import bp as portal_bp
     from app.registry.views import bp as registry_bp
     from app.regulation.views import bp as regulation_bp
+    from app.scheduler.views import bp as scheduler_bp
     from app.triage.views import bp as triage_bp
     from app.web.views import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, triage_bp, registry_bp, intake_bp, regulation_bp,
-                      portal_bp):
+                      portal_bp, scheduler_bp):
         app.register_blueprint(blueprint)
 
 

@@ -11,14 +11,26 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from app.extensions import vigia
-
 FEED_COMMANDS = {
     "registry": "registry",
     "declarations": "declarations",
     "customs": "customs",
     "baselines": "baselines",
     "export-notifications": "export_notifications",
+}
+# Commands kept in modules that import pandas or scipy: imported only when one is run (or its
+# own help is asked for), so that `vigia --help` and `vigia import --help` start at once.
+# The short help shown by `vigia --help` is written here; a test keeps it equal to the
+# command's own.
+LAZY_COMMANDS = {
+    "detect": ("app.detection.cli:detect_command",
+               "Run every active and monitor rule over stored data; raise or refresh alerts."),
+    "rules": ("app.detection.rules.cli:rules_group", "Work with rule files."),
+    "alerts": ("app.alerts.cli:alerts_group", "Work with alerts."),
+    "users": ("app.auth.cli:users_group", "Create and list the users of the web workspace."),
+    "audit": ("app.auth.cli:audit_group", "Check the audit trail of alert events."),
+    "scheduler": ("app.scheduler.cli:scheduler_command",
+                  "Run the scheduled jobs in this process, one scheduler at a time."),
 }
 
 
@@ -28,13 +40,53 @@ def _create_app() -> Flask:
     return create_app()
 
 
+def lazy_command(name: str) -> click.Command:
+    """Import and return the command a LAZY_COMMANDS entry names."""
+    from importlib import import_module
+
+    module, attribute = LAZY_COMMANDS[name][0].split(":")
+    return getattr(import_module(module), attribute)
+
+
+def short_help(text: str, limit: int) -> str:
+    """Return a command's help cut as click cuts it in a listing."""
+    return click.Command(None, help=text).get_short_help_str(limit)
+
+
 class VigiaGroup(FlaskGroup):
     """The console command: an environmental failure ends it with one line and exit status 1.
 
     An unreachable database, a lock timeout or a full disk is said in one line naming what
     failed and what to do; the traceback goes to the instance folder's log file (and to the
-    screen with `vigia --debug ...`).
+    screen with `vigia --debug ...`). The application is built only when a command needs it
+    (`with_appcontext`), and the commands of LAZY_COMMANDS are imported only when run: help
+    and the list of commands cost no application, pandas or scipy.
     """
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Return a command, importing a lazy one's module only now."""
+        if name in LAZY_COMMANDS:
+            return lazy_command(name)
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Return the commands' names without building the application."""
+        self._load_plugin_commands()
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands, the lazy ones by their help in LAZY_COMMANDS (not imported)."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            if name in LAZY_COMMANDS:
+                rows.append((name, short_help(LAZY_COMMANDS[name][1], limit)))
+            elif (command := self.commands.get(name)) is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         """Run the command; turn any failure it does not handle into one line."""
@@ -43,19 +95,30 @@ class VigiaGroup(FlaskGroup):
 
         from app.errors import log_to_file, report, say_waits_on_console
 
-        log_path, lock_timeout = None, None
+        state: dict = {"log_path": None, "lock_timeout": None}
+        info = ctx.ensure_object(ScriptInfo)
+        build = info.create_app
+
+        def build_and_log() -> Flask:
+            from app.extensions import vigia
+
+            app = build()
+            settings = vigia(app).settings
+            state.update(log_path=log_to_file(settings.instance_path),
+                         lock_timeout=settings.lock_timeout)
+            return app
+
+        if build is not None:
+            info.create_app = build_and_log
         try:
-            services = vigia(ctx.ensure_object(ScriptInfo).load_app())
-            log_path = log_to_file(services.settings.instance_path)
             say_waits_on_console()
-            lock_timeout = services.settings.lock_timeout
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit,
                 KeyboardInterrupt):
             raise
         except Exception as exc:
-            line = report(exc, debug=get_debug_flag(), log_path=log_path,
-                          lock_timeout=lock_timeout)
+            line = report(exc, debug=get_debug_flag(), log_path=state["log_path"],
+                          lock_timeout=state["lock_timeout"])
             click.secho(f"error: {line}", fg="red", err=True)
             sys.exit(1)
 
@@ -82,15 +145,19 @@ def parse_day(option: str, text: str | None) -> date | None:
         raise ValueError(f"{option}: '{text}' is not a date (write it as YYYY-MM-DD)") from None
 
 
-def ensure_schema(app: Flask) -> None:
-    """Build the embedded database on first use; refuse to run on an outdated schema."""
+def ensure_schema(app: Flask, *, create: bool = False) -> None:
+    """Build the embedded database on first use; refuse to run on an outdated schema.
+
+    `create` also builds an empty PostgreSQL database (the demo, given a DATABASE_URL).
+    """
+    from app.extensions import vigia
     from app.migrate import current_revision, head_revision, upgrade
 
     engine = vigia(app).db.engine
     current = current_revision(engine)
     if current == head_revision():
         return
-    if current is None and engine.dialect.name == "sqlite":
+    if current is None and (create or engine.dialect.name == "sqlite"):
         upgrade(engine)
         return
     fail(f"the database is at revision {current or 'none'}, the code needs {head_revision()}: "
@@ -101,6 +168,7 @@ def ensure_schema(app: Flask) -> None:
 @with_appcontext
 def init_command() -> None:
     """Create the database, or upgrade it to the newest schema."""
+    from app.extensions import vigia
     from app.migrate import current_revision, upgrade
 
     engine = vigia().db.engine
@@ -112,6 +180,25 @@ def init_command() -> None:
         click.echo(f"database {where} is up to date (revision {after})")
     else:
         click.echo(f"database {where} upgraded from {before or 'empty'} to revision {after}")
+
+
+@click.command("status")
+@with_appcontext
+def status_command() -> None:
+    """Count what is stored; check that every batch's original file is kept."""
+    from app.extensions import vigia
+    from app.status import installation_status, status_lines
+
+    services = vigia()
+    ensure_schema(current_app)
+    with services.db.sessionmaker() as session:
+        status = installation_status(session=session,
+                                     upload_folder=services.settings.upload_folder)
+    for line in status_lines(status):
+        click.echo(line)
+    if status.originals_missing:
+        fail(f"{len(status.originals_missing):,} kept original(s) missing from "
+             f"{services.settings.upload_folder}: restore the originals folder")
 
 
 @click.group("import")
@@ -177,9 +264,12 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the web UI with a production WSGI server (waitress)."""
     from waitress import serve
 
+    from app.logs import log_to_stdout
+
     app = current_app._get_current_object()
     ensure_schema(app)
     cookie_policy(app, host)
+    log_to_stdout()
     click.echo(f"Vigía is serving on http://{host}:{port}/  (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=threads)
 
@@ -198,11 +288,12 @@ def serve_command(host: str, port: int, threads: int) -> None:
 def demo_command(no_serve: bool, seed: int, operators: int, months: int, habits: str,
                  host: str, port: int) -> None:
     """Load a realistic demo country into the database, then serve the UI."""
+    from app.extensions import vigia
     from app.intake.cli import print_outcome
     from app.pipeline import run_demo
 
     app = current_app._get_current_object()
-    ensure_schema(app)
+    ensure_schema(app, create=True)
     services = vigia(app)
     out_dir = services.settings.instance_path / f"demo-country-{seed}-{habits}"
     report = run_demo(
@@ -250,22 +341,15 @@ def _company_of(session) -> str | None:
     return f"{licence} {name}" if licence else None
 
 
+for _feed in FEED_COMMANDS.values():
+    import_group.add_command(_import_command(_feed))
+for _command in (init_command, import_group, serve_command, demo_command, status_command):
+    main.add_command(_command)
+
+
 def register(app: Flask) -> None:
-    """Attach Vigía's commands to an application's CLI."""
-    for feed in FEED_COMMANDS.values():
-        import_group.add_command(_import_command(feed))
-    app.cli.add_command(init_command)
-    app.cli.add_command(import_group)
-    app.cli.add_command(serve_command)
-    app.cli.add_command(demo_command)
-    from app.alerts.cli import alerts_group
-    from app.detection.cli import detect_command
-    from app.detection.rules.cli import rules_group
-
-    app.cli.add_command(detect_command)
-    app.cli.add_command(rules_group)
-    app.cli.add_command(alerts_group)
-    from app.auth.cli import audit_group, users_group
-
-    app.cli.add_command(users_group)
-    app.cli.add_command(audit_group)
+    """Attach Vigía's commands to an application's CLI (`flask --app wsgi ...`)."""
+    for command in (init_command, import_group, serve_command, demo_command, status_command):
+        app.cli.add_command(command)
+    for name in LAZY_COMMANDS:
+        app.cli.add_command(lazy_command(name))

@@ -30,6 +30,22 @@ class IntakeSettings:
 
 
 @dataclass(frozen=True)
+class SchedulerSettings:
+    """What `vigia scheduler` runs and when (docs/deploy.md, "Settings")."""
+
+    drop_dir: Path
+    # job id -> schedule: a crontab line ("0 2 * * *"), "every N minutes|seconds|hours", "off"
+    schedules: dict[str, str]
+    drop_settle_seconds: float = 2.0  # a file must keep its size this long to be imported
+    licence_expiry_days: int = 30
+    lock_seconds: float = 60.0  # SQLite lock row: taken over when not renewed for this long
+    timezone: str | None = None  # of the cron schedules; None: the machine's
+    # Scheduled full detection raises alerts about the last N years only (0: all history);
+    # the rules still read the three years before that they need (docs/scale.md).
+    detect_window_years: int = 0
+
+
+@dataclass(frozen=True)
 class Settings:
     """What the application needs to know about its environment."""
 
@@ -45,6 +61,10 @@ class Settings:
     review_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REVIEW_DAYS))
     # Session cookies only over HTTPS; switch off only to serve plain HTTP on a closed network.
     secure_cookies: bool = True
+    scheduler: SchedulerSettings | None = None
+    # Reverse proxies in front (nginx: 1): the client's address and scheme are read from their
+    # X-Forwarded-* headers, so that sign-in throttling counts per client, not per proxy.
+    proxy_hops: int = 0
 
 
 def _number(name: str, default: float, overrides: dict[str, Any]) -> float:
@@ -139,6 +159,7 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
             "0", "false", "no", "off")
     lock_timeout = _number("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT, overrides)
     intake = intake_settings(overrides)
+    scheduler = scheduler_settings(instance_path, overrides)
     return Settings(
         review_days=review_days,
         secure_cookies=bool(secure),
@@ -150,7 +171,49 @@ def load_settings(default_instance_path: str, overrides: dict[str, Any] | None =
         rules_dir=rules_dir,
         lock_timeout=lock_timeout,
         intake=intake,
+        scheduler=scheduler,
+        proxy_hops=_count("PROXY_HOPS", overrides),
         extra=overrides,
+    )
+
+
+def _count(name: str, overrides: dict[str, Any]) -> int:
+    """Read a whole number setting of 0 or more (default 0)."""
+    raw = _setting(name, overrides)
+    if raw is None:
+        return 0
+    if not raw.isdigit():
+        raise ValueError(f"VIGIA_{name} must be a whole number of 0 or more, got {raw!r}")
+    return int(raw)
+
+
+def _setting(name: str, overrides: dict[str, Any]) -> str | None:
+    """Read a text setting from the overrides or the VIGIA_ environment, None when unset."""
+    raw = overrides.pop(name, None)
+    if raw is None:
+        raw = os.environ.get(f"VIGIA_{name}")
+    return None if raw is None or str(raw).strip() == "" else str(raw).strip()
+
+
+def scheduler_settings(instance_path: Path, overrides: dict[str, Any]) -> SchedulerSettings:
+    """Build the scheduler's settings: VIGIA_DROP_DIR, VIGIA_SCHEDULE_<JOB>, VIGIA_OVERDUE_DAY..."""
+    from app.jobs import JOBS
+
+    overdue_day = int(_number("OVERDUE_DAY", 16, overrides))
+    if not 1 <= overdue_day <= 28:
+        raise ValueError(f"VIGIA_OVERDUE_DAY must be a day from 1 to 28, got {overdue_day}")
+    schedules = {}
+    for job in JOBS:
+        default = job.schedule.format(overdue_day=overdue_day)
+        schedules[job.id] = _setting(job.setting, overrides) or default
+    return SchedulerSettings(
+        drop_dir=Path(_setting("DROP_DIR", overrides) or instance_path / "drop").resolve(),
+        schedules=schedules,
+        drop_settle_seconds=_number("DROP_SETTLE_SECONDS", 2.0, overrides),
+        licence_expiry_days=int(_number("LICENCE_EXPIRY_DAYS", 30, overrides)),
+        lock_seconds=_number("SCHEDULER_LOCK_SECONDS", 60.0, overrides),
+        timezone=_setting("TIMEZONE", overrides),
+        detect_window_years=_count("DETECT_WINDOW_YEARS", overrides),
     )
 
 

@@ -8,6 +8,7 @@ from app.movements.models import CustomsItem, Declaration, DeclarationLine, Expo
 from app.portal.models import Submission
 from app.registry.models import Licence, LicenceVersion, Operator
 from app.regulation.models import RegulationEvent, RuleProposal, RuleVersion
+from app.scheduler.models import JobRun, SchedulerLock
 from app.triage.models import Suppression
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "DeclarationLine",
     "ExportNotification",
     "ImportBatch",
+    "JobRun",
     "Licence",
     "LicenceVersion",
     "Operator",
@@ -29,6 +31,7 @@ __all__ = [
     "RowErrorRecord",
     "RuleProposal",
     "RuleVersion",
+    "SchedulerLock",
     "SignInAttempt",
     "Submission",
     "Suppression",

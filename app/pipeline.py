@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from app.intake.service import ImportOutcome, import_file
 from app.registry.models import Licence, Operator
 from importers import LicenceInfo, ReadContext
 
+logger = logging.getLogger(__name__)
 # Reference data before the movements that are checked against it.
 FEED_ORDER = ("registry", "baselines", "declarations", "customs", "export_notifications")
 
@@ -79,12 +81,17 @@ def import_one(
     """Import one file in its own transaction (a failure stores nothing of that file)."""
     intake = services.settings.intake
     with services.db.session() as session:
-        return import_file(
+        outcome = import_file(
             session=session, feed=feed, source=path, submitted_by=submitted_by,
             upload_folder=services.settings.upload_folder,
             context=read_context(services, session=session, feed=feed), as_of=as_of,
             progress=progress, limits=intake.limits, max_row_errors=intake.max_row_errors,
         )
+    logger.info("import %s", outcome.summary(), extra={
+        "user": submitted_by, "feed": feed, "status": outcome.status,
+        "batch_id": outcome.batch_id or outcome.duplicate_of, "rows_stored": outcome.rows_stored,
+        "rows_rejected": outcome.rows_rejected})
+    return outcome
 
 
 def import_in_order(
@@ -135,13 +142,20 @@ def demo_as_of(last_period: str) -> date:
 
 
 def detect(services: Vigia, *, as_of: date, since: date | None = None,
-           rules_dir: Path | None = None) -> DetectionRun:
-    """Run detection over the stored data in its own transaction and return the run."""
+           rules_dir: Path | None = None, only=None) -> DetectionRun:
+    """Run detection over the stored data in its own transaction and return the run.
+
+    `only(rule) -> bool` keeps some rules (a scheduled deadline check); default all.
+    """
     from app.detection.service import run_detection
 
     with services.db.session() as session:
-        return run_detection(
+        run = run_detection(
             session=session, catalogue=services.catalogue,
             rules_dir=rules_dir or services.settings.rules_dir, as_of=as_of, since=since,
-            home_country=services.settings.home_country,
+            home_country=services.settings.home_country, only=only,
         )
+    logger.info("detection run %s %s: %s findings, %s alerts raised, %s refreshed", run.id,
+                run.status, run.findings, run.alerts_raised, run.alerts_refreshed,
+                extra={"detection_run_id": run.id, "status": run.status})
+    return run

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from time import perf_counter
@@ -20,15 +22,19 @@ from app.detection.rules import RuleFileError, evaluate, load_rules
 
 if TYPE_CHECKING:
     from app.catalogue.catalogue import Catalogue
+    from app.detection.rules.model import Rule
 
 logger = logging.getLogger(__name__)
 
 
 def run_detection(
     *, session: Session, catalogue: Catalogue, rules_dir: Path, as_of: date,
-    since: date | None = None, home_country: str,
+    since: date | None = None, home_country: str, only: Callable[[Rule], bool] | None = None,
 ) -> DetectionRun:
     """Run every active and monitor rule over the stored data and record the run.
+
+    `only` keeps the rules it answers True for (a scheduled job that checks one deadline):
+    the alerts of the rules left out are neither refreshed nor touched.
 
     Rule files that fail validation fail the run (status `failed`, nothing evaluated); a
     rule that fails while evaluating is recorded in the run and the others go on (status
@@ -46,6 +52,8 @@ def run_detection(
         more = f" (and {len(error.errors) - 1} more)" if len(error.errors) > 1 else ""
         return _finish(run, started, status="failed",
                        message=f"rule files have errors: {first}{more}; run `vigia rules check`")
+    if only is not None:
+        ruleset = dataclasses.replace(ruleset, rules=tuple(r for r in ruleset.rules if only(r)))
     stages["load_rules"] = _lap(started)
     data = load_detection_data(session=session, catalogue=catalogue, as_of=as_of,
                                home_country=home_country, since=since)

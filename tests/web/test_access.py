@@ -91,6 +91,7 @@ EXPECTED = {
     "rules.rule_detail": READ,
     "rules.run_list": READ,
     "rules.run_detail": READ,
+    "scheduler.runs": SUPERVISOR,
 }
 ROLES = ("officer", "supervisor", "regulator", "company", "admin")
 
