@@ -35,13 +35,12 @@ def _cell(path: Path, row: int, header: str) -> str:
 
 
 def test_every_kind_is_planted_in_the_default_country(default_country):
-    country, seconds = default_country
+    country, _seconds = default_country  # speed is a benchmark, not a test
     planted = country.expectations()
     kinds = [p["kind"] for p in planted["planted"]]
     assert set(kinds) == KINDS
     assert all(kinds.count(k) >= 2 for k in KINDS - {"national_pace"})
     assert {p["kind"] for p in planted["lookalikes"]} == LOOKALIKES
-    assert seconds < 60
 
 
 def test_planted_entries_reference_real_operators(small_country, default_country):
