@@ -1,8 +1,8 @@
 """Rules in force and detection runs by API (readers: officers, supervisors, regulators).
 
 The rules are read from the rule files in force (VIGIA_RULES_DIR), validated as detection
-loads them. Room is left under /api/rules/{rule_id}/versions for the history of a rule's
-versions, which the regulator workspace's service keeps (not this module).
+loads them. A rule's published versions and proposed changes come from the regulator
+workspace's service (`app.regulation.service`); changing a rule is done in its pages.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from app.alerts.models import DetectionRun
@@ -27,6 +28,8 @@ from app.api.schemas import (
 from app.auth.access import READERS, allow
 from app.detection.rules.in_force import loaded_rules
 from app.extensions import request_session, vigia
+from app.regulation.schemas import RuleProposalSchema, RuleVersionSchema
+from app.regulation.service import list_proposals, list_versions
 
 blp = Blueprint("rules", __name__, url_prefix="/api",
                 description="The rules in force and the detection runs.")
@@ -133,3 +136,37 @@ def run_detail(run_id: int):
     if run is None:
         raise ApiError(404, f"There is no detection run #{run_id}.")
     return run_json(run, detail=True)
+
+
+class RuleVersionListSchema(Schema):
+    """A rule's recorded versions, oldest first."""
+
+    items = fields.List(fields.Nested(RuleVersionSchema))
+
+
+class RuleProposalListSchema(Schema):
+    """A rule's proposed changes, newest first."""
+
+    items = fields.List(fields.Nested(RuleProposalSchema))
+
+
+@blp.route("/rules/<string:rule_id>/versions", methods=["GET"])
+@allow(*READERS)
+@blp.response(200, RuleVersionListSchema)
+@documents(blp, 401, 403)
+def rule_versions(rule_id: str):
+    """List a rule's published versions (text, SHA-256, author, approver), oldest first.
+
+    A rule nobody changed through the regulator workspace has none recorded yet: its file
+    in force is its only version.
+    """
+    return {"items": list_versions(session=request_session(), rule_id=rule_id[:200])}
+
+
+@blp.route("/rules/<string:rule_id>/proposals", methods=["GET"])
+@allow(*READERS)
+@blp.response(200, RuleProposalListSchema)
+@documents(blp, 401, 403)
+def rule_proposals(rule_id: str):
+    """List a rule's proposed changes with their backtest and decision, newest first."""
+    return {"items": list_proposals(session=request_session(), rule_id=rule_id[:200])}

@@ -163,3 +163,23 @@ def test_an_officer_makes_a_personal_token_and_uses_it(auth, client):
     assert api.get("/api/alerts", headers=headers).status_code == 200
     assert api.get("/api/declarations/receipts", headers=headers).status_code == 403
     assert "nightly report" in auth.client.get("/account/tokens").get_data(as_text=True)
+
+
+def test_a_rules_versions_and_proposals_are_read_by_api(client, bearer, db_session):
+    from app.regulation.models import RuleVersion
+
+    path = "/api/rules/large-movement/versions"
+    assert client.get(path, headers=bearer["regulator"]).json == {"items": []}
+    db_session.add(RuleVersion(
+        rule_id="large-movement", seq=1, version=3, file_name="threshold.yaml",
+        rule_text="  - id: large-movement\n    version: 3\n", rule_sha256="a" * 64,
+        file_text="rules:\n  - id: large-movement\n    version: 3\n", sha256="b" * 64,
+        author="regulator@demo.vigia", approver="regulator2@demo.vigia", reason="looser"))
+    db_session.commit()
+    [version] = client.get(path, headers=bearer["officer"]).json["items"]
+    assert (version["version"], version["approver"], version["sha256"]) == (
+        3, "regulator2@demo.vigia", "b" * 64)
+    assert "file_text" not in version  # the rule's own lines, not the whole file
+    assert client.get("/api/rules/large-movement/proposals",
+                      headers=bearer["regulator"]).json == {"items": []}
+    assert client.get(path, headers=bearer["company"]).status_code == 403

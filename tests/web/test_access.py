@@ -89,6 +89,8 @@ EXPECTED = {
     "alerts.add_comment": STAFF,
     "rules.rule_list": READ,
     "rules.rule_detail": READ,
+    "rules.rule_versions": READ,
+    "rules.rule_proposals": READ,
     "rules.run_list": READ,
     "rules.run_detail": READ,
     "scheduler.runs": SUPERVISOR,
