@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.alerts.models import DetectionRun
 from app.extensions import Vigia
 from app.intake.service import ImportOutcome, import_file
 from app.registry.models import Licence, Operator
-from importers import LicenceInfo, ReadContext
+from importers import KnownLicences, LicenceInfo, ReadContext
 
 logger = logging.getLogger(__name__)
 # Reference data before the movements that are checked against it.
@@ -36,19 +36,45 @@ class PipelineReport:
         return sum(o.rows_stored for o in self.outcomes)
 
 
-def known_licences(*, session: Session) -> dict[str, LicenceInfo]:
-    """Return what a reader may check of each licence number: tax id, substances, validity."""
+# The registry as the readers last saw it, per database: (fingerprint, licences). Reading
+# it costs about 0.25 s at 5,000 licences, paid per file before; an import of forty files
+# in one command now reads it once, and again only when the fingerprint changes.
+_registry_seen: dict[str, tuple[tuple, KnownLicences]] = {}
+
+
+def known_licences(*, session: Session) -> KnownLicences:
+    """Return what a reader may check of each licence number: tax id, substances, validity.
+
+    Kept per database between calls while the registry's fingerprint (counts, largest ids,
+    latest changes of operators and licences) is unchanged.
+    """
+    key = str(session.get_bind().engine.url)
+    fingerprint = registry_fingerprint(session=session)
+    seen = _registry_seen.get(key)
+    if seen is not None and seen[0] == fingerprint:
+        return seen[1]
     rows = session.execute(
         select(Operator.licence_no, Operator.tax_id, Licence.substance_code, Licence.valid_from,
                Licence.valid_to)
         .join(Licence, Licence.operator_id == Operator.id, isouter=True)
     )
-    return licence_infos(rows)
+    known = licence_infos(rows)
+    _registry_seen[key] = (fingerprint, known)
+    return known
 
 
-def licence_infos(rows: Iterable[tuple]) -> dict[str, LicenceInfo]:
+def registry_fingerprint(*, session: Session) -> tuple:
+    """Return what changes whenever an operator or licence is added, removed or updated."""
+    operators = session.execute(select(
+        func.count(Operator.id), func.max(Operator.id), func.max(Operator.updated_at))).one()
+    licences = session.execute(select(
+        func.count(Licence.id), func.max(Licence.id), func.max(Licence.updated_at))).one()
+    return (*operators, *licences)
+
+
+def licence_infos(rows: Iterable[tuple]) -> KnownLicences:
     """Return LicenceInfo per licence from (licence, tax id, substance, valid_from, valid_to)."""
-    info: dict[str, LicenceInfo] = {}
+    info = KnownLicences()
     for licence_no, tax_id, substance, valid_from, valid_to in rows:
         current = info.get(licence_no)
         substances = set(current.substances) if current else set()

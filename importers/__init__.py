@@ -3,7 +3,14 @@
 Knows nothing of Flask or the database. Entry points: `read_file` and `iter_file`.
 """
 
-from importers.context import Catalogue, LicenceInfo, ReadContext, Resolution, Substance
+from importers.context import (
+    Catalogue,
+    KnownLicences,
+    LicenceInfo,
+    ReadContext,
+    Resolution,
+    Substance,
+)
 from importers.feeds import FEEDS, Feed
 from importers.formats import Limits, Sniffed, sniff
 from importers.reader import iter_file, read_file
@@ -16,6 +23,7 @@ __all__ = [
     "Chunk",
     "Feed",
     "FileRejected",
+    "KnownLicences",
     "LicenceInfo",
     "Limits",
     "ReadContext",

@@ -13,7 +13,7 @@ import pandas as pd
 from app.demo import feeds
 from app.demo.bookkeeping import Bookkeeping
 from app.demo.customs import customs_declarations, customs_rows, plant_customs
-from app.demo.declaration_files import write_declarations
+from app.demo.declaration_files import LAYOUTS, write_declarations
 from app.demo.habits import (
     BASELINE_COLUMNS,
     BASELINE_HABIT,
@@ -69,13 +69,17 @@ class DemoCountry:
 
 def generate_country(out_dir: Path, *, seed: int = 7, operators: int = 300, months: int = 24,
                      end_period: str = "2026-10", home_country: str = "PE",
-                     habits: str = "none",
+                     habits: str = "none", layout: str = "monthly",
                      progress: Callable[[str], None] | None = None) -> DemoCountry:
     """Write a fictional national market with planted problems into out_dir and list its files.
 
     `habits` is the intensity of innocent record-keeping habits (`none`, `usual`, `heavy`;
-    docs/demo-country.md): `none` writes the tidy country.
+    docs/demo-country.md): `none` writes the tidy country. `layout` is how declarations are
+    grouped into files: `monthly` (one file per month and habit) or `quarterly` (the ERP
+    habit monthly, the others one file per quarter).
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     say = progress or (lambda _message: None)
     keeping = Bookkeeping(habits, seed)
     out_dir = Path(out_dir)
@@ -97,7 +101,7 @@ def generate_country(out_dir: Path, *, seed: int = 7, operators: int = 300, mont
     missing = {p.op.licence_no: p.start for p in book.plants if p.kind == "missing_declaration"}
     lines = keeping.rewrite(build_lines(market, flows, rng, missing, keeping.successors), market)
     files = write_declarations(out_dir, market, lines, book, rng,
-                               keeping if keeping.active else None)
+                               keeping if keeping.active else None, layout=layout)
     say(f"declarations: {len(lines)} lines in {len(files.paths)} files")
     registry = _write_registry(out_dir, market, flows, book, rng, keeping)
     say("registry written")

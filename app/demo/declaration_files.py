@@ -36,6 +36,7 @@ UNKNOWN_SUBSTANCE = {"es": "Disolvente XR-47 (ver ficha)", "en": "Solvent blend 
 TAX_ID_HEADERS = {"erp_en": "counterparty_tax_id", "contable_es": "RUC contraparte",
                   "planilla_es": "RUC proveedor/cliente", "planilha_pt": "CNPJ/RUC da contraparte"}
 REMARK_HEADERS = {"contable_es": "Observaciones"}
+LAYOUTS = ("monthly", "quarterly")
 
 
 @dataclass
@@ -51,13 +52,17 @@ class DeclarationFiles:
 
 
 def write_declarations(out_dir: Path, market: Market, lines: pd.DataFrame, book: PlantBook,
-                       rng: np.random.Generator,
-                       keeping: Bookkeeping | None = None) -> DeclarationFiles:
+                       rng: np.random.Generator, keeping: Bookkeeping | None = None,
+                       layout: str = "monthly") -> DeclarationFiles:
     """Write monthly files per habit, then the amendments; return paths and expectations.
 
     With record-keeping habits, some declarations go in late files of their own, and the
-    files are listed in the order they were sent.
+    files are listed in the order they were sent. With `layout="quarterly"` only the ERP
+    habit keeps one file a month; the others send one file per quarter (three months of
+    declarations), as a country with a quarterly return for small firms would receive.
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     result = DeclarationFiles()
     lines = lines.assign(order=lines["movement"].map(ORDER),
                          day=[d.toordinal() for d in lines["date"]], bad=-1)
@@ -69,20 +74,25 @@ def write_declarations(out_dir: Path, market: Market, lines: pd.DataFrame, book:
     is_late = np.array([key in late_keys for key in zip(lines["licence_no"], lines["t"],
                                                          strict=True)], dtype=bool)
     on_time = lines[~is_late]
+    holding: dict[tuple[int, str], Path] = {}  # (month, habit) -> the file that declares it
     for t, period in enumerate(cal.periods):
-        month = on_time[on_time["t"] == t]
         for key in HABITS:
-            rows = month[month["habit"] == key]
+            months = _months_of_file(t, len(cal), key, layout)
+            if not months:
+                continue  # declared in its quarter's file
+            rows = on_time[on_time["t"].isin(months) & (on_time["habit"] == key)]
             if len(rows):
-                path = folder / f"{period}_{key}{DECLARATION_HABITS[key].suffix}"
-                _write(path, _habit(key, keeping), rows, market, period, out_dir, result)
+                label = period if len(months) == 1 else f"{period}_{cal.periods[months[-1]]}"
+                path = folder / f"{label}_{key}{DECLARATION_HABITS[key].suffix}"
+                _write(path, _habit(key, keeping), rows, market, label, out_dir, result)
                 result.paths.append(path)
-                result.sent_on[path] = monthly_sent_on(cal, t)
+                result.sent_on[path] = monthly_sent_on(cal, months[-1])
+                holding.update({(m, key): path for m in months})
     for entry, rows in amended:
         habit = _habit(rows["habit"].iloc[0], keeping)
         path = folder / f"{entry['period']}_rectificacion_{entry['licence_no']}{habit.suffix}"
-        entry["replaces"] = next(str(p.relative_to(out_dir)) for p in result.paths
-                                 if p.name.startswith(f"{entry['period']}_{habit.key}"))
+        entry["replaces"] = str(holding[(cal.periods.index(entry["period"]),
+                                         habit.key)].relative_to(out_dir))
         _write(path, habit, rows, market, entry["period"], out_dir, result, amendment=True)
         entry["file"] = str(path.relative_to(out_dir))
         result.paths.append(path)
@@ -106,6 +116,15 @@ def write_declarations(out_dir: Path, market: Market, lines: pd.DataFrame, book:
     return result
 
 
+def _months_of_file(t: int, months: int, key: str, layout: str) -> list[int]:
+    """Return the months the file sent after month `t` declares (none: not sent then)."""
+    if layout == "monthly" or key == "erp_en":
+        return [t]
+    if t % 3:
+        return []
+    return list(range(t, min(t + 3, months)))
+
+
 def _habit(key: str, keeping: Bookkeeping | None) -> Habit:
     """Return a file habit, with the columns record-keeping habits add to it."""
     habit = DECLARATION_HABITS[key]
@@ -116,7 +135,7 @@ def _habit(key: str, keeping: Bookkeeping | None) -> Habit:
 
 
 def _sorted(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.sort_values(["licence_no", "node", "order", "day", "document_ref", "bad"],
+    return rows.sort_values(["licence_no", "node", "t", "order", "day", "document_ref", "bad"],
                             kind="stable")
 
 

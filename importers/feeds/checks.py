@@ -21,6 +21,9 @@ def _licence_index(state: FileState) -> dict[str, str] | None:
     known = state.context.known_licences
     if known is None:
         return None
+    derived = getattr(known, "derived", None)  # KnownLicences: built once for many files
+    if derived is not None:
+        return derived("licence_index", lambda: _index(known))
     return state.cache("licence_index", lambda: _index(known))
 
 

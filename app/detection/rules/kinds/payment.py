@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 
@@ -56,26 +58,37 @@ def evaluate(ctx: Context) -> list[Finding]:
     }).groupby(["group", "month"], sort=False).agg(
         first=("start", "min"), last=("row", "max"), most=("count", "max"),
     ).reset_index()
-    return [_finding(ctx, sales, row, keys) for row in episodes.itertuples()]
+    # Columns as arrays once: slicing a wide frame per finding cost 13 ms a finding (2,642
+    # findings, 35 s on the 3,000-operator country); slicing arrays costs microseconds.
+    columns = {c: sales[c].to_numpy() for c in (
+        "buyer", "buyer_name", "buyer_licence", "substance_code", "licence_no", "date",
+        "line_id")}
+    columns["quantity_kg"] = sales["quantity_kg"].to_numpy(dtype=float)
+    columns["collected"] = (sales["delivery"] == "collected").fillna(False).to_numpy(dtype=bool)
+    columns["payment_method"] = sales["payment_method"].astype(object).where(
+        sales["payment_method"].notna(), None).to_numpy()
+    return [_finding(ctx, columns, row, keys) for row in episodes.itertuples()]
 
 
-def _finding(ctx: Context, sales: pd.DataFrame, row, keys: list[str]) -> Finding:
+def _finding(ctx: Context, columns: dict[str, np.ndarray], row, keys: list[str]) -> Finding:
     """Build the finding of one buyer's month of cash or in-person purchases."""
     params = ctx.params
-    rows = sales.iloc[row.first:row.last + 1]
-    head = rows.iloc[0]
-    licence_no = head["buyer_licence"] or None
-    name = head["buyer_name"] or licence_no or "an unnamed buyer"
+    rows = slice(row.first, row.last + 1)
+    count = row.last + 1 - row.first
+    licence_no = columns["buyer_licence"][row.first] or None
+    name = columns["buyer_name"][row.first] or licence_no or "an unnamed buyer"
     who = ctx.names.who(licence_no) if licence_no else name
-    substance = head["substance_code"] if "substance_code" in keys else None
-    methods = rows["payment_method"].value_counts()
-    collected = int((rows["delivery"] == "collected").sum())
-    sellers = sorted({ctx.names.who(s) for s in rows["licence_no"]})
+    substance = columns["substance_code"][row.first] if "substance_code" in keys else None
+    methods = _value_counts(columns["payment_method"][rows])
+    collected = int(columns["collected"][rows].sum())
+    sellers = sorted({ctx.names.who(s) for s in columns["licence_no"][rows]})
+    dates = columns["date"][rows]
+    quantity = _sum(columns["quantity_kg"][rows])
     start = as_date(row.month)
     trace = [
-        f"{len(rows):,} sales to {who} from {as_date(rows['date'].min()).isoformat()} to "
-        f"{as_date(rows['date'].max()).isoformat()} ({kg(rows['quantity_kg'].sum())}) were "
-        "paid in " + ", ".join(f"{m} ({n})" for m, n in methods.items() if m in params["methods"])
+        f"{count:,} sales to {who} from {as_date(dates.min()).isoformat()} to "
+        f"{as_date(dates.max()).isoformat()} ({kg(quantity)}) were "
+        "paid in " + ", ".join(f"{m} ({n})" for m, n in methods if m in params["methods"])
         + (f" or collected in person ({collected})" if collected else "") + ".",
         f"Up to {row.most} of them fell within {params['window_days']} days; the rule asks "
         f"for {params['min_count']}.",
@@ -83,13 +96,28 @@ def _finding(ctx: Context, sales: pd.DataFrame, row, keys: list[str]) -> Finding
     ]
     return ctx.finding(
         situation="repeated", licence_no=licence_no,
-        party=None if licence_no else head["buyer"], substance_code=substance, who=who,
-        start=start, end=month_end(start), observed=float(rows["quantity_kg"].sum()),
-        expected=None, evidence={"declaration_line": rows["line_id"].tolist()}, trace=trace,
-        measures={"count": len(rows), "max_in_window": row.most, "collected": collected,
+        party=None if licence_no else columns["buyer"][row.first], substance_code=substance,
+        who=who, start=start, end=month_end(start), observed=quantity,
+        expected=None, evidence={"declaration_line": columns["line_id"][rows].tolist()},
+        trace=trace,
+        measures={"count": count, "max_in_window": row.most, "collected": collected,
                   "sellers": len(sellers)},
-        fields={"count": f"{len(rows):,}", "days": str(params["window_days"])},
+        fields={"count": f"{count:,}", "days": str(params["window_days"])},
     )
+
+
+def _value_counts(values: np.ndarray) -> list[tuple[str, int]]:
+    """Count the non-missing values, most frequent first, ties in order of first appearance.
+
+    The order of pandas' `value_counts` (a stable sort of the counts of first appearance).
+    """
+    counts = Counter(v for v in values if v is not None)
+    return sorted(counts.items(), key=lambda item: -item[1])
+
+
+def _sum(values: np.ndarray) -> float:
+    """Sum as pandas does: missing values skipped."""
+    return float(np.nansum(values))
 
 
 KIND = Kind(

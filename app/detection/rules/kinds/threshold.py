@@ -71,8 +71,12 @@ def _outliers(rows: pd.DataFrame, multiple: float) -> pd.Series:
     """
     keys = ["substance_code", "movement"]
     quantity = rows["quantity_kg"]
-    own = np.maximum(_largest_other(rows, [*keys, "licence_no"]),
-                     _year_before(rows, [*keys, "licence_no"]))
+    # The operator's groups as one integer, computed once: grouping by three text columns
+    # factorised them again in every groupby (about 8 s of 14 s at 950,000 lines).
+    codes = _group_codes(rows, [*keys, "licence_no"])
+    grouped = rows.assign(_group=codes) if codes is not None else rows
+    own_keys = ["_group"] if codes is not None else [*keys, "licence_no"]
+    own = np.maximum(_largest_other(grouped, own_keys), _year_before(grouped, own_keys))
     per_operator = rows.groupby([*keys, "licence_no"], sort=False)["quantity_kg"].max()
     ranked = per_operator.reset_index().sort_values("quantity_kg", ascending=False,
                                                     kind="stable")
@@ -84,6 +88,23 @@ def _outliers(rows: pd.DataFrame, multiple: float) -> pd.Series:
     runner_up = second.reindex(index).fillna(0.0).to_numpy()
     market = np.where(rows["licence_no"].to_numpy() == top_licence, runner_up, top)
     return (quantity > multiple * market) & (quantity > multiple * own)
+
+
+def _group_codes(rows: pd.DataFrame, keys: list[str]) -> np.ndarray | None:
+    """Return one integer per row naming its group of `keys`, in the keys' sort order.
+
+    Sorting by the code sorts as by the keys themselves. None when a key is missing in some
+    row (groupby would leave those rows out) or the codes would not fit in 63 bits.
+    """
+    codes = np.zeros(len(rows), dtype=np.int64)
+    size = 1
+    for key in keys:
+        code, uniques = pd.factorize(rows[key], sort=True)
+        size *= max(len(uniques), 1)
+        if (code < 0).any() or size >= 2**62:
+            return None
+        codes = codes * len(uniques) + code
+    return codes
 
 
 def _largest_other(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
