@@ -66,6 +66,19 @@ _LEGAL_FORMS = sorted((
     "sociedad comercial de responsabilidad limitada", "sociedad de responsabilidad limitada",
     "empresa individual de responsabilidad limitada", "sociedad por acciones simplificada",
 ), key=lambda form: -len(form))
+# Legal forms that are the same form written otherwise, under one name.
+_FORM_GROUPS = {
+    "sac": ("s a c", "sac", "sociedad anonima cerrada"),
+    "saa": ("s a a", "saa", "sociedad anonima abierta"),
+    "sa": ("s a", "sa", "sociedad anonima"),
+    "srl": ("s r l", "srl", "s r ltda", "sociedad comercial de responsabilidad limitada",
+            "sociedad de responsabilidad limitada"),
+    "eirl": ("e i r l", "eirl", "empresa individual de responsabilidad limitada"),
+    "sas": ("s a s", "sas", "sociedad por acciones simplificada"),
+    "sadecv": ("s a de c v", "sa de cv"),
+    "ltda": ("ltda", "limitada", "cia ltda"),
+}
+_FORM_OF = {form: group for group, forms in _FORM_GROUPS.items() for form in forms}
 _SMALL_WORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "the", "of", "and",
                           "do", "da", "dos", "das", "em"})
 # Words people shorten to something that is not the start of the word.
@@ -82,6 +95,15 @@ def licence_key(text: object) -> str:
     """Return a licence number reduced to letters and digits, each number without leading zeros."""
     key = identifier_key(str(text))
     return _DIGIT_RUN.sub(lambda m: m.group(0).lstrip("0") or "0", key)
+
+
+def legal_form(text: object) -> str:
+    """Return the legal form a company name ends with, one name per form ('' when none)."""
+    words = normalise_text(str(text))
+    for form in _LEGAL_FORMS:
+        if words.endswith(" " + form):
+            return _FORM_OF.get(form, form)
+    return ""
 
 
 def name_key(text: object) -> str:
@@ -165,6 +187,10 @@ class Registry:
         self.by_compact = _layered_index(
             [(key.replace(" ", ""), lic) for key, lic in full],
             [(key.replace(" ", ""), lic) for key, lic in variants])
+        # Two firms of one name and different legal forms (`Química Paracas S.R.L.` and
+        # `Química Paracas E.I.R.L.`): the legal form as written tells them apart.
+        self.forms = {lic: legal_form(n) for lic, n in self.names.items()}
+        self.by_formal = _unique_index(((key, self.forms[lic]), lic) for key, lic in full)
         self.words: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
         for key, lic in set(variants):
             tokens = tuple(key.split())
@@ -200,18 +226,26 @@ class Registry:
             exact = self.by_name.get(key) or self.by_compact.get(key.replace(" ", ""))
             if exact:
                 return exact, "name"
+        form = legal_form(text)
+        if form and (formal := self.by_formal.get((keys[0], form))):
+            return formal, "name"
         for key in keys:
-            similar = self._similar(tuple(key.split()))
+            similar = self._similar(tuple(key.split()), form)
             if similar:
                 return similar, "similar_name"
         return None, "unresolved"
 
-    def _similar(self, tokens: tuple[str, ...]) -> str | None:
-        """Return the one registered name every word of which pairs with a written word."""
+    def _similar(self, tokens: tuple[str, ...], form: str = "") -> str | None:
+        """Return the one registered name every word of which pairs with a written word.
+
+        Several such names of which one only has the legal form written: that one.
+        """
         candidates: list[tuple[str, tuple[str, ...]]] = []
         for token in tokens:
             candidates.extend(self.words.get(token[:3], ()))
         matches = {lic for lic, words in candidates if _words_pair(tokens, words)}
+        if len(matches) > 1 and form:
+            matches = {lic for lic in matches if self.forms.get(lic) == form}
         return next(iter(matches)) if len(matches) == 1 else None
 
 

@@ -185,3 +185,21 @@ def test_branches_trade_names_and_other_licence_formats_resolve():
                                                 "LIC-00200"]
     # A written bracket is never taken for the party's name on its own.
     assert pd.isna(out["counterparty"].tolist()[4])
+
+
+def test_two_firms_of_one_name_are_told_apart_by_the_legal_form_written():
+    operators = pd.DataFrame({
+        "licence_no": ["LIC-00301", "LIC-00302"],
+        "legal_name": ["Química Paracas S.R.L.", "Química Paracas E.I.R.L."],
+        "tax_id_key": ["20100000001", "20100000002"],
+    })
+    out = _resolve(line(movement="sale", counterparty_name="QUÍMICA PARACAS E.I.R.L."),
+                   line(movement="sale", counterparty_name="Quimica Paracas SRL"),
+                   line(movement="sale", counterparty_name="Quím. Paracas Sociedad de "
+                                                           "Responsabilidad Limitada"),
+                   line(movement="sale", counterparty_name="Química Paracas"),
+                   registry=Registry(operators))
+
+    assert out["counterparty"].tolist()[:3] == ["LIC-00302", "LIC-00301", "LIC-00301"]
+    # Without a legal form nothing says which of the two it was.
+    assert pd.isna(out["counterparty"].tolist()[3])

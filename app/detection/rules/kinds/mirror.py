@@ -51,7 +51,7 @@ def evaluate(ctx: Context) -> list[Finding]:
     # A side that declared a trade without naming the other still declared it.
     sales = _absorb(sales, loose_purchases, ["buyer", "substance_code"], window)
     purchases = _absorb(purchases, loose_sales, ["seller", "substance_code"], window)
-    _offset_returns(sales, purchases, RETURN_DAYS)
+    _offset_returns(sales, purchases, RETURN_DAYS, ctx.params["tolerance_pct"])
     sides = pd.concat([_side(ctx, sales, "sold", "buyer", lag),
                        _side(ctx, purchases, "bought", "seller", lag)], ignore_index=True)
     if sides.empty:
@@ -144,7 +144,8 @@ def _absorb(side: pd.DataFrame, loose: pd.DataFrame, group: list[str],
     return side
 
 
-def _offset_returns(sales: pd.DataFrame, purchases: pd.DataFrame, days: int) -> None:
+def _offset_returns(sales: pd.DataFrame, purchases: pd.DataFrame, days: int,
+                    tolerance_pct: float) -> None:
     """Offset a party's own unconfirmed lines in both directions with one counterparty.
 
     A buyer books the whole invoice, then the part it sent back as a sale to its supplier
@@ -153,8 +154,10 @@ def _offset_returns(sales: pd.DataFrame, purchases: pd.DataFrame, days: int) -> 
     the other way round (a seller booking the sale as invoiced and the return as a
     purchase, a buyer netting its purchase). Within `days`, what one direction leaves
     unconfirmed is offset by the other's: the party's net declaration is what the other
-    side declared. A sale back that the supplier does not confirm and no over-declared
-    purchase explains stays unconfirmed.
+    side declared. What is left of a pair of lines once offset, within `tolerance_pct` of
+    the larger (the delivery: the two sides' figures of it differ by rounding, density or
+    concentration), counts as offset too. A sale back that the supplier does not confirm
+    and no over-declared purchase explains stays unconfirmed.
     """
     out = sales[sales["unmatched_kg"] > 0]
     back = purchases[purchases["unmatched_kg"] > 0]
@@ -179,8 +182,10 @@ def _offset_returns(sales: pd.DataFrame, purchases: pd.DataFrame, days: int) -> 
                 if owe <= 0 or abs(sales.at[i, "date"] - purchases.at[j, "date"]) > limit:
                     continue
                 take = min(have, owe)
-                sales.at[i, "unmatched_kg"] = have - take
-                purchases.at[j, "unmatched_kg"] = owe - take
+                slack = max(sales.at[i, "qty"], purchases.at[j, "qty"]) * tolerance_pct / 100
+                have, owe = have - take, owe - take
+                sales.at[i, "unmatched_kg"] = 0.0 if have <= slack else have
+                purchases.at[j, "unmatched_kg"] = 0.0 if owe <= slack else owe
                 for frame, at in ((sales, i), (purchases, j)):
                     frame.at[at, "matched_kg"] = frame.at[at, "qty"] - frame.at[at, "unmatched_kg"]
                     frame.at[at, "match_how"] = "return"
