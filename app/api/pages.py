@@ -7,20 +7,15 @@ import re
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
-    flash,
     jsonify,
-    redirect,
     render_template,
-    request,
-    url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import tokens
 from app.auth.access import PUBLIC, READERS, admitted_roles, allow, public
+from app.auth.token_pages import make_token, revoke
 from app.extensions import request_session
 
 bp = Blueprint("api_pages", __name__, template_folder="templates")
@@ -102,24 +97,12 @@ def _page(new: tokens.NewToken | None = None):
 @allow(*READERS)
 def create_token():
     """Make a personal API token; its secret is shown on this answer only."""
-    try:
-        new = tokens.create_token(session=request_session(), user_id=current_user.id,
-                                  name=request.form.get("name", ""),
-                                  created_by=current_user.email)
-    except tokens.TokenError as problem:
-        flash(_("The token was not made: %(reason)s", reason=str(problem)), "error")
-        return redirect(url_for("api_pages.tokens_page"))
-    return _page(new)
+    return make_token(list_endpoint="api_pages.tokens_page", show=_page)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @allow(*READERS)
 def revoke_token(token_id: int):
     """Revoke one of the user's tokens."""
-    try:
-        tokens.revoke_token(session=request_session(), token_id=token_id,
-                            user_ids=[current_user.id], revoked_by=current_user.email)
-    except tokens.TokenError:
-        abort(404)
-    flash(_("Token revoked: programs using it are refused from now on."), "info")
-    return redirect(url_for("api_pages.tokens_page"))
+    return revoke(token_id=token_id, user_ids=[current_user.id],
+                  list_endpoint="api_pages.tokens_page")

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from app.auth import tokens
 from app.auth.access import allow
 from app.auth.models import User
+from app.auth.token_pages import make_token, revoke
 from app.detection.rules.in_force import loaded_rules
 from app.extensions import request_session, vigia
 from app.portal import service
@@ -160,24 +161,12 @@ def company_user_ids() -> list[int]:
 @allow(*COMPANY)
 def create_token():
     """Make an API token for this user; its secret is shown on this answer only."""
-    try:
-        new = tokens.create_token(session=request_session(), user_id=current_user.id,
-                                  name=request.form.get("name", ""),
-                                  created_by=current_user.email)
-    except tokens.TokenError as problem:
-        flash(_("The token was not made: %(reason)s", reason=str(problem)), "error")
-        return redirect(url_for("portal.token_list"))
-    return _tokens_page(new)
+    return make_token(list_endpoint="portal.token_list", show=_tokens_page)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @allow(*COMPANY)
 def revoke_token(token_id: int):
     """Revoke one of the operator's tokens."""
-    try:
-        tokens.revoke_token(session=request_session(), token_id=token_id,
-                            user_ids=company_user_ids(), revoked_by=current_user.email)
-    except tokens.TokenError:
-        abort(404)
-    flash(_("Token revoked: programs using it are refused from now on."), "info")
-    return redirect(url_for("portal.token_list"))
+    return revoke(token_id=token_id, user_ids=company_user_ids(),
+                  list_endpoint="portal.token_list")
