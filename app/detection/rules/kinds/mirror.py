@@ -207,9 +207,42 @@ def _side(ctx: Context, rows: pd.DataFrame, declared: str, other: str, lag: int)
     )
 
 
+def _net_agreed(sides: pd.DataFrame, tolerance_kg: float, tolerance_pct: float) -> pd.DataFrame:
+    """Count as confirmed a pair's month whose net flow both sides agree on.
+
+    Where a party traded both ways with one counterpart in a month (goods sent back), line
+    matching can pair a return's leftover with another line's rounding; what matters is the
+    net: what the party took in from the counterpart less what it sent back, against what
+    the counterpart sent less what it took back, within both tolerances of the gross.
+    """
+    group = ["party", "counterpart", "substance_code", "window"]
+    inflow = sides["qty"].where(sides["side"] == "bought", -sides["qty"])
+    flows = sides.assign(inflow=inflow).groupby(group, sort=False).agg(
+        net=("inflow", "sum"), gross=("qty", "sum"), ways=("side", "nunique"))
+    if not (flows["ways"] > 1).any():
+        return sides
+    mirrored = flows["net"].rename_axis(["counterpart", "party", "substance_code", "window"])
+    other = mirrored.reorder_levels(group).reindex(flows.index).fillna(0.0)
+    gap = (flows["net"] + other).abs()
+    agreed = (gap <= tolerance_kg) | (gap <= flows["gross"] * tolerance_pct / 100)
+    both = flows["ways"] > 1
+    chosen = flows.index[(both & agreed).to_numpy()]
+    if not len(chosen):
+        return sides
+    swapped = chosen.set_names(["counterpart", "party", "substance_code", "window"]).reorder_levels(
+        group)
+    at = pd.MultiIndex.from_frame(sides[group])
+    hit = at.isin(chosen) | at.isin(swapped)
+    sides = sides.copy()
+    sides.loc[hit & (sides["unmatched_kg"] > 0), "match_how"] = "return"
+    sides.loc[hit, "unmatched_kg"] = 0.0
+    return sides
+
+
 def _findings(ctx: Context, sides: pd.DataFrame) -> list[Finding]:
     """Report each party's months where what it declared stays unconfirmed beyond tolerance."""
     params = ctx.params
+    sides = _net_agreed(sides, params["tolerance_kg"], params["tolerance_pct"])
     keys = ["party", "counterpart", "side", "substance_code", "window"]
     pairs = sides.groupby(keys, sort=False).agg(
         declared=("qty", "sum"), unmatched=("unmatched_kg", "sum"), lines=("line_id", "size"),
