@@ -5,16 +5,11 @@ app/triage/service.py: the same state machine, four eyes and audit chain as the 
 from __future__ import annotations
 
 import json
-import tempfile
-from datetime import UTC, datetime
-from pathlib import Path
 
-from flask import after_this_request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.alerts.export import COLUMNS, rows_of
 from app.alerts.models import Alert
 from app.api.common import documents, session_csrf
 from app.api.errors import ApiError
@@ -29,10 +24,10 @@ from app.api.schemas import (
     TransitionSchema,
 )
 from app.auth.access import READERS, STAFF, allow
-from app.exports import write_table
 from app.extensions import request_session, vigia
 from app.triage import service
-from app.triage.queue import export_query, operator_names, queue_page
+from app.triage.downloads import send_alerts
+from app.triage.queue import operator_names, queue_page
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts",
                 description="The alert queue and the triage of one alert.")
@@ -117,20 +112,7 @@ def queue(args):
 def export(args):
     """Download the alerts of a filter, every page, in the queue's order (interfaces §6)."""
     fmt = args.pop("format")
-    query = export_query(args, me=current_user.email, review_days=vigia().settings.review_days)
-    rows = rows_of(session=request_session(), catalogue=vigia().catalogue, query=query)
-    folder = Path(tempfile.mkdtemp(prefix="vigia-export-"))
-    path = folder / f"alerts.{fmt}"
-    write_table(path, fmt=fmt, columns=COLUMNS, rows=rows, sheet="alerts")
-
-    @after_this_request
-    def _cleanup(response):
-        path.unlink(missing_ok=True)
-        folder.rmdir()
-        return response
-
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
-    return send_file(path, as_attachment=True, download_name=f"vigia-alerts-{stamp}.{fmt}")
+    return send_alerts(args, fmt)
 
 
 @blp.route("/<int:alert_id>", methods=["GET"])

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    after_this_request,
     flash,
     redirect,
     render_template,
@@ -22,17 +19,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from app.alerts.export import COLUMNS, rows_of
 from app.alerts.models import ALERT_STATUSES, OUTCOMES, SEVERITIES
 from app.auth.access import READERS, STAFF, allow, can
 from app.auth.service import users_by_role
 from app.auth.views import safe_next
-from app.exports import write_table
 from app.extensions import request_session, vigia
 from app.triage import service, suppression
 from app.triage.dossier import load_dossier
+from app.triage.downloads import send_alerts
 from app.triage.presenters import alert_view, chart_svg, queue_rows
-from app.triage.queue import COUNT_CAP, export_query, queue_page
+from app.triage.queue import COUNT_CAP, queue_page
 from app.triage.rules_shown import rules_in_force
 from app.triage.schemas import (
     AssignSchema,
@@ -96,21 +92,7 @@ def export(fmt: str):
     """Download the alerts of the current filter as CSV or XLSX (formula-safe)."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    filters = _filters()
-    query = export_query(filters, me=current_user.email, review_days=vigia().settings.review_days)
-    rows = rows_of(session=request_session(), catalogue=vigia().catalogue, query=query)
-    folder = Path(tempfile.mkdtemp(prefix="vigia-export-"))
-    path = folder / f"alerts.{fmt}"
-    write_table(path, fmt=fmt, columns=COLUMNS, rows=rows, sheet="alerts")
-
-    @after_this_request
-    def _cleanup(response):
-        path.unlink(missing_ok=True)
-        folder.rmdir()
-        return response
-
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
-    return send_file(path, as_attachment=True, download_name=f"vigia-alerts-{stamp}.{fmt}")
+    return send_alerts(_filters(), fmt)
 
 
 @bp.post("/alerts/bulk")
