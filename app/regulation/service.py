@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.alerts.models import DetectionRun
+from app.auth.actors import Actor, Refused
 from app.detection.backtest import BacktestSchema
 from app.detection.backtest_service import run_backtest
 from app.detection.rules.model import RuleFileError
@@ -38,21 +39,8 @@ FOLDER_AUTHOR = "rules folder"
 REGULATOR = "regulator"
 
 
-class RegulationError(ValueError):
+class RegulationError(Refused):
     """A step refused, with a message (English, with %(name)s fields) and its values."""
-
-    def __init__(self, message: str, **params) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: email and role."""
-
-    email: str
-    role: str
 
 
 @dataclass

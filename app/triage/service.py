@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, OUTCOMES, Alert
 from app.alerts.service import dismiss_alert
 from app.auth.access import can
+from app.auth.actors import Actor, Refused
 from app.triage.audit import append_event
 
 FOUR_EYES_SEVERITIES = ("high", "critical")
@@ -32,21 +33,8 @@ def N_(message: str) -> str:
     return message
 
 
-class TriageError(ValueError):
+class TriageError(Refused):
     """A triage action refused; `message` is a msgid, `params` fill it."""
-
-    def __init__(self, message: str, **params) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: the user's email (recorded on events) and role (what they may do)."""
-
-    email: str
-    role: str
 
 
 @dataclass
