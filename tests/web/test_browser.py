@@ -39,9 +39,8 @@ def _own_database(database_url: str, tmp_path: Path, worker_id: str) -> str:
     return _fresh_postgres_database(f"{worker_id}_browser")
 
 
-@pytest.fixture
-def live(database_url, tmp_path, worker_id, cheap_hashes):
-    """Serve the app on a free local port over its own migrated database; yield its URL."""
+def browser_app(database_url: str, tmp_path: Path, worker_id: str, **config):
+    """Return the app over its own migrated database, for Chromium (required in CI)."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail("Chromium is required in CI: apt-get install -y chromium")
@@ -50,8 +49,14 @@ def live(database_url, tmp_path, worker_id, cheap_hashes):
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "browser",
-                      "INSTANCE_PATH": str(tmp_path / "instance")})
+    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "browser",
+                       "INSTANCE_PATH": str(tmp_path / "instance"), **config})
+
+
+@pytest.fixture
+def live(database_url, tmp_path, worker_id, cheap_hashes):
+    """Serve the app on a free local port over its own migrated database; yield its URL."""
+    app = browser_app(database_url, tmp_path, worker_id)
     with vigia(app).db.session() as session:
         stored_operator(session, licence_no="LIC-001", legal_name="Química Andina S.A.C.",
                         region="Lima")

@@ -16,19 +16,13 @@ import pytest
 from openpyxl import load_workbook
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.auth.service import create_user
-from app.db import make_engine
 from app.extensions import vigia
-from app.migrate import upgrade
 from app.pipeline import import_one
 from app.portal import service
 from tests.builders import REGISTRY, REGISTRY_HEADER, write
+from tests.web.test_browser import ARGS, CHROMIUM, PASSWORD, browser_app
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-PASSWORD = "browser test password"
 GOOD = [["LIC-001", "2025-03", "opening_stock", date(2025, 3, 1), "acetone", 100, "kg"],
         ["LIC-001", "2025-03", "purchase", date(2025, 3, 5), "acetone", 50, "kg"]]
 BAD = [["LIC-001", "2025-03", "devolución", date(2025, 3, 9), "acetone", 5, "kg"],
@@ -37,27 +31,10 @@ FIXED = [["LIC-001", "2025-03", "sale", date(2025, 3, 9), "acetone", 5, "kg"],
          ["LIC-001", "2025-03", "sale", date(2025, 3, 10), "acetone", 5, "kg"]]
 
 
-def _own_database(database_url: str, tmp_path: Path, worker_id: str) -> str:
-    if database_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'portal.sqlite3'}"
-    from tests.conftest import _fresh_postgres_database
-
-    return _fresh_postgres_database(f"{worker_id}_portal")
-
-
 @pytest.fixture
 def portal_live(database_url, tmp_path, worker_id, cheap_hashes):
     """Serve the app with a registry, two company users and the rival's submission."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI: apt-get install -y chromium")
-        pytest.skip("Chromium NOT installed: apt-get install -y chromium")
-    url = _own_database(database_url, tmp_path, worker_id)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "browser",
-                      "INSTANCE_PATH": str(tmp_path / "instance")})
+    app = browser_app(database_url, tmp_path, f"{worker_id}_portal")
     services = vigia(app)
     registry = write(tmp_path / "registry.csv", REGISTRY_HEADER, REGISTRY)
     with app.app_context():

@@ -12,15 +12,12 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.alerts.models import Alert, DetectionRun
 from app.auth.service import create_user
-from app.db import make_engine
 from app.extensions import vigia
-from app.migrate import upgrade
 from app.regulation.models import RuleVersion
 from tests.regulation.conftest import KEY_800, rules_folder
-from tests.web.test_browser import ARGS, CHROMIUM, PASSWORD, _own_database, _sign_in
+from tests.web.test_browser import ARGS, CHROMIUM, PASSWORD, _sign_in, browser_app
 
 SHOTS = os.environ.get("VIGIA_SCREENSHOTS")  # a folder: save the pages as PNG there
 
@@ -28,10 +25,6 @@ SHOTS = os.environ.get("VIGIA_SCREENSHOTS")  # a folder: save the pages as PNG t
 @pytest.fixture
 def live_rules(database_url, tmp_path, worker_id, cheap_hashes):
     """Serve the app over its own database and rules folder, with ACME's purchases stored."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI: apt-get install -y chromium")
-        pytest.skip("Chromium NOT installed: apt-get install -y chromium")
     from tests.regulation.conftest import (
         DECLARATION_HEADER,
         REGISTRY_HEADER,
@@ -40,13 +33,8 @@ def live_rules(database_url, tmp_path, worker_id, cheap_hashes):
         write_csv,
     )
 
-    url = _own_database(database_url, tmp_path, f"{worker_id}_reg")
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "browser",
-                      "INSTANCE_PATH": str(tmp_path / "instance"),
-                      "RULES_DIR": str(rules_folder(tmp_path))})
+    app = browser_app(database_url, tmp_path, f"{worker_id}_reg",
+                      RULES_DIR=str(rules_folder(tmp_path)))
     store(app, {
         "registry": [write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [
             ["LIC-001", "ACME S.A.", "20100000001", "distributor", "acetic anhydride", 20000,
