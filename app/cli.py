@@ -279,7 +279,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
 @click.option("--seed", default=7, show_default=True, help="Seed of the generated country.")
 @click.option("--operators", default=300, show_default=True)
 @click.option("--months", default=24, show_default=True)
-# The levels of app.demo.bookkeeping.LEVELS, not imported here: app.demo loads pandas.
+# The levels of demo.bookkeeping.LEVELS, not imported here: demo loads pandas.
 @click.option("--habits", type=click.Choice(["none", "usual", "heavy"]), default="usual",
               show_default=True, help="How messily the demo operators keep their books.")
 @click.option("--host", default="127.0.0.1", show_default=True)

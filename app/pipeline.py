@@ -142,7 +142,7 @@ def run_demo(
     habits: str = "none",
 ) -> PipelineReport:
     """Write the demo country's files, then import them in order (again: nothing new)."""
-    from app.demo import generate_country
+    from demo import generate_country
 
     country = generate_country(out_dir, seed=seed, operators=operators, months=months,
                                home_country=services.settings.home_country, habits=habits,

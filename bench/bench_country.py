@@ -47,8 +47,8 @@ RAW_COLUMNS = 14
 
 def country(operators: int, seed: int = 7, layout: str = "quarterly"):
     """Generate (once, cached on disk) the country's files; return the DemoCountry."""
-    from app.demo import generate_country
-    from app.demo.country import DemoCountry
+    from demo import generate_country
+    from demo.country import DemoCountry
 
     folder = OUT / f"{operators}_seed{seed}_{layout}"
     listing = folder / "files.json"  # written last: the country is complete
@@ -190,7 +190,7 @@ def raw_pipeline(backend: str, paths: list[Path]) -> None:
 
 def _csv_habit(path: Path):
     """Return the habit that wrote a declarations CSV, from its name."""
-    from app.demo.habits import DECLARATION_HABITS
+    from demo.habits import DECLARATION_HABITS
 
     for key, habit in DECLARATION_HABITS.items():
         if key in path.name and habit.kind == "csv":

@@ -38,14 +38,14 @@ AS_OF = date(2026, 11, 30)
 
 def country():
     """Generate (once, cached on disk) the default demo country."""
-    from app.demo import generate_country
+    from demo import generate_country
 
     return generate_country(OUT / "country", seed=7, operators=300, months=24)
 
 
 def declarations(size: int, registry: Path) -> Path:
     """Write (once, cached) a bulk declarations file of `size` lines."""
-    from app.demo import generate_bulk_declarations
+    from demo import generate_bulk_declarations
 
     path = OUT / f"declarations_{size}.csv"
     if not path.exists():
@@ -57,7 +57,7 @@ def customs(rows: int, files: list[Path]) -> Path:
     """Write (once, cached) `rows` customs items: the demo's items under new item numbers."""
     import pandas as pd
 
-    from app.demo.habits import CUSTOMS_HABIT
+    from demo.habits import CUSTOMS_HABIT
 
     path = OUT / f"customs_{rows}.csv"
     if path.exists():
@@ -97,7 +97,7 @@ def database_url(backend: str) -> str:
 
 def market(operators: int):
     """Generate a realistic demo market of that many operators (seeded: same files each time)."""
-    from app.demo import generate_country
+    from demo import generate_country
 
     folder = OUT / f"market_{operators}"
     return generate_country(folder, seed=7, operators=operators, months=24)

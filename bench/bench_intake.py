@@ -39,7 +39,7 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 def prepare(rows: int) -> tuple[Path, Path]:
     """Generate (once, cached) the demo registry and a declarations file of `rows` lines."""
-    from app.demo import generate_bulk_declarations
+    from demo import generate_bulk_declarations
 
     path = OUT / f"declarations_{rows}.csv"
     registry = OUT / f"declarations_{rows}_country" / "registry.csv"

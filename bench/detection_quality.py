@@ -47,9 +47,9 @@ sys.path.insert(0, str(HERE.parent))
 from demo_detection_data import read_country  # noqa: E402
 
 from app.alerts.planning import Policy, plan_alerts  # noqa: E402
-from app.demo import generate_country  # noqa: E402
-from app.demo.bookkeeping import LEVELS  # noqa: E402
 from app.detection.rules import evaluate, load_rules  # noqa: E402
+from demo import generate_country  # noqa: E402
+from demo.bookkeeping import LEVELS  # noqa: E402
 
 STATISTICAL = ("surge", "peer", "splitting", "new_operator")
 HEURISTICS = ("sar_max6", "sar_avg12")

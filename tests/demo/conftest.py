@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from app.demo import generate_country
-from app.demo.habits import CUSTOMS_HABIT
-from app.demo.readback import read_declarations, read_table
+from demo import generate_country
+from demo.habits import CUSTOMS_HABIT
+from demo.readback import read_declarations, read_table
 
 SMALL = {"operators": 40, "months": 12, "seed": 11}
 HABITS = {"operators": 120, "months": 12, "seed": 5}  # one market, written at each intensity

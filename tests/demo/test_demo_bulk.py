@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.demo import generate_bulk_declarations
-from app.demo.habits import DECLARATION_COLUMNS, DECLARATION_HABITS, REGISTRY_CSV
+from demo import generate_bulk_declarations
+from demo.habits import DECLARATION_COLUMNS, DECLARATION_HABITS, REGISTRY_CSV
 
 HABIT = DECLARATION_HABITS["contable_es"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app.demo.readback import product_kg
+from demo.readback import product_kg
 from tests.demo.conftest import load_customs
 
 SIGN = {"opening_stock": 1, "purchase": 1, "import": 1, "production": 1, "sale": -1,

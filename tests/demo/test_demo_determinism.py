@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-from app.demo import generate_country
+from demo import generate_country
 
 
 def _files(root):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from app.demo.habits import (
+from demo.habits import (
     BASELINE_COLUMNS,
     CUSTOMS_COLUMNS,
     CUSTOMS_HABIT,
@@ -18,7 +18,7 @@ from app.demo.habits import (
     REGISTRY_CSV,
     REGISTRY_XLSX,
 )
-from app.demo.readback import declaration_habit, read_table
+from demo.readback import declaration_habit, read_table
 
 MOVEMENTS = {"opening_stock", "purchase", "import", "production", "sale", "export",
              "consumption", "loss", "closing_stock"}
@@ -79,7 +79,7 @@ def test_registry_csv_and_xlsx_hold_the_same_lines(small_country):
 
 @pytest.mark.parametrize("tax_id", ["20100070970", "20131312955"])
 def test_ruc_check_digit_matches_sunat(tax_id):
-    from app.demo.market import ruc
+    from demo.market import ruc
 
     class Fixed:
         def integers(self, low, high, size):

@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from app.demo import generate_country
-from app.demo.bookkeeping.levels import INTENSITIES, Share
-from app.demo.bookkeeping.substances import all_forms
-from app.demo.habits import REGISTRY_XLSX
-from app.demo.readback import read_table, substance_of_label
+from demo import generate_country
+from demo.bookkeeping.levels import INTENSITIES, Share
+from demo.bookkeeping.substances import all_forms
+from demo.habits import REGISTRY_XLSX
+from demo.readback import read_table, substance_of_label
 from tests.demo.conftest import HABITS, load_customs
 
 LEVELS = ("usual", "heavy")
@@ -379,7 +379,7 @@ def test_same_seed_and_level_give_identical_bytes(habit_countries, tmp_path):
 
 def test_the_demo_command_offers_every_level_and_defaults_to_usual():
     from app.cli import demo_command
-    from app.demo.bookkeeping import LEVELS as ALL_LEVELS
+    from demo.bookkeeping import LEVELS as ALL_LEVELS
 
     option = next(p for p in demo_command.params if p.name == "habits")
     assert tuple(option.type.choices) == ALL_LEVELS

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.catalogue.loader import load_catalogue
-from app.demo.bookkeeping.substances import all_forms
 from app.pipeline import licence_infos
+from demo.bookkeeping.substances import all_forms
 from importers import ReadContext, read_file
 
 LICENCE_FIELDS = ("licence_no", "tax_id", "substance_code", "valid_from", "valid_to")

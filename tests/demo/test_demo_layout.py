@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app.demo import generate_country
-from app.demo.readback import read_declarations
+from demo import generate_country
+from demo.readback import read_declarations
 
 SETTINGS = {"operators": 40, "months": 12, "seed": 11}
 

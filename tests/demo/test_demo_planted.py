@@ -8,9 +8,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from app.demo.habits import REGISTRY_XLSX
-from app.demo.products import SUBSTANCES
-from app.demo.readback import declaration_habit, read_table
+from demo.habits import REGISTRY_XLSX
+from demo.products import SUBSTANCES
+from demo.readback import declaration_habit, read_table
 
 KINDS = {"quota", "licence", "unregistered_trader", "customs_reconciliation", "mass_balance",
          "mirror", "national_pace", "payment_delivery", "threshold", "export_notification",

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.demo.habits import REGISTRY_XLSX
-from app.demo.products import PRODUCTS, SUBSTANCES
-from app.demo.readback import product_kg, read_table, substance_of_label
+from demo.habits import REGISTRY_XLSX
+from demo.products import PRODUCTS, SUBSTANCES
+from demo.readback import product_kg, read_table, substance_of_label
 from tests.demo.conftest import load_customs
 
 CONTROLLED_HS = {p.hs_code[:7] for p in PRODUCTS.values() if p.hs_code}

@@ -26,9 +26,9 @@ import pytest
 from sqlalchemy import select
 
 from app.alerts.models import Alert
-from app.demo import generate_country
 from app.extensions import vigia
 from app.pipeline import demo_as_of, detect, import_in_order
+from demo import generate_country
 
 RULE_KINDS = {"quota", "licence", "unregistered_trader", "customs_reconciliation",
               "mass_balance", "mirror", "national_pace", "payment_delivery", "threshold",

@@ -1,6 +1,6 @@
 """Files as compliance staff and customs systems of the region really write them.
 
-Every case here is something the demo generator (app/demo/habits.py) does not write: other
+Every case here is something the demo generator (demo/habits.py) does not write: other
 operators' headers, the words their accounting software puts in coded columns, units
 and layouts. Each table says what a regulator wants from the cell: the value it maps to,
 or the reason the row is refused.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.demo.market import (
+from demo.market import (
     BLENDER_INPUT,
     COMMODITIES,
     CONSUMER,
@@ -21,7 +21,7 @@ from app.demo.market import (
     lognormal,
     ruc,
 )
-from app.demo.sectors import FOREIGN_BUYERS, SECTORS, SUPPLY_PREFIXES, SUPPLY_SECTORS
+from demo.sectors import FOREIGN_BUYERS, SECTORS, SUPPLY_PREFIXES, SUPPLY_SECTORS
 
 EXPORT_ROUTES = {"sulphuric_98": ("BO", "CL"), "hydrochloric_33": ("BO",),
                  "acetone": ("EC", "BO"), "toluene": ("EC", "BO")}

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from app.demo.bookkeeping.declared_lines import REMARK, TAX_ID
-from app.demo.bookkeeping.late import monthly_sent_on
-from app.demo.habits import DECLARATION_COLUMNS, DECLARATION_HABITS, Habit
-from app.demo.lines import ORDER
-from app.demo.market import HABITS, Market
-from app.demo.plants import PlantBook
-from app.demo.writers import number_text, write_table
+from demo.bookkeeping.declared_lines import REMARK, TAX_ID
+from demo.bookkeeping.late import monthly_sent_on
+from demo.habits import DECLARATION_COLUMNS, DECLARATION_HABITS, Habit
+from demo.lines import ORDER
+from demo.market import HABITS, Market
+from demo.plants import PlantBook
+from demo.writers import number_text, write_table
 
 if TYPE_CHECKING:
-    from app.demo.bookkeeping import Bookkeeping
+    from demo.bookkeeping import Bookkeeping
 
 KINDS = {"date": "date", "quantity": "hundredths", "concentration_pct": "decimal2",
          "movement": "word", "unit": "word", "payment_method": "word", "delivery": "word"}

@@ -18,20 +18,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from app.demo.bookkeeping import late, registry_life
-from app.demo.bookkeeping.clerks import Clerk, draw_clerks
-from app.demo.bookkeeping.customs_books import rewrite_customs
-from app.demo.bookkeeping.declared_lines import rewrite_lines
-from app.demo.bookkeeping.levels import LEVELS, intensity
-from app.demo.bookkeeping.substances import SALT_PRODUCTS, forms_of
-from app.demo.bookkeeping.timing import book_dates
-from app.demo.market import Calendar, Market, MarketBuilder, Operator
-from app.demo.plants import PlantBook
-from app.demo.products import SUBSTANCES, VOLUME_UNITS
-from app.demo.simulation import Flows
+from demo.bookkeeping import late, registry_life
+from demo.bookkeeping.clerks import Clerk, draw_clerks
+from demo.bookkeeping.customs_books import rewrite_customs
+from demo.bookkeeping.declared_lines import rewrite_lines
+from demo.bookkeeping.levels import LEVELS, intensity
+from demo.bookkeeping.substances import SALT_PRODUCTS, forms_of
+from demo.bookkeeping.timing import book_dates
+from demo.market import Calendar, Market, MarketBuilder, Operator
+from demo.plants import PlantBook
+from demo.products import SUBSTANCES, VOLUME_UNITS
+from demo.simulation import Flows
 
 if TYPE_CHECKING:
-    from app.demo.declaration_files import DeclarationFiles
+    from demo.declaration_files import DeclarationFiles
 
 __all__ = ["LEVELS", "Bookkeeping"]
 

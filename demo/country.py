@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.demo import feeds
-from app.demo.bookkeeping import Bookkeeping
-from app.demo.customs import customs_declarations, customs_rows, plant_customs
-from app.demo.declaration_files import LAYOUTS, write_declarations
-from app.demo.habits import (
+from demo import feeds
+from demo.bookkeeping import Bookkeeping
+from demo.customs import customs_declarations, customs_rows, plant_customs
+from demo.declaration_files import LAYOUTS, write_declarations
+from demo.habits import (
     BASELINE_COLUMNS,
     BASELINE_HABIT,
     CUSTOMS_COLUMNS,
@@ -26,15 +26,15 @@ from app.demo.habits import (
     REGISTRY_XLSX,
     Habit,
 )
-from app.demo.lines import build_lines, number_invoices, written_kg_per_unit
-from app.demo.market import CONSUMER, Calendar, Market
-from app.demo.planting import Planter
-from app.demo.plants import PlantBook
-from app.demo.products import PRODUCTS, SUBSTANCES
-from app.demo.registry import registry_rows, registry_tables
-from app.demo.simulation import Flows, simulate
-from app.demo.supply import build_market, plan_exports
-from app.demo.writers import write_table
+from demo.lines import build_lines, number_invoices, written_kg_per_unit
+from demo.market import CONSUMER, Calendar, Market
+from demo.planting import Planter
+from demo.plants import PlantBook
+from demo.products import PRODUCTS, SUBSTANCES
+from demo.registry import registry_rows, registry_tables
+from demo.simulation import Flows, simulate
+from demo.supply import build_market, plan_exports
+from demo.writers import write_table
 
 REGISTRY_KINDS = {"annual_quota_kg": "decimal2", "valid_from": "date", "valid_to": "date",
                   "status": "word", "previous_quota_kg": "decimal2"}

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import numpy as np
 
-from app.demo.market import BLENDER_INPUT, CONSUMER, SOURCE, Market, Node
-from app.demo.plants import PlantBook, nice
-from app.demo.products import SUBSTANCES
-from app.demo.simulation import Flows
+from demo.market import BLENDER_INPUT, CONSUMER, SOURCE, Market, Node
+from demo.plants import PlantBook, nice
+from demo.products import SUBSTANCES
+from demo.simulation import Flows
 
 BASELINE_MARGIN = 1.3  # the authority's estimate sits 30 % above legitimate use
 PACE_ALERT = 1.10  # year-to-date use above this share of the pro-rata baseline is planted

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.demo.licensing import plant_inactive_entries, plant_licence_problems
-from app.demo.lookalikes import plant_lookalikes, plant_newcomer
-from app.demo.market import CONSUMER, SOURCE, Market, MarketBuilder
-from app.demo.plants import Chooser, PlantBook, acquisitions, nice, product_name, pure
-from app.demo.products import PRODUCTS
-from app.demo.sectors import SECTORS
-from app.demo.simulation import Flows, Trade
-from app.demo.supply import sellers_for
+from demo.licence_problems import plant_inactive_entries, plant_licence_problems
+from demo.lookalikes import plant_lookalikes, plant_newcomer
+from demo.market import CONSUMER, SOURCE, Market, MarketBuilder
+from demo.plants import Chooser, PlantBook, acquisitions, nice, product_name, pure
+from demo.products import PRODUCTS
+from demo.sectors import SECTORS
+from demo.simulation import Flows, Trade
+from demo.supply import sellers_for
 
 THRESHOLD_PRODUCTS = ("pseudoephedrine_hcl", "ethyl_ether", "acetic_anhydride", "permanganate")
 SPLIT_PRODUCTS = ("sulphuric_98", "mek", "acetone", "toluene", "hydrochloric_33")

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.writer.excel import ExcelWriter
 
-from app.demo.habits import Habit
+from demo.habits import Habit
 
 # Fixed workbook and zip-entry times: openpyxl stamps "now" otherwise and the bytes change.
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)

@@ -6,12 +6,12 @@ from collections import defaultdict
 
 import numpy as np
 
-from app.demo.habits import ACTIVITIES_ES, REGISTRY_COLUMNS, REGISTRY_CSV
-from app.demo.market import Market, Node, Operator
-from app.demo.plants import PlantBook, acquisitions, nice, product_name
-from app.demo.products import SUBSTANCES
-from app.demo.simulation import Flows
-from app.demo.writers import number_text
+from demo.habits import ACTIVITIES_ES, REGISTRY_COLUMNS, REGISTRY_CSV
+from demo.market import Market, Node, Operator
+from demo.plants import PlantBook, acquisitions, nice, product_name
+from demo.products import SUBSTANCES
+from demo.simulation import Flows
+from demo.writers import number_text
 
 QUOTA_FACTOR = (1.3, 1.6)  # quotas leave this much room above the largest year's use
 

@@ -9,10 +9,10 @@ from datetime import date
 
 import numpy as np
 
-from app.demo.market import CONSUMER, DISTRIBUTOR, Calendar, Market, MarketBuilder, Node, Operator
-from app.demo.products import PRODUCTS, SUBSTANCES
-from app.demo.sectors import sector_of_key
-from app.demo.simulation import Flows, Trade
+from demo.market import CONSUMER, DISTRIBUTOR, Calendar, Market, MarketBuilder, Node, Operator
+from demo.products import PRODUCTS, SUBSTANCES
+from demo.sectors import sector_of_key
+from demo.simulation import Flows, Trade
 
 
 @dataclass(eq=False)

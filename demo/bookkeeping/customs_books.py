@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.demo.bookkeeping.clerks import BROKER_TAX_STYLES, BROKER_TAX_WEIGHTS, Clerk
-from app.demo.bookkeeping.identities import name_written, tax_id_written
-from app.demo.bookkeeping.levels import Intensity
-from app.demo.market import Market
+from demo.bookkeeping.clerks import BROKER_TAX_STYLES, BROKER_TAX_WEIGHTS, Clerk
+from demo.bookkeeping.identities import name_written, tax_id_written
+from demo.bookkeeping.levels import Intensity
+from demo.market import Market
 
 _BROKER_NAME_STYLES = ("legal_form", "no_legal_form", "upper", "no_accents", "abbreviated")
 

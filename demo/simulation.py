@@ -9,8 +9,8 @@ from datetime import date
 
 import numpy as np
 
-from app.demo.market import BLENDER_INPUT, CONSUMER, DISTRIBUTOR, SOURCE, Market, Node
-from app.demo.sectors import FOREIGN_SUPPLIERS
+from demo.market import BLENDER_INPUT, CONSUMER, DISTRIBUTOR, SOURCE, Market, Node
+from demo.sectors import FOREIGN_SUPPLIERS
 
 
 @dataclass(eq=False)

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.demo.market import Node, add_end_user
-from app.demo.plants import product_name
-from app.demo.sectors import SECTORS, Sector, season_curve, sector_of_key
-from app.demo.supply import link_suppliers
+from demo.market import Node, add_end_user
+from demo.plants import product_name
+from demo.sectors import SECTORS, Sector, season_curve, sector_of_key
+from demo.supply import link_suppliers
 
 if TYPE_CHECKING:
-    from app.demo.planting import Planter
+    from demo.planting import Planter
 
 
 def plant_newcomer(planter: Planter, sector: Sector, product: str, start: int) -> Node:

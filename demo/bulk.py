@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.demo.habits import DECLARATION_COLUMNS, DECLARATION_HABITS, MOVEMENTS_ES, REGISTRY_CSV
-from app.demo.market import Calendar
-from app.demo.products import PRODUCTS, SUBSTANCES
+from demo.habits import DECLARATION_COLUMNS, DECLARATION_HABITS, MOVEMENTS_ES, REGISTRY_CSV
+from demo.market import Calendar
+from demo.products import PRODUCTS, SUBSTANCES
 
 HABIT = DECLARATION_HABITS["contable_es"]
 # Movement mix of a real month: mostly purchases, sales and consumption.
@@ -42,7 +42,7 @@ def generate_bulk_declarations(path: Path, *, rows: int, seed: int = 1,
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if registry is None:
-        from app.demo.country import generate_country
+        from demo.country import generate_country
 
         country = generate_country(path.parent / f"{path.stem}_country", seed=seed,
                                    operators=operators, months=months, end_period=end_period)

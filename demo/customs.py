@@ -8,11 +8,11 @@ from datetime import date
 
 import numpy as np
 
-from app.demo.market import SOURCE, Market
-from app.demo.plants import Plant, PlantBook, product_name
-from app.demo.products import MISLABEL_HS, PRODUCTS, UNCONTROLLED_GOODS
-from app.demo.sectors import EXPORT_OFFICES, FOREIGN_SUPPLIERS, IMPORT_OFFICES
-from app.demo.simulation import Flows, Shipment
+from demo.market import SOURCE, Market
+from demo.plants import Plant, PlantBook, product_name
+from demo.products import MISLABEL_HS, PRODUCTS, UNCONTROLLED_GOODS
+from demo.sectors import EXPORT_OFFICES, FOREIGN_SUPPLIERS, IMPORT_OFFICES
+from demo.simulation import Flows, Shipment
 
 NOISE_COUNTRIES = ("US", "CN", "BR", "MX", "DE", "CL", "CO", "AR", "IN", "KR", "ES", "EC")
 LOOKALIKE_SHARE = 0.15  # share of noise items naming a look-alike (acetic acid, MIBK...)

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from app.demo.products import PRODUCTS, SUBSTANCES, Product
-from app.demo.sectors import (
+from demo.products import PRODUCTS, SUBSTANCES, Product
+from demo.sectors import (
     END_USE_SECTORS,
     NAME_CORES,
     REGIONS,

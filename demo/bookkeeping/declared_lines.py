@@ -15,10 +15,10 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from app.demo.bookkeeping.clerks import ID_FORMS, Clerk
-from app.demo.bookkeeping.documents import customs_written, invoice_written, invoices_written
-from app.demo.bookkeeping.identities import licence_written, name_written, tax_id_written
-from app.demo.market import CONSUMER, Market
+from demo.bookkeeping.clerks import ID_FORMS, Clerk
+from demo.bookkeeping.documents import customs_written, invoice_written, invoices_written
+from demo.bookkeeping.identities import licence_written, name_written, tax_id_written
+from demo.market import CONSUMER, Market
 
 TRADES = ("purchase", "sale")
 CROSSINGS = ("import", "export")

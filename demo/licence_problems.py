@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app.demo.market import CONSUMER, DISTRIBUTOR
-from app.demo.plants import product_name
-from app.demo.products import PRODUCTS
-from app.demo.sectors import SECTORS
-from app.demo.simulation import Trade
-from app.demo.supply import link_suppliers, sources_of
+from demo.market import CONSUMER, DISTRIBUTOR
+from demo.plants import product_name
+from demo.products import PRODUCTS
+from demo.sectors import SECTORS
+from demo.simulation import Trade
+from demo.supply import link_suppliers, sources_of
 
 if TYPE_CHECKING:
-    from app.demo.planting import Planter
+    from demo.planting import Planter
 
 
 def plant_licence_problems(p: Planter) -> None:

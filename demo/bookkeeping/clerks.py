@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.demo.bookkeeping.documents import CUSTOMS_STYLES, INVOICE_STYLES
-from app.demo.bookkeeping.identities import LICENCE_STYLES, NAME_STYLES, TAX_ID_STYLES
-from app.demo.bookkeeping.levels import Intensity
-from app.demo.market import Market
+from demo.bookkeeping.documents import CUSTOMS_STYLES, INVOICE_STYLES
+from demo.bookkeeping.identities import LICENCE_STYLES, NAME_STYLES, TAX_ID_STYLES
+from demo.bookkeeping.levels import Intensity
+from demo.market import Market
 
 # How a clerk identifies a counterparty when not by its licence number as registered.
 ID_FORMS = ("licence_written", "tax_id_in_licence", "tax_id_column", "name_only",

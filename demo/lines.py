@@ -8,9 +8,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from app.demo.market import Market, Node
-from app.demo.products import VOLUME_UNITS
-from app.demo.simulation import Flows
+from demo.market import Market, Node
+from demo.products import VOLUME_UNITS
+from demo.simulation import Flows
 
 # Stock lines first, then inflows, outflows, closing stock: the order people list them.
 ORDER = {"opening_stock": 0, "purchase": 1, "import": 1, "production": 1, "sale": 2,

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from app.demo.bookkeeping.clerks import Clerk
-from app.demo.lines import written_kg_per_unit
-from app.demo.market import Market, Node
-from app.demo.simulation import Flows
+from demo.bookkeeping.clerks import Clerk
+from demo.lines import written_kg_per_unit
+from demo.market import Market, Node
+from demo.simulation import Flows
 
 
 def closing_stock(market: Market, flows: Flows) -> dict[int, np.ndarray]:

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from app.demo.bookkeeping.clerks import Clerk
-from app.demo.market import Calendar
+from demo.bookkeeping.clerks import Clerk
+from demo.market import Calendar
 
 DEADLINE_DAYS = 15
 MONTHLY_SENT_DAYS = 10

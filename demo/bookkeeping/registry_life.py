@@ -18,14 +18,14 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from app.demo.bookkeeping.levels import Intensity
-from app.demo.bookkeeping.timing import closing_stock
-from app.demo.market import CONSUMER, Market, MarketBuilder, Node, Operator, end_use_sector
-from app.demo.plants import PlantBook, nice, pure
-from app.demo.products import SUBSTANCES
-from app.demo.registry import licence_row, yearly_need
-from app.demo.sectors import sector_of_key
-from app.demo.simulation import Flows
+from demo.bookkeeping.levels import Intensity
+from demo.bookkeeping.timing import closing_stock
+from demo.market import CONSUMER, Market, MarketBuilder, Node, Operator, end_use_sector
+from demo.plants import PlantBook, nice, pure
+from demo.products import SUBSTANCES
+from demo.registry import licence_row, yearly_need
+from demo.sectors import sector_of_key
+from demo.simulation import Flows
 
 HOLDER = "holder"  # the role of an operator that holds a licence it does not use
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 
-from app.demo.bookkeeping.substances import SALT_PRODUCTS, all_forms
-from app.demo.habits import DECLARATION_HABITS, Habit
-from app.demo.products import MASS_UNITS, PRODUCTS, SUBSTANCES, VOLUME_UNITS
+from demo.bookkeeping.substances import SALT_PRODUCTS, all_forms
+from demo.habits import DECLARATION_HABITS, Habit
+from demo.products import MASS_UNITS, PRODUCTS, SUBSTANCES, VOLUME_UNITS
 
 
 def _labels() -> dict[str, tuple[str, float | None, float]]:
