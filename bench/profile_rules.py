@@ -34,12 +34,12 @@ def digest(findings) -> str:
 def main() -> None:
     """Load once, then time each rule."""
     from app import create_app
+    from app.detection.base.rule_context import Names
     from app.detection.data import prepared
     from app.detection.loading import load_detection_data
     from app.detection.parties import with_counterparties
     from app.detection.rules import load_rules
-    from app.detection.rules.context import Names
-    from app.detection.rules.engine import evaluate_rule
+    from app.detection.rules.evaluator import evaluate_rule
     from app.extensions import vigia
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from app.detection.rules.summary import render
+from app.detection.base.summary import render
 
 SPANISH = Path(__file__).with_name("sentences_es.yaml")
 MONTHS_ES = ("", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
@@ -184,7 +184,7 @@ def _window(values: dict[str, str]) -> str | None:
 
 def window_words(start: date, end: date, language: str) -> str | None:
     """Name a whole-month window in a language ('marzo de 2025', 'Q1 2025'); None otherwise."""
-    from app.detection.rules.summary import month_end, window_label
+    from app.detection.base.summary import month_end, window_label
 
     if start.day != 1 or end != month_end(end):
         return None

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from app.alerts.models import OPEN_STATUSES, Alert, AlertEvent, DetectionRun, StoredFinding
 from app.alerts.planning import AlertDraft, Policy, plan_alerts
 from app.db import utcnow
+from app.detection.base.summary import format_kg
 from app.detection.findings import Finding
-from app.detection.rules.summary import format_kg
 from app.intake.bulk import bulk_insert
 from app.triage.audit import append_event, chain_events
 

@@ -20,7 +20,7 @@ from marshmallow import Schema, fields
 
 from app.alerts.keys import alert_key
 from app.detection.findings import Finding
-from app.detection.rules.engine import EvaluationResult
+from app.detection.rules.evaluator import EvaluationResult
 from app.detection.rules.model import Rule, RuleSet
 
 CONFIRMED = "confirmed"

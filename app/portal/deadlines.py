@@ -1,7 +1,7 @@
 """When each of an operator's declarations is due, which came late, which are overdue.
 
 The rule of deadline is the one detection applies (`missing_declaration` with `check:
-overdue`, app/detection/rules/kinds/missing.py): a period is due `deadline_days` after it
+overdue`, app/detection/kinds/missing_declaration.py): a period is due `deadline_days` after it
 ends; it is overdue when that day has passed, no declaration of it was received, and a
 licence of the operator was valid on the period's first day. Its period length, deadline
 and look-back are read from the rule in force, so the portal and the notices agree.
@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.detection.rules.kinds.common import period_end
+from app.detection.base.common import period_end
 from app.detection.rules.model import Rule
 from app.movements.models import Declaration
 from app.registry.service import load_licence_book

@@ -1,6 +1,6 @@
 """The rules engine: rule files (data) over a vocabulary of kinds (code), evaluated purely."""
 
-from app.detection.rules.engine import EvaluationResult, evaluate, evaluate_rule
+from app.detection.rules.evaluator import EvaluationResult, evaluate, evaluate_rule
 from app.detection.rules.loader import check_rules, load_rules
 from app.detection.rules.model import Rule, RuleError, RuleFileError, RuleSet, Scope
 from app.detection.rules.vocabulary import KINDS, describe_vocabulary

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from marshmallow import ValidationError
 
+from app.detection.base.kind import Kind, substance_params
+from app.detection.base.summary import template_problems
 from app.detection.rules.model import Rule, RuleError, RuleFileError, RuleSet, Scope
-from app.detection.rules.params import Kind, substance_params
 from app.detection.rules.schemas import (
     RULE_KEYS,
     RuleSchema,
@@ -19,7 +20,6 @@ from app.detection.rules.schemas import (
     flatten,
     params_schema,
 )
-from app.detection.rules.summary import template_problems
 from app.detection.rules.vocabulary import KINDS
 
 if TYPE_CHECKING:

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pandas as pd
 
+from app.detection.base.kind import Kind
+from app.detection.base.rule_context import Context, Names
 from app.detection.data import DetectionData
-from app.detection.rules.context import Context, Names
 from app.detection.rules.model import Rule
-from app.detection.rules.params import Kind
 
 
 def scope_codes(rule: Rule, names: Names) -> frozenset[str] | None:

@@ -4,42 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.detection.rules.kinds import (
-    customs,
+from app.detection.base.kind import Kind
+from app.detection.kinds import (
     customs_reconciliation,
-    exports,
+    export_notification,
+    heuristics,
     licence,
+    mass_balance,
     mirror,
     mislabelling,
-    missing,
-    national,
-    payment,
+    missing_declaration,
+    national_pace,
+    new_operator,
+    payment_delivery,
+    peer,
     quota,
-    stocks,
+    splitting,
+    surge,
     threshold,
+    unregistered_trader,
 )
-from app.detection.rules.params import Kind
-from app.detection.stats import heuristics, newcomer, peer, splitting, surge
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         quota.KIND,
         licence.KIND,
-        customs.UNREGISTERED,
+        unregistered_trader.KIND,
         customs_reconciliation.KIND,
-        stocks.KIND,
+        mass_balance.KIND,
         mirror.KIND,
-        national.KIND,
-        payment.KIND,
+        national_pace.KIND,
+        payment_delivery.KIND,
         threshold.KIND,
-        exports.KIND,
+        export_notification.KIND,
         mislabelling.KIND,
-        missing.KIND,
+        missing_declaration.KIND,
         surge.KIND,
         peer.KIND,
         splitting.KIND,
-        newcomer.KIND,
+        new_operator.KIND,
         heuristics.MAX6,
         heuristics.AVG12,
     )

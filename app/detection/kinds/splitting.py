@@ -7,13 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from app.detection.base.common import as_date, fill_text, kg
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.base.summary import format_kg
 from app.detection.findings import Finding, raise_severity
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import as_date, fill_text, kg
-from app.detection.rules.params import Kind, Param
-from app.detection.rules.summary import format_kg
-from app.detection.stats.common import STAT_FIELDS, format_p, stat_fields, stat_measures
-from app.detection.stats.significance import (
+from app.detection.statistics.common import STAT_FIELDS, format_p, stat_fields, stat_measures
+from app.detection.statistics.significance import (
     adjusted,
     benjamini_hochberg,
     binomial_scan_p,

@@ -16,11 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.detection.findings import Finding
-from app.detection.matching import Window, reconcile
-from app.detection.parties import document_key
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     MAX_EVIDENCE,
     DeclaredMonths,
     as_date,
@@ -33,8 +29,12 @@ from app.detection.rules.kinds.common import (
     period_start,
     tolerance_params,
 )
-from app.detection.rules.params import Kind, Param
-from app.detection.rules.summary import format_kg
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.base.summary import format_kg
+from app.detection.findings import Finding
+from app.detection.matching import Window, reconcile
+from app.detection.parties import document_key
 
 TRADER_KEYS = ["tax_id_key", "substance_code", "window"]
 GROUP = ["tax_id_key", "substance_code"]

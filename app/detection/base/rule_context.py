@@ -6,12 +6,15 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from app.detection.base.summary import format_kg, format_pct, render, window_label
 from app.detection.data import DetectionData
 from app.detection.findings import Finding
-from app.detection.rules.model import Rule
-from app.detection.rules.summary import format_kg, format_pct, render, window_label
+
+if TYPE_CHECKING:
+    # The rule file's model only types the field: the base imports nothing of rules/.
+    from app.detection.rules.model import Rule
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     INFLOWS,
     MAX_EVIDENCE,
     capped_note,
@@ -17,8 +15,10 @@ from app.detection.rules.kinds.common import (
     group_counts,
     kg,
 )
-from app.detection.rules.params import SEVERITY_CHOICES, Kind, Param
-from app.detection.rules.summary import format_kg
+from app.detection.base.kind import SEVERITY_CHOICES, Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.base.summary import format_kg
+from app.detection.findings import Finding
 
 KEYS = ["licence_no", "substance_code", "year"]
 

@@ -8,8 +8,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from app.detection.rules.params import Param
-from app.detection.rules.summary import format_kg, month_end
+from app.detection.base.kind import Param
+from app.detection.base.summary import format_kg, month_end
 
 # An alert cites at most this many rows per table (the largest ones); the total is kept
 # in the measures. A national figure can rest on 100,000 lines nobody would open.

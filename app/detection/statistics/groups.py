@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.detection.rules.kinds.common import fill_text
-from app.detection.stats.panel import Panel
+from app.detection.base.common import fill_text
+from app.detection.statistics.panel import Panel
 
 # A member's month counts at most this many times its own average in the group profile,
 # so one operator's surge cannot make a season for its whole sector.

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     MAX_EVIDENCE,
     as_date,
     capped_note,
@@ -14,8 +12,10 @@ from app.detection.rules.kinds.common import (
     fill_text,
     kg,
 )
-from app.detection.rules.params import SEVERITY_CHOICES, Kind, Param
-from app.detection.rules.summary import month_end
+from app.detection.base.kind import SEVERITY_CHOICES, Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.base.summary import month_end
+from app.detection.findings import Finding
 
 BY = ["exporter", "country", "substance_code"]
 KEYS = ["who", "substance_code", "month"]

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.detection.findings import SEVERITIES, Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     MAX_EVIDENCE,
     as_date,
     capped_note,
@@ -18,8 +16,10 @@ from app.detection.rules.kinds.common import (
     period_param,
     period_start,
 )
-from app.detection.rules.kinds.licensing import NEEDED_ACTIVITY, check_rows
-from app.detection.rules.params import TABLES, Kind, Param
+from app.detection.base.kind import TABLES, Kind, Param
+from app.detection.base.licence_checks import NEEDED_ACTIVITY, check_rows
+from app.detection.base.rule_context import Context
+from app.detection.findings import SEVERITIES, Finding
 
 KEYS = ["licence_no", "substance_code", "period"]
 # How a buyer whose licence is not valid was identified, said after the licence's answer.

@@ -7,16 +7,16 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     as_date,
     fill_text,
     kg,
     period_start,
 )
-from app.detection.rules.params import Kind, Param
-from app.detection.rules.summary import month_end
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.base.summary import month_end
+from app.detection.findings import Finding
 
 METHODS = ("cash", "card", "cheque", "other", "bank_transfer")
 

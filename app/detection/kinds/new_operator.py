@@ -5,27 +5,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from app.detection.base.common import INFLOWS, kg
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.base.summary import month_end
 from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import INFLOWS, kg
-from app.detection.rules.params import Kind, Param
-from app.detection.rules.summary import month_end
-from app.detection.stats.common import (
+from app.detection.statistics.common import (
     STAT_FIELDS,
     format_p,
     month_span,
     stat_fields,
     stat_measures,
 )
-from app.detection.stats.groups import assign_groups, describe_operators
-from app.detection.stats.panel import (
+from app.detection.statistics.groups import assign_groups, describe_operators
+from app.detection.statistics.panel import (
     Panel,
     build_panel,
     month_date,
     month_index,
     window_evidence,
 )
-from app.detection.stats.significance import (
+from app.detection.statistics.significance import (
     MAD_SCALE,
     adjusted,
     benjamini_hochberg,

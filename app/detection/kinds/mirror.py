@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.detection.findings import Finding
-from app.detection.matching import Window, reconcile
-from app.detection.parties import RETURN_DAYS
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     MAX_EVIDENCE,
     DeclaredMonths,
     as_date,
@@ -30,7 +26,11 @@ from app.detection.rules.kinds.common import (
     period_start,
     tolerance_params,
 )
-from app.detection.rules.params import Kind, Param
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.findings import Finding
+from app.detection.matching import Window, reconcile
+from app.detection.parties import RETURN_DAYS
 
 PAIR = ["seller", "buyer", "substance_code"]
 PAIR_KEYS = [*PAIR, "window"]

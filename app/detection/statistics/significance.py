@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from app.detection.rules.params import Param
+from app.detection.base.kind import Param
 
 # 1.4826 × MAD estimates the standard deviation of a normal sample.
 MAD_SCALE = 1.4826

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from app.detection.base.common import INFLOWS, kg
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
 from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import INFLOWS, kg
-from app.detection.rules.params import Kind, Param
-from app.detection.stats.common import (
+from app.detection.statistics.common import (
     STAT_FIELDS,
     format_p,
     month_span,
@@ -20,9 +20,9 @@ from app.detection.stats.common import (
     stat_fields,
     stat_measures,
 )
-from app.detection.stats.groups import assign_groups, describe_operators, seasonal_index
-from app.detection.stats.panel import Panel, build_panel, window_evidence
-from app.detection.stats.significance import (
+from app.detection.statistics.groups import assign_groups, describe_operators, seasonal_index
+from app.detection.statistics.panel import Panel, build_panel, window_evidence
+from app.detection.statistics.significance import (
     adjusted,
     benjamini_hochberg,
     empirical_null,

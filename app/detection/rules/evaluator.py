@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
+from app.detection.base.rule_context import Names
 from app.detection.data import DetectionData, prepared
 from app.detection.findings import Finding
 from app.detection.parties import with_counterparties
-from app.detection.rules.context import Names
 from app.detection.rules.model import Rule, RuleSet
 from app.detection.rules.scope import scoped_context
 from app.detection.rules.vocabulary import KINDS

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     MAX_EVIDENCE,
     as_date,
     capped_note,
@@ -14,7 +12,9 @@ from app.detection.rules.kinds.common import (
     period_param,
     period_start,
 )
-from app.detection.rules.params import Kind, Param
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.findings import Finding
 
 FLOWS = ("import", "export", "transit")
 FLOW_VERBS = {"import": "imported", "export": "exported", "transit": "moved in transit"}
@@ -71,7 +71,7 @@ def evaluate_unregistered(ctx: Context) -> list[Finding]:
     return findings
 
 
-UNREGISTERED = Kind(
+KIND = Kind(
     name="unregistered_trader",
     title="Controlled goods traded by an unregistered tax id",
     help="Customs items under a controlled tariff code whose importer or exporter is not a "

@@ -7,14 +7,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from app.detection.base.common import INFLOWS, kg
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
 from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import INFLOWS, kg
-from app.detection.rules.params import Kind, Param
-from app.detection.stats.common import STAT_FIELDS, format_p, stat_fields, stat_measures
-from app.detection.stats.groups import assign_groups, describe_operators
-from app.detection.stats.panel import build_panel, window_evidence
-from app.detection.stats.significance import (
+from app.detection.statistics.common import STAT_FIELDS, format_p, stat_fields, stat_measures
+from app.detection.statistics.groups import assign_groups, describe_operators
+from app.detection.statistics.panel import build_panel, window_evidence
+from app.detection.statistics.significance import (
     MAD_SCALE,
     adjusted,
     benjamini_hochberg,

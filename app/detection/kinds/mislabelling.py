@@ -6,9 +6,7 @@ import numpy as np
 import pandas as pd
 
 from app.catalogue.text import normalise_hs
-from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     MAX_EVIDENCE,
     as_date,
     capped_note,
@@ -18,8 +16,10 @@ from app.detection.rules.kinds.common import (
     period_param,
     period_start,
 )
-from app.detection.rules.kinds.customs import FLOWS
-from app.detection.rules.params import Kind, Param
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.findings import Finding
+from app.detection.kinds.unregistered_trader import FLOWS
 
 KEYS = ["tax_id_key", "mentioned", "window"]
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     INFLOWS,
     MAX_EVIDENCE,
     OUTFLOWS,
@@ -18,8 +16,10 @@ from app.detection.rules.kinds.common import (
     shift_months,
     tolerance_params,
 )
-from app.detection.rules.params import Kind, Param
-from app.detection.rules.summary import month_end
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.base.summary import month_end
+from app.detection.findings import Finding
 
 KEYS = ["licence_no", "substance_code", "period"]
 PAIR = ["licence_no", "substance_code"]

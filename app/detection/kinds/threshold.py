@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from app.detection.base.common import as_date, evidence_ids, kg
+from app.detection.base.kind import MOVEMENTS, Kind, Param
+from app.detection.base.rule_context import Context
 from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import as_date, evidence_ids, kg
-from app.detection.rules.params import MOVEMENTS, Kind, Param
 
 
 def evaluate(ctx: Context) -> list[Finding]:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from app.detection.rules.summary import month_end
+from app.detection.base.summary import month_end
 from app.registry.licensing import LicenceBook
 
 # Summary fields every statistical kind offers rule writers.

@@ -13,11 +13,11 @@ from datetime import date
 
 import pandas as pd
 
+from app.detection.base.common import MAX_EVIDENCE, capped_note, evidence_ids, kg
+from app.detection.base.kind import Kind, Param
+from app.detection.base.rule_context import Context
+from app.detection.base.summary import format_kg
 from app.detection.findings import Finding
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import MAX_EVIDENCE, capped_note, evidence_ids, kg
-from app.detection.rules.params import Kind, Param
-from app.detection.rules.summary import format_kg
 
 ENTRIES = ("import", "production")
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from marshmallow import fields, validate
 
 if TYPE_CHECKING:
+    from app.detection.base.rule_context import Context
     from app.detection.findings import Finding
-    from app.detection.rules.context import Context
 
 PARAM_TYPES = (
     "number", "integer", "boolean", "choice", "choices", "kg_by_substance", "pct_by_substance",

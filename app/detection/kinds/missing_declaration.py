@@ -16,11 +16,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from app.detection.findings import Finding
-from app.detection.matching import Window, reconcile
-from app.detection.parties import document_key
-from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import (
+from app.detection.base.common import (
     MAX_EVIDENCE,
     as_date,
     capped_note,
@@ -29,8 +25,12 @@ from app.detection.rules.kinds.common import (
     period_end,
     period_start,
 )
-from app.detection.rules.kinds.licensing import check_rows
-from app.detection.rules.params import Kind, Param
+from app.detection.base.kind import Kind, Param
+from app.detection.base.licence_checks import check_rows
+from app.detection.base.rule_context import Context
+from app.detection.findings import Finding
+from app.detection.matching import Window, reconcile
+from app.detection.parties import document_key
 
 KEYS = ["licence_no", "window"]
 
