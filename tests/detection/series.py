@@ -63,3 +63,11 @@ def market(members: dict[str, np.ndarray], **kwargs: Any) -> dict[str, list]:
         lines.extend(purchases(licence_no, amounts,
                                substance=kwargs.get("substance", "acetone")))
     return {"operators": operators, "licences": licences, "lines": lines}
+
+
+def peer_market(extra: dict, peers: int = 8, sector: str = "2022") -> dict:
+    """Return paint shops buying 100–300 kg a month, plus the given members."""
+    rng = np.random.default_rng(5)
+    members = {f"LIC-2{i:02d}": noisy(float(rng.uniform(100, 300)), 24, seed=200 + i)
+               for i in range(peers)}
+    return market({**members, **extra}, sector=sector)

@@ -1,41 +1,10 @@
-"""unregistered_trader, customs_reconciliation and mislabelling: customs against the rest."""
+"""customs_reconciliation: customs entries and exits against what the operators declared."""
 
 from dataclasses import replace
 from datetime import date
 
 from app.catalogue.loader import load_catalogue
-from tests.detection.builders import customs_item, data, line, operator, run
-
-
-def test_controlled_goods_imported_by_an_unregistered_tax_id():
-    detection = data(customs=[
-        customs_item(trader_tax_id="20.999.888-7", trader_name="Front Co. S.A.C.",
-                     net_mass_kg=2500.0),
-        customs_item(trader_tax_id="209998887", trader_name="Front Co. S.A.C.",
-                     net_mass_kg=1500.0, date=date(2025, 7, 1)),
-        customs_item(trader_tax_id="20-100000001", net_mass_kg=800.0),
-        customs_item(trader_tax_id="20999", substance_code=None, hs_code="3208.10.00",
-                     goods_description="PINTURA"),
-    ])
-
-    [finding] = run("unregistered_trader", detection)
-
-    assert finding.licence_no is None
-    assert finding.tax_id == "209998887"
-    assert finding.substance_code == "acetic-anhydride"
-    assert (finding.window_start, finding.window_end) == (date(2025, 1, 1), date(2025, 12, 31))
-    assert (finding.observed, finding.expected) == (4000.0, None)
-    assert finding.evidence == {"customs_item": (1, 2)}
-    assert finding.summary == (
-        "Front Co. S.A.C. (tax id 209998887), which is not in the registry, imported "
-        "4,000 kg of acetic anhydride in 2025"
-    )
-
-
-def test_registered_traders_are_not_unregistered():
-    detection = data(customs=[customs_item(trader_tax_id="20100000001")])
-
-    assert run("unregistered_trader", detection) == []
+from tests.detection.builders import customs_item, data, line, run
 
 
 def test_customs_imports_not_declared_fire_with_both_figures():
@@ -132,54 +101,6 @@ def test_declared_exports_customs_never_saw():
     assert (finding.observed, finding.expected) == (500.0, 0.0)
     assert finding.measures["missing_in"] == "customs"
     assert finding.evidence == {"declaration_line": (1,)}
-
-
-def test_description_naming_a_controlled_chemical_under_another_code():
-    detection = data(
-        customs=[
-            customs_item(substance_code=None, hs_code="3824.99.99", net_mass_kg=5000.0,
-                         goods_description="Disolvente industrial – ANHÍDRIDO ACÉTICO"),
-            customs_item(substance_code=None, hs_code="3824.99.99", net_mass_kg=100.0,
-                         trader_tax_id="20-555", trader_name="Other S.A.",
-                         goods_description="Permanganato de Potássio grau técnico"),
-        ],
-        operators=[operator()],
-    )
-
-    findings = run("mislabelling", detection)
-
-    assert [(f.licence_no, f.tax_id, f.substance_code) for f in findings] == [
-        (None, "20555", "potassium-permanganate"),
-        ("LIC-001", "20-100000001", "acetic-anhydride"),
-    ]
-    first = findings[1]
-    assert (first.window_start, first.window_end) == (date(2025, 3, 1), date(2025, 3, 31))
-    assert (first.observed, first.expected) == (5000.0, None)
-    assert first.evidence == {"customs_item": (1,)}
-    assert first.summary == (
-        "Customs goods described as 'Disolvente industrial – ANHÍDRIDO ACÉTICO' (5,000 kg) were "
-        "declared by ACME S.A. in March 2025 under tariff code 3824.99.99, which is not a code "
-        "of acetic anhydride"
-    )
-
-
-def test_controlled_code_with_matching_description_and_plain_goods_do_not_fire():
-    detection = data(customs=[
-        customs_item(goods_description="Anhídrido acético 99%"),
-        customs_item(substance_code=None, hs_code="2915.21.00",
-                     goods_description="ÁCIDO ACÉTICO GLACIAL"),
-        customs_item(substance_code=None, hs_code="3208.10.00", goods_description="PINTURA"),
-    ])
-
-    assert run("mislabelling", detection) == []
-
-
-def test_mislabelling_scope_limits_the_substances_looked_for():
-    detection = data(customs=[customs_item(substance_code=None, hs_code="3824.99.99",
-                                           goods_description="tolueno")])
-
-    assert run("mislabelling", detection, scope={"tables": ["I"]}) == []
-    assert len(run("mislabelling", detection, scope={"substances": ["108-88-3"]})) == 1
 
 
 def test_customs_mass_of_a_salt_reconciles_with_the_declared_base():

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from app.detection.stats.significance import (
+from app.detection.statistics.significance import (
     adjusted,
     benjamini_hochberg,
     empirical_null,
