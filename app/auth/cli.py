@@ -64,7 +64,7 @@ def audit_group() -> None:
 @with_appcontext
 def verify_command() -> None:
     """Check every alert's hash chain of events; exit non-zero naming what does not hold."""
-    from app.triage.audit import verify_chains
+    from app.alerts.audit import verify_chains
 
     with vigia().db.session() as session:
         report = verify_chains(session=session)
