@@ -1,8 +1,9 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
-from app.alerts.models import Alert, AlertEvent, DetectionRun, StoredFinding
+from app.alerts.models import Alert, AlertEvent, StoredFinding
 from app.auth.models import ApiToken, SignInAttempt, User
 from app.baselines.models import Baseline
+from app.detection.models import DetectionRun
 from app.intake.models import ImportBatch, RowErrorRecord
 from app.movements.models import CustomsItem, Declaration, DeclarationLine, ExportNotification
 from app.portal.models import Submission

@@ -1,26 +1,67 @@
-"""The one place that knows the order of the stages: import → store → detect → alert."""
+"""The one place that knows the order of the stages: import → store → detect → alert.
+
+The composition root of the stages: which storer stores each feed (intake is handed it),
+the feeds in order (reference data first), and a detection run's findings handed to the
+alerts. The stages import each other only downwards; interface modules (each package's
+cli, views, scheduled) call this module, never the other way round.
+"""
 
 from __future__ import annotations
 
 import calendar
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.alerts.models import DetectionRun
+from app.baselines.service import store_baselines
+from app.detection.models import DetectionRun
 from app.extensions import Vigia
-from app.intake.service import ImportOutcome, import_file
+from app.intake import service as intake_service
+from app.intake.service import ImportOutcome
+from app.movements.storing import store_customs, store_declarations, store_export_notifications
 from app.registry.models import Licence, Operator
+from app.registry.storing import store_registry
+from app.storage.results import Storer
 from importers import KnownLicences, LicenceInfo, ReadContext
+
+if TYPE_CHECKING:
+    from app.catalogue.catalogue import Catalogue
+    from app.detection.rules import Rule
 
 logger = logging.getLogger(__name__)
 # Reference data before the movements that are checked against it.
 FEED_ORDER = ("registry", "baselines", "declarations", "customs", "export_notifications")
+# The storer of each feed's records: intake keeps the batch, the storer its rows.
+STORERS: Mapping[str, Storer] = {
+    "registry": store_registry,
+    "declarations": store_declarations,
+    "customs": store_customs,
+    "baselines": store_baselines,
+    "export_notifications": store_export_notifications,
+}
+
+
+def storer_for(feed: str) -> Storer:
+    """Return the function that stores the records of a feed."""
+    if feed not in STORERS:
+        raise ValueError(f"unknown feed {feed!r}; expected one of {', '.join(STORERS)}")
+    return STORERS[feed]
+
+
+def import_file(*, session: Session, feed: str, **options) -> ImportOutcome:
+    """Import one file of a feed as one batch, stored by the feed's storer; the caller commits.
+
+    The options are those of `app.intake.service.import_file` (source, submitted_by,
+    upload_folder, context, as_of, ...).
+    """
+    return intake_service.import_file(session=session, feed=feed, store=storer_for(feed),
+                                      **options)
 
 
 @dataclass
@@ -167,14 +208,36 @@ def demo_as_of(last_period: str) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def run_detection(
+    *, session: Session, catalogue: Catalogue, rules_dir: Path, as_of: date,
+    since: date | None = None, home_country: str, only: Callable[[Rule], bool] | None = None,
+) -> DetectionRun:
+    """Detect over the stored data, hand the findings to the alerts, and return the run.
+
+    Rule files that fail validation fail the run and raise nothing; see
+    `app.detection.service.find` for `since` and `only`. The caller commits.
+    """
+    from app.alerts.planning import Policy
+    from app.alerts.service import record_findings
+    from app.detection.service import close_run, find
+
+    detection = find(session=session, catalogue=catalogue, rules_dir=rules_dir, as_of=as_of,
+                     since=since, home_country=home_country, only=only)
+    if detection.failed:
+        return detection.run
+    policies = {r.id: Policy(mode=r.mode, reopen_factor=r.reopen_factor, queue=r.queue)
+                for r in detection.rules}
+    outcome = record_findings(session=session, run=detection.run, findings=detection.findings,
+                              policies=policies)
+    return close_run(detection, alerts=outcome)
+
+
 def detect(services: Vigia, *, as_of: date, since: date | None = None,
            rules_dir: Path | None = None, only=None) -> DetectionRun:
     """Run detection over the stored data in its own transaction and return the run.
 
     `only(rule) -> bool` keeps some rules (a scheduled deadline check); default all.
     """
-    from app.detection.service import run_detection
-
     with services.db.session() as session:
         run = run_detection(
             session=session, catalogue=services.catalogue,

@@ -12,8 +12,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.alerts.models import Alert, DetectionRun
+from app.alerts.models import Alert
 from app.auth.models import User
+from app.detection.models import DetectionRun
 from app.intake.models import ImportBatch
 from app.movements.models import CustomsItem, Declaration, DeclarationLine
 from app.registry.models import Licence, Operator

@@ -27,11 +27,11 @@ sys.path.insert(0, str(HERE.parent))
 
 from app import create_app  # noqa: E402
 from app.alerts.export import COLUMNS, AlertFilters, alert_rows  # noqa: E402
-from app.detection.backtest_service import run_backtest  # noqa: E402
 from app.detection.loading import load_detection_data  # noqa: E402
 from app.detection.rules import evaluate, load_rules  # noqa: E402
 from app.exports import write_table  # noqa: E402
 from app.extensions import vigia  # noqa: E402
+from app.regulation.backtest_service import run_backtest  # noqa: E402
 
 
 def _timed(label: str, call, results: dict):

@@ -106,10 +106,9 @@ def market(operators: int):
 def child(backend: str, size: int, customs_rows: int, operators: int = 0) -> None:
     """Build one database, import, run detection twice; print a JSON line per run."""
     from app import create_app
-    from app.detection.service import run_detection
     from app.extensions import vigia
     from app.migrate import upgrade
-    from app.pipeline import import_in_order
+    from app.pipeline import import_in_order, run_detection
 
     if operators:
         # A whole market: supply chains, stocks that balance, planted problems.

@@ -147,7 +147,7 @@ def test_a_bug_while_importing_is_one_line_and_its_traceback_goes_to_the_log(
     def broken_storer(**kwargs):
         raise KeyError("licence_no")
 
-    monkeypatch.setattr("app.intake.service.storer_for", lambda feed: broken_storer)
+    monkeypatch.setattr("app.pipeline.storer_for", lambda feed: broken_storer)
     path = write(tmp_path / "enero.csv", DECLARATION_HEADER,
                  ["LIC-001;2025-01;purchase;2025-01-10;acetone;5;kg;"])
     result = _invoke(app, "import", "declarations", str(path))

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.alerts.models import QUEUES, SEVERITIES
+from app.console import ensure_schema, fail, parse_day
 
 
 @click.group("alerts")
@@ -46,7 +47,6 @@ def export_command(fmt, output, statuses, severities, min_severity, rule_ids, li
                    substances, since, until, min_score, queues) -> None:
     """Export alerts, most urgent first, as CSV (UTF-8 with BOM) or XLSX."""
     from app.alerts.export import AlertFilters, expand_statuses, export_alerts, resolve_substances
-    from app.cli import ensure_schema, fail, parse_day
     from app.exports import ExportError, check_writable, export_format
     from app.extensions import vigia
 

@@ -1,4 +1,4 @@
-"""Detection runs, the findings they produced, the alerts officers see, and alert events."""
+"""The findings of detection runs, the alerts officers see, and alert events."""
 
 from __future__ import annotations
 
@@ -40,27 +40,6 @@ QUEUES = ("diversion", "administrative")
 # Carried in each filter's index (PostgreSQL INCLUDE): counting one filter's alerts per
 # status, in the queue, is then an index-only scan of that filter's entries.
 FILTER_INCLUDE = ("status", "queue")
-
-
-class DetectionRun(Base):
-    """One run of `vigia detect`: which rules, what it read, what it raised, how long."""
-
-    __tablename__ = "detection_run"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    seconds: Mapped[float | None] = mapped_column(Float)
-    as_of: Mapped[date] = mapped_column(Date)
-    since: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="running")
-    message: Mapped[str] = mapped_column(Text, default="")
-    rule_files: Mapped[str] = mapped_column(Text, default="[]")  # JSON: path, sha256, versions
-    rows_read: Mapped[str] = mapped_column(Text, default="{}")  # JSON: table -> rows
-    findings: Mapped[int] = mapped_column(Integer, default=0)
-    alerts_raised: Mapped[int] = mapped_column(Integer, default=0)
-    alerts_refreshed: Mapped[int] = mapped_column(Integer, default=0)
-    alerts_reopened: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Alert(Base):

@@ -26,13 +26,14 @@ from sqlalchemy import Row, func, insert, select, text
 from sqlalchemy import update as update_statement
 from sqlalchemy.orm import Session
 
-from app.alerts.models import OPEN_STATUSES, Alert, AlertEvent, DetectionRun, StoredFinding
+from app.alerts.audit import append_event, chain_events
+from app.alerts.models import OPEN_STATUSES, Alert, AlertEvent, StoredFinding
 from app.alerts.planning import AlertDraft, Policy, plan_alerts
 from app.db import utcnow
 from app.detection.base.summary import format_kg
 from app.detection.findings import Finding
-from app.intake.bulk import bulk_insert
-from app.triage.audit import append_event, chain_events
+from app.detection.models import DetectionRun
+from app.storage.bulk import bulk_insert
 
 ACTOR = "vigia detect"
 KEY_CHUNK = 500

@@ -15,7 +15,6 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from app.alerts.models import DetectionRun
 from app.api.common import cursor_id, documents, session_csrf
 from app.api.errors import ApiError
 from app.api.schemas import (
@@ -26,6 +25,7 @@ from app.api.schemas import (
     RunPageSchema,
 )
 from app.auth.access import READERS, allow
+from app.detection.models import DetectionRun
 from app.detection.rules.in_force import loaded_rules
 from app.extensions import request_session, vigia
 from app.regulation.schemas import RuleProposalSchema, RuleVersionSchema

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.auth.models import ROLES
+from app.console import ensure_schema, fail
 from app.extensions import vigia
 
 
@@ -26,7 +27,6 @@ def users_group() -> None:
 def create_command(email: str, role: str, licence_no: str | None, name: str) -> None:
     """Create a user; the password is asked twice, or read from standard input."""
     from app.auth.service import UserError, create_user
-    from app.cli import ensure_schema, fail
 
     ensure_schema(current_app._get_current_object())
     if sys.stdin.isatty():
@@ -64,7 +64,7 @@ def audit_group() -> None:
 @with_appcontext
 def verify_command() -> None:
     """Check every alert's hash chain of events; exit non-zero naming what does not hold."""
-    from app.triage.audit import verify_chains
+    from app.alerts.audit import verify_chains
 
     with vigia().db.session() as session:
         report = verify_chains(session=session)

@@ -9,21 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.baselines.models import Baseline
-from app.intake.feeds import StoreResult
-from app.intake.models import ImportBatch
+from app.storage.keyed import store_keyed_rows
+from app.storage.results import Batch, StoreResult
 from importers import Chunk, ReadContext
 
 BASELINE_COLUMNS = ["substance_code", "year", "quantity_kg", "source"]
 
 
 def store_baselines(
-    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], as_of: date,
+    *, session: Session, batch: Batch, chunks: Iterator[Chunk], as_of: date,
     context: ReadContext,
 ) -> StoreResult:
     """Store baselines; a later figure for the same substance and year replaces the earlier."""
-    from app.movements.service import store_keyed_rows
-
-    return store_keyed_rows(session=session, batch=batch, chunks=chunks, table="baseline",
+    return store_keyed_rows(session=session, batch_id=batch.id, chunks=chunks, table="baseline",
                             columns=BASELINE_COLUMNS, keys=["substance_code", "year"],
                             noun="baselines")
 

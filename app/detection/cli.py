@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.alerts.models import DetectionRun
+from app.console import ensure_schema, fail
+from app.detection.models import DetectionRun
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 STOPPED = ("failed",)
@@ -28,7 +29,6 @@ STOPPED = ("failed",)
 @with_appcontext
 def detect_command(since, as_of, rules_dir: Path | None) -> None:
     """Run every active and monitor rule over stored data; raise or refresh alerts."""
-    from app.cli import ensure_schema, fail
     from app.extensions import vigia
     from app.pipeline import detect
 

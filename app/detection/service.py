@@ -1,4 +1,8 @@
-"""The detection stage: load rules and data, evaluate, turn findings into alerts, record it."""
+"""The detection stage: load rules and data, evaluate, hand the findings on, record the run.
+
+Detection stops at findings: `find` returns them with the run they belong to, the pipeline
+hands them to the alerts, and `close_run` records what the alerts did.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +10,88 @@ import dataclasses
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from time import perf_counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session
 
-from app.alerts.models import DetectionRun
-from app.alerts.planning import Policy
-from app.alerts.service import record_findings
 from app.db import utcnow
+from app.detection.findings import Finding
 from app.detection.loading import load_detection_data
+from app.detection.models import DetectionRun
 from app.detection.rules import RuleFileError, evaluate, load_rules
 
 if TYPE_CHECKING:
     from app.catalogue.catalogue import Catalogue
-    from app.detection.rules.model import Rule
+    from app.detection.rules import EvaluationResult, Rule, RuleSet
 
 logger = logging.getLogger(__name__)
 
 
-def run_detection(
+@dataclass
+class Detection:
+    """One run's findings, before alerts: the run (still running, or failed), the rules, timings."""
+
+    run: DetectionRun
+    findings: list[Finding] = field(default_factory=list)
+    ruleset: RuleSet | None = None  # None: the rule files failed, nothing was evaluated
+    evaluation: EvaluationResult | None = None
+    started: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        """Say whether the run stopped before evaluating (its rule files have errors)."""
+        return self.ruleset is None
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Return the rules evaluated (none when the run failed)."""
+        return self.ruleset.rules if self.ruleset is not None else ()
+
+
+class AlertCounts(Protocol):
+    """What the alert step did with a run's findings (app.alerts' AlertOutcome)."""
+
+    raised: int
+    refreshed: int
+    reopened: int
+    monitored: int
+    kept_dismissed: int
+    kept_closed: int
+
+
+def find(
     *, session: Session, catalogue: Catalogue, rules_dir: Path, as_of: date,
     since: date | None = None, home_country: str, only: Callable[[Rule], bool] | None = None,
-) -> DetectionRun:
-    """Run every active and monitor rule over the stored data and record the run.
+) -> Detection:
+    """Start a run and evaluate every active and monitor rule over the stored data.
 
     `only` keeps the rules it answers True for (a scheduled job that checks one deadline):
     the alerts of the rules left out are neither refreshed nor touched.
 
-    Rule files that fail validation fail the run (status `failed`, nothing evaluated); a
-    rule that fails while evaluating is recorded in the run and the others go on (status
-    `partial`). Findings whose window ends before `since` are left out. The caller commits.
+    Rule files that fail validation fail the run (status `failed`, nothing evaluated; the
+    run is already closed). Findings whose window ends before `since` are left out. The
+    caller hands the findings to the alerts, then closes the run; the caller commits.
     """
     started = perf_counter()
     run = DetectionRun(as_of=as_of, since=since, status="running", started_at=utcnow())
     session.add(run)
     session.flush()
-    stages: dict[str, float] = {}
     try:
         ruleset = load_rules(Path(rules_dir), catalogue=catalogue)
     except RuleFileError as error:
         first = error.errors[0]
         more = f" (and {len(error.errors) - 1} more)" if len(error.errors) > 1 else ""
-        return _finish(run, started, status="failed",
-                       message=f"rule files have errors: {first}{more}; run `vigia rules check`")
+        _finish(run, started, status="failed",
+                message=f"rule files have errors: {first}{more}; run `vigia rules check`")
+        return Detection(run=run, started=started)
     if only is not None:
         ruleset = dataclasses.replace(ruleset, rules=tuple(r for r in ruleset.rules if only(r)))
-    stages["load_rules"] = _lap(started)
+    stages: dict[str, float] = {"load_rules": _lap(started)}
     data = load_detection_data(session=session, catalogue=catalogue, as_of=as_of,
                                home_country=home_country, since=since)
     stages["load_data"] = _lap(started) - sum(stages.values())
@@ -63,10 +100,17 @@ def run_detection(
     findings = result.findings
     if since is not None:
         findings = [f for f in findings if f.window_end >= since]
-    policies = {r.id: Policy(mode=r.mode, reopen_factor=r.reopen_factor, queue=r.queue)
-                for r in ruleset.rules}
-    outcome = record_findings(session=session, run=run, findings=findings, policies=policies)
-    stages["alerts"] = _lap(started) - sum(stages.values())
+    return Detection(run=run, findings=findings, ruleset=ruleset, evaluation=result,
+                     started=started, stages=stages)
+
+
+def close_run(detection: Detection, *, alerts: AlertCounts) -> DetectionRun:
+    """Record in the run what it read and found, what the alerts did, and how it ended."""
+    run, result, ruleset = detection.run, detection.evaluation, detection.ruleset
+    if ruleset is None or result is None:
+        return run  # failed before evaluating: closed by `find`
+    stages = detection.stages
+    stages["alerts"] = _lap(detection.started) - sum(stages.values())
     record = ruleset.record()
     record["rules"] = [
         {"id": rule.id, "version": rule.version, "kind": rule.kind, "mode": rule.mode,
@@ -76,20 +120,21 @@ def run_detection(
     record["stages"] = {name: round(seconds, 3) for name, seconds in stages.items()}
     run.rule_files = json.dumps(record, ensure_ascii=False)
     run.rows_read = json.dumps(result.rows_read)
-    run.findings = len(findings)
-    run.alerts_raised = outcome.raised
-    run.alerts_refreshed = outcome.refreshed
-    run.alerts_reopened = outcome.reopened
-    notes = [f"{outcome.monitored} monitor-only", f"{outcome.kept_dismissed} still dismissed",
-             f"{outcome.kept_closed} already confirmed"]
-    if since is not None:
-        notes.append(f"{len(result.findings) - len(findings)} findings before {since}")
+    run.findings = len(detection.findings)
+    run.alerts_raised = alerts.raised
+    run.alerts_refreshed = alerts.refreshed
+    run.alerts_reopened = alerts.reopened
+    notes = [f"{alerts.monitored} monitor-only", f"{alerts.kept_dismissed} still dismissed",
+             f"{alerts.kept_closed} already confirmed"]
+    if run.since is not None:
+        notes.append(f"{len(result.findings) - len(detection.findings)} findings before "
+                     f"{run.since}")
     errors = result.errors
     if errors:
         failed = "; ".join(f"{rule_id}: {reason}" for rule_id, reason in errors.items())
-        return _finish(run, started, status="partial",
+        return _finish(run, detection.started, status="partial",
                        message=f"{len(errors)} rule(s) failed: {failed}; " + ", ".join(notes))
-    return _finish(run, started, status="completed", message=", ".join(notes))
+    return _finish(run, detection.started, status="completed", message=", ".join(notes))
 
 
 def run_record(run: DetectionRun) -> dict:

@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.intake.distinct import by_code
 from app.intake.read_ahead import read_ahead
+from app.storage.distinct import by_code
 from importers import Chunk, Limits, ReadContext, iter_file
 
 PROCESS_MIN_BYTES = 16 * 1024 * 1024  # a CSV of about 130,000 declaration lines

@@ -17,12 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.intake.bulk import bulk_insert
-from app.intake.feeds import StoreResult, storer_for
 from app.intake.locks import hold_feed_lock
 from app.intake.models import ImportBatch
 from app.intake.read_ahead import read_ahead
 from app.intake.reader_process import read_in_process, reading_plan, warm_up
+from app.storage.bulk import bulk_insert
+from app.storage.results import Storer, StoreResult
 from importers import Chunk, FileRejected, Limits, ReadContext, RowError, iter_file
 from importers.formats import describe_size
 from importers.text import UNSAFE_IN_CELL, printable_name
@@ -122,6 +122,7 @@ def import_file(
     *,
     session: Session,
     feed: str,
+    store: Storer,
     source: Path,
     submitted_by: str,
     upload_folder: Path,
@@ -135,7 +136,10 @@ def import_file(
     limits: Limits | None = None,
     max_row_errors: int = MAX_ROW_ERRORS,
 ) -> ImportOutcome:
-    """Import one file as one batch; the caller commits (or rolls back) once afterwards.
+    """Import one file as one batch, its records stored by `store`; the caller commits once.
+
+    The pipeline hands the feed's storer (`app.pipeline.import_file`); a failure is rolled
+    back by the caller.
 
     Safe beside other imports: the feed's lock is held from the look for an earlier copy to
     the caller's commit, so the same file is stored once and amendments see each other.
@@ -144,7 +148,6 @@ def import_file(
     A large file is read and validated in a separate process while this one stores it
     (`processes=False`: in a thread of this process, as small files always are).
     """
-    store = storer_for(feed)
     submitted_at = _in_utc(submitted_at or utcnow())
     submitted_by = check_submitter(submitted_by)
     filename = printable_name(filename or source.name)

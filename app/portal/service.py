@@ -21,9 +21,8 @@ from sqlalchemy.orm import Session, selectinload
 from app.db import utcnow
 from app.extensions import Vigia
 from app.intake.models import ImportBatch, RowErrorRecord
-from app.intake.service import import_file
 from app.movements.models import Declaration
-from app.pipeline import read_context
+from app.pipeline import import_file, read_context
 from app.portal.models import Submission
 from app.registry.models import Operator
 

@@ -17,12 +17,12 @@ from time import perf_counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.alerts.models import DetectionRun
 from app.auth.actors import Actor, Refused
-from app.detection.backtest import BacktestSchema
-from app.detection.backtest_service import run_backtest
+from app.detection.models import DetectionRun
 from app.detection.rules.model import RuleFileError
 from app.regulation.audit import record_event
+from app.regulation.backtest import BacktestSchema
+from app.regulation.backtest_service import run_backtest
 from app.regulation.folder import (
     Problem,
     check_folder,

@@ -293,8 +293,7 @@ def baselines():
 @allow(*REGULATOR)
 def upload_baselines():
     """Import a baselines file (CSV or XLSX) with the importer `vigia import baselines` uses."""
-    from app.intake.service import import_file
-    from app.pipeline import read_context
+    from app.pipeline import import_file, read_context
 
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.console import ensure_schema, fail
+
 
 @click.command("scheduler")
 @click.option("--run", "run_now", default=None, metavar="JOB",
@@ -17,7 +19,6 @@ from flask.cli import with_appcontext
 @with_appcontext
 def scheduler_command(run_now: str | None) -> None:
     """Run the scheduled jobs in this process, one scheduler at a time."""
-    from app.cli import ensure_schema, fail
     from app.extensions import vigia
     from app.jobs import BY_ID
     from app.logs import log_to_stdout

@@ -11,8 +11,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.alerts.models import Alert, DetectionRun
+from app.alerts.models import Alert
 from app.alerts.sentences import parse_wording, sentence, window_words
+from app.detection.models import DetectionRun
 from app.registry.models import Operator
 from app.triage.dossier import Chart, Dossier
 from app.triage.schemas import QueueRowSchema

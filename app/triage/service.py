@@ -1,6 +1,6 @@
 """The triage workflow: statuses, closure with an outcome, four eyes, assignment, comments.
 
-Every change is an event appended to the alert's hash chain (`app.triage.audit`); nothing
+Every change is an event appended to the alert's hash chain (`app.alerts.audit`); nothing
 here edits or deletes an event. Closing (confirmed or dismissed) needs an outcome of that
 status and a reason; closing a high or critical alert is only proposed, and takes effect
 when a supervisor other than the proposer approves it. Services take an explicit session
@@ -17,11 +17,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, false, or_
 from sqlalchemy.orm import Session
 
+from app.alerts.audit import append_event
 from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, OUTCOMES, Alert
 from app.alerts.service import dismiss_alert
 from app.auth.access import can
 from app.auth.actors import Actor, Refused
-from app.triage.audit import append_event
 
 FOUR_EYES_SEVERITIES = ("high", "critical")
 CLOSED_STATUSES = tuple(OUTCOMES)

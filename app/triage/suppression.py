@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.alerts.audit import append_event
 from app.alerts.models import OPEN_STATUSES, Alert
-from app.triage.audit import append_event
 from app.triage.models import Suppression
 from app.triage.service import N_, Actor, TriageError, _need, _reason
 

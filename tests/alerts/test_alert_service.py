@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import select
 
 from app.alerts.keys import alert_key
-from app.alerts.models import Alert, AlertEvent, DetectionRun, StoredFinding
+from app.alerts.models import Alert, AlertEvent, StoredFinding
 from app.alerts.planning import Policy
 from app.alerts.service import dismiss_alert, record_findings
+from app.detection.models import DetectionRun
 from tests.alerts.findings import QUOTA, SURGE, finding
 
 POLICIES = {"quota-annual": Policy(mode="active", reopen_factor=1.5)}

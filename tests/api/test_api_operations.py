@@ -9,9 +9,9 @@ import io
 import pytest
 from sqlalchemy import select
 
+from app.alerts.audit import verify_chains
 from app.alerts.models import AlertEvent
 from app.auth import tokens
-from app.triage.audit import verify_chains
 from tests.alerts.builders import stored_alert
 
 HEADER = "licence_no,period,movement,date,substance,quantity,unit"

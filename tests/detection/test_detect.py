@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.alerts.models import Alert, AlertEvent, DetectionRun, StoredFinding
+from app.alerts.models import Alert, AlertEvent, StoredFinding
+from app.detection.models import DetectionRun
 from app.detection.rules.vocabulary import KINDS
-from app.detection.service import run_detection
 from app.extensions import vigia
+from app.pipeline import run_detection
 from tests.detection.stored import (
     CUSTOMS_HEADER,
     DECLARATION_HEADER,

@@ -19,8 +19,7 @@ from pathlib import Path
 
 from app import create_app
 from app.extensions import vigia
-from app.intake.service import import_file
-from app.pipeline import read_context
+from app.pipeline import import_file, read_context
 
 WAIT_FOR_GO = 60.0
 
@@ -57,7 +56,7 @@ def main() -> None:
             )
             print(outcome.summary(), flush=True)
         else:
-            from app.detection.service import run_detection
+            from app.pipeline import run_detection
 
             run = run_detection(session=session, catalogue=services.catalogue,
                                 rules_dir=services.settings.rules_dir, as_of=date.today(),

@@ -17,9 +17,8 @@ from pathlib import Path
 
 from app import create_app
 from app.extensions import vigia
-from app.intake import bulk
-from app.intake.service import import_file
-from app.pipeline import read_context
+from app.pipeline import import_file, read_context
+from app.storage import bulk
 from importers import Limits
 
 
@@ -34,7 +33,7 @@ def _status_mb(field: str) -> float:
 def main() -> None:
     """Import the file named on the command line; print the summary and the memory figures."""
     feed, path, chunk_mb = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
-    # SQLite's page cache while bulk inserting is a fixed 256 MB of its own (app.intake.bulk),
+    # SQLite's page cache while bulk inserting is a fixed 256 MB of its own (app.storage.bulk),
     # counted by bench/bench_hostile.py; here it would hide what the reading holds.
     bulk.SQLITE_CACHE_KIB = 2000  # SQLite's default
     services = vigia(create_app())

@@ -55,8 +55,7 @@ def test_lines_are_stored_under_one_declaration_per_licence_and_period(
 
 def test_lines_spread_over_chunks_share_their_declaration(db_session, registered, tmp_path, app):
     from app.extensions import vigia
-    from app.intake.service import import_file
-    from app.pipeline import read_context
+    from app.pipeline import import_file, read_context
     from importers import iter_file
 
     rows = [f"LIC-001;2025-01;purchase;2025-01-{d:02d};acetone;{d};kg;" for d in range(1, 29)]
@@ -80,8 +79,7 @@ def test_declarations_first_seen_in_later_chunks_get_their_own_headers(
     from datetime import UTC, datetime, timedelta
 
     from app.extensions import vigia
-    from app.intake.service import import_file
-    from app.pipeline import read_context
+    from app.pipeline import import_file, read_context
     from app.registry.models import Operator
 
     services = vigia(app)
@@ -179,8 +177,7 @@ def test_an_amendment_supersedes_and_both_stay_visible(runner, db_session, regis
 def test_a_file_found_unreadable_midway_stores_none_of_its_rows(
         runner, db_session, registered, tmp_path, app):
     from app.extensions import vigia
-    from app.intake.service import import_file
-    from app.pipeline import read_context
+    from app.pipeline import import_file, read_context
 
     rows = [f"LIC-001;2025-01;purchase;2025-01-{d:02d};acetone;{d};kg;" for d in range(1, 29)]
     rows.append('LIC-001;2025-01;purchase;2025-01-29;"acetone;5;kg;')  # quote never closed

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.intake import reader_process, service
-from app.intake.bulk import BulkWriter
 from app.intake.reader_process import ReaderStopped, _pack, _unpack, read_in_process
 from app.movements.models import Declaration, DeclarationLine
+from app.storage.bulk import BulkWriter
 from importers import Chunk, FileRejected, RowError, iter_file
 from tests.builders import write
 

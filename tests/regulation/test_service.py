@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.alerts.models import Alert
 from app.detection.rules.loader import load_rules
-from app.detection.service import run_detection
+from app.pipeline import run_detection
 from app.regulation import service
 from app.regulation.audit import verify_events
 from app.regulation.models import RegulationEvent, RuleProposal

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from app.alerts.models import DetectionRun
+from app.detection.models import DetectionRun
 from app.extensions import vigia
 from app.jobs import JOBS
 from app.pipeline import import_one

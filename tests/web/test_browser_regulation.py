@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from app.alerts.models import Alert, DetectionRun
+from app.alerts.models import Alert
 from app.auth.service import create_user
+from app.detection.models import DetectionRun
 from app.extensions import vigia
 from app.regulation.models import RuleVersion
 from tests.regulation.conftest import KEY_800, rules_folder

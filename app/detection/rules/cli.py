@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.console import ensure_schema, fail, parse_day
 from app.detection.rules.loader import load_rules
 from app.detection.rules.model import RuleFileError
 
@@ -63,10 +64,9 @@ def backtest_command(directory: Path | None, in_force_dir: Path | None, as_of: s
     """Show what the rule files of DIRECTORY would raise on the stored history, against the
     rules in force, rule by rule (without DIRECTORY: what the rules in force raise). Writes
     nothing to the database."""
-    from app.cli import ensure_schema, fail, parse_day
-    from app.detection.backtest import BacktestSchema, backtest_lines
-    from app.detection.backtest_service import run_backtest
     from app.extensions import vigia
+    from app.regulation.backtest import BacktestSchema, backtest_lines
+    from app.regulation.backtest_service import run_backtest
 
     services = vigia()
     try:

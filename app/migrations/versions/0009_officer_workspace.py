@@ -134,7 +134,7 @@ def upgrade() -> None:
 
 def _chain_existing_events() -> None:
     """Number and hash the events already stored, alert by alert, in id order."""
-    from app.triage.audit import event_hash
+    from app.alerts.audit import event_hash
 
     bind = op.get_bind()
     table = sa.table("alert_event", *(sa.column(n) for n in (

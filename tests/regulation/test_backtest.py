@@ -3,7 +3,8 @@
 from dataclasses import replace
 from datetime import date
 
-from app.detection.backtest import (
+from app.detection.rules import RuleSet, evaluate
+from app.regulation.backtest import (
     COUNTS,
     BacktestSchema,
     Evaluated,
@@ -11,7 +12,6 @@ from app.detection.backtest import (
     compare,
     same_evaluation,
 )
-from app.detection.rules import RuleSet, evaluate
 from tests.detection.builders import data, line, ruleset
 
 THRESHOLD = "large-movement"

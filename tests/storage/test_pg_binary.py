@@ -1,4 +1,4 @@
-"""PostgreSQL binary COPY rows built column-wise (app/intake/pg_binary.py)."""
+"""PostgreSQL binary COPY rows built column-wise (app/storage/pg_binary.py)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from sqlalchemy import (
     text,
 )
 
-from app.intake import pg_binary
-from app.intake.bulk import BulkWriter
+from app.storage import pg_binary
+from app.storage.bulk import BulkWriter
 
 
 def _decode(data: bytes, kinds: list[str]) -> list[tuple]:

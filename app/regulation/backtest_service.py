@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.alerts.models import Alert
-from app.detection.backtest import Backtest, Evaluated, compare, same_evaluation
 from app.detection.loading import load_detection_data
 from app.detection.rules.evaluator import EvaluationResult, evaluate
 from app.detection.rules.loader import load_rules
 from app.detection.rules.model import RuleSet
+from app.regulation.backtest import Backtest, Evaluated, compare, same_evaluation
 
 if TYPE_CHECKING:
     from app.catalogue.catalogue import Catalogue

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from app.alerts.audit import verify_chains
 from app.triage import service
-from app.triage.audit import verify_chains
 from app.triage.service import Actor
 from tests.alerts.builders import stored_alert
 

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import Base
-from app.detection.backtest_service import run_backtest
 from app.detection.rules import RuleFileError
 from app.extensions import vigia
+from app.regulation.backtest_service import run_backtest
 from tests.alerts.builders import stored_alert
 from tests.detection.stored import (
     DECLARATION_HEADER,

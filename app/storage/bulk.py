@@ -20,8 +20,8 @@ from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy.orm import Session
 
 from app.db import Base
-from app.intake import pg_binary
-from app.intake.distinct import by_code
+from app.storage import pg_binary
+from app.storage.distinct import by_code
 
 NULL = r"\N"
 _COPY_SPECIAL = ("\\", "\t", "\n", "\r")

@@ -12,12 +12,12 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.intake.bulk import BulkWriter, bulk_insert, to_json_column
-from app.intake.distinct import distinct_codes
-from app.intake.feeds import StoreResult, collect_chunk_facts
-from app.intake.models import ImportBatch
 from app.movements.models import Declaration
 from app.registry.models import Operator
+from app.storage.bulk import BulkWriter, bulk_insert, to_json_column
+from app.storage.distinct import distinct_codes
+from app.storage.keyed import only_older, store_keyed_rows
+from app.storage.results import Batch, StoreResult, collect_chunk_facts
 from importers import Chunk, ReadContext
 
 LINE_COLUMNS = [  # the declaration's licence, period and batch are on the declaration
@@ -56,7 +56,7 @@ def _reserve_declaration_ids(session: Session, count: int, *, after: int | None)
 
 
 def _add_declarations(
-    session: Session, *, batch: ImportBatch, declared: dict[tuple[str, str], int],
+    session: Session, *, batch: Batch, declared: dict[tuple[str, str], int],
     counts: Counter[int], operator_ids: dict[str, int],
 ) -> None:
     """Insert the batch's declaration headers, each with its reserved id and line count."""
@@ -78,40 +78,7 @@ def _add_declarations(
     }))
 
 
-# Of two batches, the later submission: by submission time, then batch id. `o` is the batch
-# of a row already stored, `n` this batch.
-_SUBMITTED_BEFORE = ("(o.submitted_at < n.submitted_at OR (o.submitted_at = n.submitted_at "
-                     "AND o.id < n.id))")
-
-
-def _only_older(session: Session, batch: ImportBatch, row: str) -> tuple[str, str]:
-    """Return the joins and condition that keep rows (alias `row`) of earlier submissions.
-
-    Empty when no stored batch of the feed was submitted after this one (files are usually
-    stored in the order they were sent): every other row is then older, and the statement
-    needs no join to the batches.
-    """
-    if not _later_submissions(session, batch):
-        return "", ""
-    return (f"JOIN import_batch o ON o.id = {row}.batch_id JOIN import_batch n ON n.id = :batch",
-            f"AND {_SUBMITTED_BEFORE}")
-
-
-def _later_submissions(session: Session, batch: ImportBatch) -> bool:
-    """Say whether a stored batch of this feed was submitted after this one.
-
-    Files are usually stored in the order they were sent, and then the rule "the later
-    submission is current" needs no comparison row by row.
-    """
-    return session.execute(
-        text(f"SELECT 1 FROM import_batch o JOIN import_batch n ON n.id = :batch "
-             f"WHERE o.feed = n.feed AND o.status = 'stored' AND o.id <> n.id "
-             f"AND NOT {_SUBMITTED_BEFORE} LIMIT 1"),
-        {"batch": batch.id},
-    ).first() is not None
-
-
-def _elect_current_declarations(session: Session, *, batch: ImportBatch) -> tuple[int, int]:
+def _elect_current_declarations(session: Session, *, batch: Batch) -> tuple[int, int]:
     """Make the latest submission of each licence and period this batch declares current.
 
     Returns (earlier declarations amended, declarations of this batch that a later
@@ -119,7 +86,7 @@ def _elect_current_declarations(session: Session, *, batch: ImportBatch) -> tupl
     one steps down first, so that at no moment are two current (a unique index says so).
     """
     same = "o.licence_no = declaration.licence_no AND o.period = declaration.period"
-    joins, older = _only_older(session, batch, "od")
+    joins, older = only_older(session, batch.id, "od")
     # Driven from this batch's declarations (by batch, then licence and period), not from
     # every current declaration: the other way round grew with the whole database.
     amended = session.execute(
@@ -173,7 +140,7 @@ def _declaration_keys(records: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str
 
 
 def store_declarations(
-    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], as_of: date,
+    *, session: Session, batch: Batch, chunks: Iterator[Chunk], as_of: date,
     context: ReadContext,
 ) -> StoreResult:
     """Store declaration lines; a second declaration of an operator and period amends the first."""
@@ -218,71 +185,21 @@ def store_declarations(
     return facts.result(rows_stored=stored, message=message)
 
 
-def _supersede(session: Session, table: str, keys: list[str], batch: ImportBatch) -> int:
-    """Mark rows of earlier submissions sharing a key with this batch's rows as not current.
-
-    And, where a later submission already holds the key, this batch's own rows. Returns how
-    many earlier rows this batch replaced.
-    """
-    match = " AND ".join(f"od.{k} = nd.{k}" for k in keys)
-    joins, older = _only_older(session, batch, "od")
-    # Driven from this batch's rows through the key's index (see _elect_current_declarations).
-    replaced = session.execute(
-        text(
-            f"UPDATE {table} SET is_current = :no WHERE is_current = :yes "
-            f"AND id IN (SELECT od.id FROM {table} nd JOIN {table} od ON {match} {joins} "
-            f"WHERE nd.batch_id = :batch AND od.batch_id <> :batch {older})"
-        ),
-        {"batch": batch.id, "yes": True, "no": False},
-    ).rowcount
-    if older:
-        own = " AND ".join(f"od.{k} = {table}.{k}" for k in keys)
-        session.execute(
-            text(f"UPDATE {table} SET is_current = :no WHERE batch_id = :batch AND EXISTS "
-                 f"(SELECT 1 FROM {table} od WHERE {own} AND od.batch_id <> :batch "
-                 f"AND od.is_current = :yes)"),
-            {"batch": batch.id, "yes": True, "no": False},
-        )
-    return replaced
-
-
-def store_keyed_rows(
-    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], table: str,
-    columns: list[str], keys: list[str], noun: str,
-) -> StoreResult:
-    """Store rows that replace earlier rows with the same key (the latest file wins)."""
-    facts = collect_chunk_facts()
-    stored = 0
-    for chunk in facts.watch(chunks):
-        records = chunk.records
-        if records.empty:
-            continue
-        rows = records[columns].copy()
-        rows.insert(0, "batch_id", batch.id)
-        rows.insert(1, "source_row", records["source_row"].astype("int64"))
-        rows.insert(2, "is_current", True)
-        rows["extra"] = to_json_column(records["extra"])
-        stored += bulk_insert(session, table, rows)
-    replaced = _supersede(session, table, keys, batch) if stored else 0
-    message = f"{replaced} earlier {noun} replaced" if replaced else ""
-    return facts.result(rows_stored=stored, message=message)
-
-
 def store_customs(
-    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], as_of: date,
+    *, session: Session, batch: Batch, chunks: Iterator[Chunk], as_of: date,
     context: ReadContext,
 ) -> StoreResult:
     """Store customs items, controlled or not; a re-sent item replaces the earlier one."""
-    return store_keyed_rows(session=session, batch=batch, chunks=chunks, table="customs_item",
+    return store_keyed_rows(session=session, batch_id=batch.id, chunks=chunks, table="customs_item",
                             columns=CUSTOMS_COLUMNS, keys=["declaration_no", "item_no"],
                             noun="customs items")
 
 
 def store_export_notifications(
-    *, session: Session, batch: ImportBatch, chunks: Iterator[Chunk], as_of: date,
+    *, session: Session, batch: Batch, chunks: Iterator[Chunk], as_of: date,
     context: ReadContext,
 ) -> StoreResult:
     """Store pre-export notifications; a later row for the same reference updates its status."""
-    return store_keyed_rows(session=session, batch=batch, chunks=chunks,
+    return store_keyed_rows(session=session, batch_id=batch.id, chunks=chunks,
                             table="export_notification", columns=NOTIFICATION_COLUMNS,
                             keys=["notification_ref"], noun="notifications")

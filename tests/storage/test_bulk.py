@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from app.intake.bulk import BulkWriter, bulk_insert, to_json_column
 from app.intake.models import ImportBatch
+from app.storage.bulk import BulkWriter, bulk_insert, to_json_column
 
 AWKWARD = [
     "plain", "tab\there", "two\nlines", "cr\rlf\r\n", "back\\slash", "\\N", "\\.", "",

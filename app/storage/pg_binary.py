@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import Boolean, Date, Float, Integer, String, Table
 from sqlalchemy import types as sqltypes
 
-from app.intake.distinct import by_code, distinct_codes
+from app.storage.distinct import by_code, distinct_codes
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
 TRAILER = b"\xff\xff"
