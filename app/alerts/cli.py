@@ -8,7 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.alerts.models import QUEUES, SEVERITIES
+from app.alerts.models import QUEUES
+from lexicon.severities import SEVERITIES
 
 
 @click.group("alerts")

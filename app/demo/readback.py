@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from app.demo.bookkeeping.substances import SALT_PRODUCTS, all_forms
 from app.demo.habits import DECLARATION_HABITS, Habit
-from app.demo.products import MASS_UNITS, PRODUCTS, SUBSTANCES, VOLUME_UNITS
+from app.demo.products import PRODUCTS, SUBSTANCES
+from lexicon.units import MASS_UNITS, VOLUME_UNITS
 
 
 def _labels() -> dict[str, tuple[str, float | None, float]]:

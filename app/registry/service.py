@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.db import utcnow
 from app.registry.licensing import LicenceBook, LicenceCheck, LicenceState
 from app.registry.models import Licence, LicenceVersion, Operator
-from importers.text import identifier_key
+from lexicon.text import identifier_key
 
 SECTOR_CODE = re.compile(r"^\s*(\d{2,6})\b")
 TRACKED = ("activities", "annual_quota_kg", "valid_to", "status")

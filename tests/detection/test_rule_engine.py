@@ -6,9 +6,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from app.detection.findings import raise_severity
 from app.detection.rules import KINDS, RuleSet, evaluate
 from app.detection.rules.summary import format_kg, format_pct, window_label
+from lexicon import raise_severity
 from tests.detection.builders import catalogue, data, licence, line, operator, ruleset, run
 
 

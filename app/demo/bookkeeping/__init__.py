@@ -27,8 +27,9 @@ from app.demo.bookkeeping.substances import SALT_PRODUCTS, forms_of
 from app.demo.bookkeeping.timing import book_dates
 from app.demo.market import Calendar, Market, MarketBuilder, Operator
 from app.demo.plants import PlantBook
-from app.demo.products import SUBSTANCES, VOLUME_UNITS
+from app.demo.products import SUBSTANCES
 from app.demo.simulation import Flows
+from lexicon.units import VOLUME_UNITS
 
 if TYPE_CHECKING:
     from app.demo.declaration_files import DeclarationFiles

@@ -7,7 +7,7 @@ import pandas as pd
 
 from app.detection.findings import Finding
 from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import INFLOWS, kg
+from app.detection.rules.kinds.common import kg
 from app.detection.rules.params import Kind, Param
 from app.detection.rules.summary import month_end
 from app.detection.stats.common import (
@@ -32,6 +32,7 @@ from app.detection.stats.significance import (
     fdr_param,
     upper_p,
 )
+from lexicon.movements import INFLOWS
 
 PEERS_LISTED = 10
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from app.detection.findings import Finding
 from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import INFLOWS, kg
+from app.detection.rules.kinds.common import kg
 from app.detection.rules.params import Kind, Param
 from app.detection.stats.common import STAT_FIELDS, format_p, stat_fields, stat_measures
 from app.detection.stats.groups import assign_groups, describe_operators
@@ -21,6 +21,7 @@ from app.detection.stats.significance import (
     fdr_param,
     upper_p,
 )
+from lexicon.movements import INFLOWS
 
 PEERS_LISTED = 15
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from app.detection.findings import Finding, raise_severity
+from app.detection.findings import Finding
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import as_date, fill_text, kg
 from app.detection.rules.params import Kind, Param
@@ -20,6 +20,7 @@ from app.detection.stats.significance import (
     fdr_param,
     overdispersed_scan_p,
 )
+from lexicon.severities import raise_severity
 
 TRADES = ("purchase", "sale", "import", "export")
 # Before a party's own history says otherwise, the share of orders that fall just under a

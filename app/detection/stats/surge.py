@@ -8,7 +8,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from app.detection.findings import Finding
 from app.detection.rules.context import Context
-from app.detection.rules.kinds.common import INFLOWS, kg
+from app.detection.rules.kinds.common import kg
 from app.detection.rules.params import Kind, Param
 from app.detection.stats.common import (
     STAT_FIELDS,
@@ -29,6 +29,7 @@ from app.detection.stats.significance import (
     fdr_param,
     upper_p,
 )
+from lexicon.movements import INFLOWS
 
 PARAMS = {
     "movements": Param("choices", INFLOWS, "movements counted as acquisitions", choices=INFLOWS),

@@ -14,8 +14,9 @@ from app.detection.rules.kinds.common import (
     fill_text,
     kg,
 )
-from app.detection.rules.params import SEVERITY_CHOICES, Kind, Param
+from app.detection.rules.params import Kind, Param
 from app.detection.rules.summary import month_end
+from lexicon.severities import SEVERITIES
 
 BY = ["exporter", "country", "substance_code"]
 KEYS = ["who", "substance_code", "month"]
@@ -196,7 +197,7 @@ KIND = Kind(
             "pct_by_substance", {}, "customs source: typical concentration by substance CAS, "
             "where products travel diluted (hydrochloric acid about 33%)", "%"),
         "objected_severity": Param("choice", "critical", "severity when the importing country "
-                                   "objected", choices=SEVERITY_CHOICES),
+                                   "objected", choices=SEVERITIES),
     },
     situations={"uncovered": "{operator} exported {observed_kg} kg of {substance} to "
                              "{countries} in {window} {reason}"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.detection.findings import SEVERITIES, Finding
+from app.detection.findings import Finding
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import (
     MAX_EVIDENCE,
@@ -19,7 +19,9 @@ from app.detection.rules.kinds.common import (
     period_start,
 )
 from app.detection.rules.kinds.licensing import NEEDED_ACTIVITY, check_rows
-from app.detection.rules.params import TABLES, Kind, Param
+from app.detection.rules.params import Kind, Param
+from lexicon.severities import SEVERITIES
+from lexicon.tables import TABLES
 
 KEYS = ["licence_no", "substance_code", "period"]
 # How a buyer whose licence is not valid was identified, said after the licence's answer.

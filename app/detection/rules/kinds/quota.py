@@ -10,15 +10,16 @@ import pandas as pd
 from app.detection.findings import Finding
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import (
-    INFLOWS,
     MAX_EVIDENCE,
     capped_note,
     evidence_ids,
     group_counts,
     kg,
 )
-from app.detection.rules.params import SEVERITY_CHOICES, Kind, Param
+from app.detection.rules.params import Kind, Param
 from app.detection.rules.summary import format_kg
+from lexicon.movements import INFLOWS
+from lexicon.severities import SEVERITIES
 
 KEYS = ["licence_no", "substance_code", "year"]
 
@@ -32,7 +33,7 @@ PARAMS = {
     "min_months": Param("integer", 3, "months of the year declared before a pace warning",
                         "months", minimum=1, maximum=12),
     "pace_severity": Param("choice", "medium", "severity of pace warnings",
-                           choices=SEVERITY_CHOICES),
+                           choices=SEVERITIES),
     "movements": Param("choices", INFLOWS, "movements counted as acquisitions", choices=INFLOWS),
     "net_production": Param(
         "boolean", True, "count production less the same year's consumption of the substance: "

@@ -7,9 +7,7 @@ import pandas as pd
 from app.detection.findings import Finding
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import (
-    INFLOWS,
     MAX_EVIDENCE,
-    OUTFLOWS,
     as_date,
     capped_note,
     evidence_ids,
@@ -20,6 +18,7 @@ from app.detection.rules.kinds.common import (
 )
 from app.detection.rules.params import Kind, Param
 from app.detection.rules.summary import month_end
+from lexicon.movements import INFLOWS, OUTFLOWS
 
 KEYS = ["licence_no", "substance_code", "period"]
 PAIR = ["licence_no", "substance_code"]

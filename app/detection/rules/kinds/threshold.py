@@ -8,7 +8,8 @@ import pandas as pd
 from app.detection.findings import Finding
 from app.detection.rules.context import Context
 from app.detection.rules.kinds.common import as_date, evidence_ids, kg
-from app.detection.rules.params import MOVEMENTS, Kind, Param
+from app.detection.rules.params import Kind, Param
+from lexicon.movements import MOVEMENTS
 
 
 def evaluate(ctx: Context) -> list[Finding]:
