@@ -92,12 +92,6 @@ def run_detection(
     return _finish(run, started, status="completed", message=", ".join(notes))
 
 
-def run_record(run: DetectionRun) -> dict:
-    """Return the run's JSON columns parsed: rule files, per-rule results, rows read."""
-    return {"rule_files": json.loads(run.rule_files or "{}"),
-            "rows_read": json.loads(run.rows_read or "{}")}
-
-
 def _finish(run: DetectionRun, started: float, *, status: str, message: str) -> DetectionRun:
     """Stamp the run's end, duration, status and message."""
     run.status = status
