@@ -12,6 +12,7 @@ from app.detection.data import DetectionData
 from app.detection.findings import Finding
 from app.detection.rules.model import Rule
 from app.detection.rules.summary import format_kg, format_pct, render, window_label
+from lexicon.movements import INFLOWS
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ class Context:
 
 def _typical_months(lines) -> dict[str, float]:
     """Return per substance the median operator's average month of acquisitions, in kg."""
-    inflows = lines[lines["movement"].isin(("purchase", "import", "production"))]
+    inflows = lines[lines["movement"].isin(INFLOWS)]
     if inflows.empty:
         return {}
     months = inflows.groupby(["substance_code", "licence_no", "period"], sort=False)[
