@@ -30,8 +30,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from lexicon.spreadsheets import neutralise_formula
+
 FORMATS = ("csv", "xlsx")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with BOM
 MAX_COLUMN_WIDTH = 60
 DATE_FORMAT = "yyyy-mm-dd"
@@ -41,13 +42,6 @@ XLSX_MAX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows, the header includ
 
 class ExportError(Exception):
     """An export that cannot be written (bad format, unwritable path); the message says why."""
-
-
-def neutralise(value: Any) -> Any:
-    """Return text that a spreadsheet would run as a formula with a leading quote; else as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def export_format(fmt: str | None, output: Path) -> str:
@@ -116,7 +110,7 @@ def csv_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(neutralise(value)) if isinstance(value, str) else str(value)
+    return str(neutralise_formula(value)) if isinstance(value, str) else str(value)
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]],
@@ -192,7 +186,7 @@ def _xlsx_cell(worksheet, value: Any) -> WriteOnlyCell:
         return cell
     if isinstance(value, str):
         # Control characters are illegal in XLSX and would abort the whole file.
-        text = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", neutralise(value))
+        text = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", neutralise_formula(value))
         cell = WriteOnlyCell(worksheet, value=text)
         cell.data_type = "s"  # text is text: never let a cell become a formula
         return cell

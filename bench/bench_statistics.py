@@ -29,8 +29,8 @@ from app.detection.data import DetectionData, empty_frame  # noqa: E402
 from app.detection.rules import evaluate, load_rules  # noqa: E402
 from app.detection.rules.model import RuleSet  # noqa: E402
 from app.registry.licensing import LicenceBook, LicenceState  # noqa: E402
+from lexicon.detectors import STATISTICAL_KINDS  # noqa: E402
 
-STATISTICAL = ("surge", "peer", "splitting", "new_operator", "sar_max6", "sar_avg12")
 SUBSTANCES = ("acetone", "toluene", "sulphuric-acid", "hydrochloric-acid",
               "methyl-ethyl-ketone", "potassium-permanganate")
 MOVEMENTS = ("purchase", "sale", "consumption", "opening_stock", "closing_stock", "import",
@@ -105,7 +105,7 @@ def main() -> None:
     print(f"built {len(data.lines):,} lines of {args.operators:,} operators in "
           f"{time.perf_counter() - started:.1f} s")
     rules = load_rules(HERE.parent / "rules", catalogue=data.catalogue)
-    chosen = RuleSet(tuple(r for r in rules.rules if r.kind in STATISTICAL))
+    chosen = RuleSet(tuple(r for r in rules.rules if r.kind in STATISTICAL_KINDS))
     started, cpu = time.perf_counter(), time.process_time()
     result = evaluate(chosen, data)
     total, cpu = time.perf_counter() - started, time.process_time() - cpu

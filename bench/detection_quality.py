@@ -50,9 +50,9 @@ from app.alerts.planning import Policy, plan_alerts  # noqa: E402
 from app.detection.rules import evaluate, load_rules  # noqa: E402
 from demo import generate_country  # noqa: E402
 from demo.bookkeeping import LEVELS  # noqa: E402
+from lexicon.detectors import HEURISTIC_KINDS, STATISTICAL_KINDS  # noqa: E402
 
-STATISTICAL = ("surge", "peer", "splitting", "new_operator")
-HEURISTICS = ("sar_max6", "sar_avg12")
+STATISTICAL = tuple(kind for kind in STATISTICAL_KINDS if kind not in HEURISTIC_KINDS)
 SYSTEMS = ("Vigía", "statistics", "heuristics")
 TOP = 50
 # The detector kind meant for a planted kind, where their names differ.
@@ -237,7 +237,7 @@ def run(seeds: list[int], operators: int, workdir: Path, levels: list[str], reus
             chosen = {
                 "Vigía": [f for f in result.findings if f.rule_id in active],
                 "statistics": [f for f in result.findings if f.kind in STATISTICAL],
-                "heuristics": [f for f in result.findings if f.kind in HEURISTICS],
+                "heuristics": [f for f in result.findings if f.kind in HEURISTIC_KINDS],
             }
             for name, findings in chosen.items():
                 score_system(plan_alerts(findings, policies), planted, codes, parties,

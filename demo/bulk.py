@@ -13,6 +13,7 @@ import pandas as pd
 from demo.habits import DECLARATION_COLUMNS, DECLARATION_HABITS, MOVEMENTS_ES, REGISTRY_CSV
 from demo.market import Calendar
 from demo.products import PRODUCTS, SUBSTANCES
+from lexicon.movements import STOCK_MOVEMENTS
 
 HABIT = DECLARATION_HABITS["contable_es"]
 # Movement mix of a real month: mostly purchases, sales and consumption.
@@ -55,7 +56,7 @@ def generate_bulk_declarations(path: Path, *, rows: int, seed: int = 1,
     movement = np.asarray(MOVEMENTS)[rng.choice(len(MOVEMENTS), rows, p=MOVEMENT_SHARES)]
     # One opening and one closing stock per licence line and month, as in a real declaration:
     # further stock draws become consumption.
-    stocks = np.isin(movement, ("opening_stock", "closing_stock"))
+    stocks = np.isin(movement, STOCK_MOVEMENTS)
     repeated = pd.DataFrame({"line": pick, "month": month, "movement": movement}).duplicated()
     movement = np.where(stocks & repeated.to_numpy(), "consumption", movement)
     # Dates: a table of every "DD/MM/YYYY" of the window, indexed without a Python loop.

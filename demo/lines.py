@@ -9,14 +9,13 @@ import numpy as np
 import pandas as pd
 
 from demo.market import Market, Node
-from demo.products import VOLUME_UNITS
 from demo.simulation import Flows
+from lexicon.movements import INFLOWS, OUTFLOWS
+from lexicon.units import VOLUME_UNITS
 
 # Stock lines first, then inflows, outflows, closing stock: the order people list them.
 ORDER = {"opening_stock": 0, "purchase": 1, "import": 1, "production": 1, "sale": 2,
          "export": 2, "consumption": 2, "loss": 2, "closing_stock": 3}
-INFLOWS = ("purchase", "import", "production")
-OUTFLOWS = ("sale", "export", "consumption", "loss")
 LINE_COLUMNS = ("licence_no", "period", "movement", "date", "substance", "quantity", "unit",
                 "concentration_pct", "counterparty_licence", "counterparty_name",
                 "counterparty_country", "document_ref", "payment_method", "delivery",

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Declared units and how many kg of product one unit is (volumes need the density).
-MASS_UNITS = {"kg": 1.0, "g": 0.001, "t": 1000.0}
-VOLUME_UNITS = {"L": 1.0, "mL": 0.001}
+from lexicon.units import MASS_UNITS, VOLUME_UNITS
 
 # Base fraction of the hydrochloride salts of (pseudo)ephedrine: 165.23 / 201.69.
 EPHEDRINE_HCL_BASE_FRACTION = 0.8192

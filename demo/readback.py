@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from demo.bookkeeping.substances import SALT_PRODUCTS, all_forms
 from demo.habits import DECLARATION_HABITS, Habit
-from demo.products import MASS_UNITS, PRODUCTS, SUBSTANCES, VOLUME_UNITS
+from demo.products import PRODUCTS, SUBSTANCES
+from lexicon.units import MASS_UNITS, VOLUME_UNITS
 
 
 def _labels() -> dict[str, tuple[str, float | None, float]]:

@@ -15,7 +15,6 @@ from importers.feeds import FEEDS, Feed
 from importers.formats import Limits, Sniffed, sniff
 from importers.reader import iter_file, read_file
 from importers.results import Chunk, FileRejected, ReadResult, RowError
-from importers.text import neutralise_formula, normalise_text
 
 __all__ = [
     "FEEDS",
@@ -33,8 +32,6 @@ __all__ = [
     "Sniffed",
     "Substance",
     "iter_file",
-    "neutralise_formula",
-    "normalise_text",
     "read_file",
     "sniff",
 ]

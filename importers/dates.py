@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from importers.text import normalise_text
+from lexicon.text import fold_words
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, as Excel counts
 # Serial numbers outside these bounds (1954..2119) are more likely quantities than dates.
@@ -98,7 +98,7 @@ def parse_date(value: object) -> dt.date | str:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         if _SERIAL.fullmatch(text) and (found := _from_serial(float(text))):
             return found
-        words = _CONNECTORS.sub(" ", normalise_text(text)).split()
+        words = _CONNECTORS.sub(" ", fold_words(text)).split()
         if len(words) >= 4 and words[0] in _WEEKDAYS:  # Excel's long date: "lunes, 1 de ..."
             words = words[2:] if words[1] == "feira" else words[1:]
         if (m := _D_MON_Y.fullmatch(" ".join(words))) and m[2] in MONTHS:
@@ -129,7 +129,7 @@ def _day_first(value: object) -> bool:
 
 def _month_words(text: str) -> str:
     """Reduce a written period to its words ("Septiembre de 2025" -> "septiembre 2025")."""
-    return " ".join(_CONNECTORS.sub(" ", normalise_text(text)).split())
+    return " ".join(_CONNECTORS.sub(" ", fold_words(text)).split())
 
 
 def parse_period(value: object) -> str:

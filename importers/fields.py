@@ -22,7 +22,8 @@ from importers.dates import DateColumn, parse_period
 from importers.engine import FieldResult, FileState, Parsed
 from importers.marks import MARKS, excel_error_reason, is_excel_error, is_placeholder
 from importers.numbers import NumberStyle, number_reason, parse_numbers, settle_style
-from importers.text import as_text, cell_text, normalise_text, strip_text
+from importers.text import as_text, cell_text, strip_text
+from lexicon.text import fold_words
 
 
 def distinct(
@@ -394,7 +395,7 @@ class Date(Column):
         """Parse dates once per distinct value; refuse future ones when asked."""
         dates, ok, reasons = state.cache(f"dates:{name}", DateColumn).parse(values)
         if self.open_ended and not ok.all():
-            words = np.array([normalise_text(cell_text(v)) in OPEN_ENDED if not good else False
+            words = np.array([fold_words(cell_text(v)) in OPEN_ENDED if not good else False
                               for v, good in zip(values, ok, strict=True)], dtype=bool)
             if words.any():
                 dates, ok, reasons = dates.copy(), ok | words, reasons.copy()

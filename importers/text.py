@@ -1,18 +1,20 @@
-"""Small text helpers shared by the readers: normalising words, cells and identifiers."""
+"""Small text helpers shared by the readers: cells, control characters, invisible marks."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
 
-_ORDINALS = str.maketrans({"º": " ", "°": " ", "ª": " "})
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from lexicon.text import fold_words
+
+# The word tables (aliases, codes, countries) still compare words by this name; the rule
+# is lexicon's `fold_words`.
+normalise_text = fold_words
+
 # Characters that show nothing but make `LIC-1` another licence and `12` no number: zero-width
 # space, non-joiner, joiner, word joiner, a byte-order mark inside a cell, soft hyphen. They
 # come with text pasted from web pages, PDFs and chat messages.
@@ -27,13 +29,6 @@ UNSAFE_IN_CELL = re.compile(f"[{UNSAFE}]")
 UNSAFE_C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # a Latin-1 file's C1 are text
 _UNSAFE_IN_NAME = re.compile(f"[{UNSAFE}\t\n\r\u2028\u2029\u200e\u200f\u061c]")
 QUOTED_CHARS = 200  # the most of one value a message quotes
-
-
-def normalise_text(text: str) -> str:
-    """Casefold, strip accents and ordinal signs, collapse everything else to single spaces."""
-    folded = unicodedata.normalize("NFKD", str(text).translate(_ORDINALS).casefold())
-    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub(" ", bare).strip()
 
 
 def unsafe_reason(text: str) -> str | None:
@@ -68,18 +63,6 @@ def printable_name(text: str, limit: int = 255) -> str:
     """
     clean = _UNSAFE_IN_NAME.sub("?", str(text))
     return clean if len(clean) <= limit else clean[: limit - 1] + "…"
-
-
-def identifier_key(text: str) -> str:
-    """Reduce an identifier (tax id, licence number) to its letters and digits, uppercased."""
-    return "".join(ch for ch in normalise_text(text) if ch != " ").upper()
-
-
-def neutralise_formula(value: str) -> str:
-    """Prefix a quote to text a spreadsheet program would run as a formula (for exports)."""
-    if value and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def cell_text(value: object) -> str:

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from importers.aliases import HeaderMatch
-from importers.text import cell_text, normalise_text
+from importers.text import cell_text
+from lexicon.text import fold_words
 
 _TOTAL_WORDS = frozenset({
     "total", "totales", "subtotal", "subtotales", "sub total", "gran total", "total general",
@@ -43,13 +44,13 @@ def _is_footnote(text: str) -> bool:
     text = text.strip()
     if _FOOTNOTE_MARKS.match(text):
         return True
-    words = normalise_text(text).split()
+    words = fold_words(text).split()
     return bool(words) and words[0] in _FOOTNOTE_WORDS
 
 
 def _is_total(text: str) -> bool:
     """Say whether a cell's text opens a totals row ("TOTAL", "Total diciembre", "Subtotal:")."""
-    words = normalise_text(text).split()
+    words = fold_words(text).split()
     return bool(words) and (
         words[0] in _TOTAL_WORDS or " ".join(words[:2]) in _TOTAL_WORDS
     )

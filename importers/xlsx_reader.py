@@ -20,7 +20,8 @@ from importers.aliases import HeaderMatch, match_headers
 from importers.csv_reader import HEADER_SEARCH_ROWS, RawChunk, _blank_rows, raise_for_header
 from importers.formats import Source
 from importers.results import FileRejected
-from importers.text import cell_text, drop_invisible, normalise_text
+from importers.text import cell_text, drop_invisible
+from lexicon.text import fold_words
 
 
 @dataclass
@@ -112,7 +113,7 @@ _EXAMPLE_WORDS = frozenset({
 
 def _example_sheet(name: str) -> bool:
     """Say whether a sheet's name says it shows how to fill the template."""
-    return not _EXAMPLE_WORDS.isdisjoint(normalise_text(name).split())
+    return not _EXAMPLE_WORDS.isdisjoint(fold_words(name).split())
 
 
 def vertical_merges(sheet: CalamineSheet) -> list[tuple[int, int, int]]:

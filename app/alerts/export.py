@@ -12,11 +12,12 @@ from marshmallow import Schema, fields
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, SEVERITIES, Alert
+from app.alerts.models import ALERT_STATUSES, OPEN_STATUSES, Alert
 from app.catalogue.models import UnknownSubstance
 from app.exports import write_table
 from app.registry.models import Operator
-from importers.text import identifier_key
+from lexicon.severities import SEVERITIES
+from lexicon.text import identifier_key
 
 if TYPE_CHECKING:
     from app.catalogue.catalogue import Catalogue

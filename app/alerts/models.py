@@ -22,7 +22,6 @@ from app.db import Base, utcnow
 # An alert is open until an officer closes it as confirmed (diversion or breach) or dismissed.
 ALERT_STATUSES = ("open", "in_review", "escalated", "confirmed", "dismissed")
 OPEN_STATUSES = ("open", "in_review", "escalated")
-SEVERITIES = ("low", "medium", "high", "critical")
 # What closing an alert concluded: confirmed as ... or dismissed as ...
 OUTCOMES = {
     "confirmed": ("diversion_suspected", "administrative_breach"),

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 
 from app.alerts.keys import alert_key
 from app.alerts.scoring import ScoreParts, score_parts
-from app.detection.findings import SEVERITIES, Finding
-from importers.text import identifier_key
+from app.detection.findings import Finding
+from lexicon.detectors import STATISTICAL_KINDS
+from lexicon.severities import SEVERITIES
+from lexicon.text import identifier_key
 
-# The detectors of issue 5 (statistics); every other kind is a rule kind.
-STATISTICAL_KINDS = frozenset({"surge", "peer", "splitting", "new_operator", "sar_max6",
-                               "sar_avg12"})
 DEFAULT_REOPEN_FACTOR = 1.5
 
 

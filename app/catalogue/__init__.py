@@ -1,4 +1,4 @@
-"""The substance catalogue: controlled chemicals, how people name them, and unit conversion."""
+"""The substance catalogue: controlled chemicals, how people name them, densities and salts."""
 
 from app.catalogue.catalogue import Catalogue
 from app.catalogue.loader import SHIPPED_FILE, build_catalogue, catalogue_files, load_catalogue
@@ -10,8 +10,7 @@ from app.catalogue.models import (
     SubstanceForm,
     UnknownSubstance,
 )
-from app.catalogue.text import canonical_cas, normalise_hs, normalise_text
-from app.catalogue.units import canonical_unit, pure_kg_vectorised, to_pure_kg
+from app.catalogue.text import canonical_cas, normalise_hs
 
 __all__ = [
     "SHIPPED_FILE",
@@ -24,11 +23,7 @@ __all__ = [
     "UnknownSubstance",
     "build_catalogue",
     "canonical_cas",
-    "canonical_unit",
     "catalogue_files",
     "load_catalogue",
     "normalise_hs",
-    "normalise_text",
-    "pure_kg_vectorised",
-    "to_pure_kg",
 ]

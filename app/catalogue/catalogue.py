@@ -23,11 +23,11 @@ from app.catalogue.text import (
     canonical_cas,
     compact_key,
     normalise_hs,
-    normalise_text,
     split_concentration,
     strip_qualifiers,
 )
 from app.catalogue.wording import Vocabulary
+from lexicon.text import fold_chemical_text
 
 FUZZY_MIN_LENGTH = 6
 _KIND_RANK = {"name": 0, "synonym": 1, "code": 2, "mixture": 3}
@@ -185,14 +185,14 @@ class Catalogue:
                 if target.kind in ("code", "mixture") or key in ambiguous or not key:
                     continue
                 keys[key] = substance
-                tokens.append(phrase_tokens(normalise_text(phrase)))
+                tokens.append(phrase_tokens(fold_chemical_text(phrase)))
         for look_alike in self._look_alikes:
             # Look-alikes are matched too, so "acido acetico" is consumed whole and
             # "peroxido de metil etil cetona" never reports MEK.
             for phrase, _target in look_alike_phrases(look_alike):
                 key = compact_key(phrase)
                 keys.setdefault(key, None)
-                tokens.append(phrase_tokens(normalise_text(phrase)))
+                tokens.append(phrase_tokens(fold_chemical_text(phrase)))
         pattern = re.compile(r"(?<![a-z0-9])(?:" + trie_pattern(tokens) + r")(?![a-z0-9])")
         return pattern, keys
 
@@ -245,7 +245,7 @@ class Catalogue:
 
     def _scan(self, text: str) -> tuple[Substance, ...]:
         found: list[Substance] = []
-        for match in self._mention_re.finditer(normalise_text(text)):
+        for match in self._mention_re.finditer(fold_chemical_text(text)):
             substance = self._mention_keys.get(match.group(0).replace(" ", ""))
             if substance is not None and substance not in found:
                 found.append(substance)
@@ -278,7 +278,7 @@ class Catalogue:
         if folded in self._form_by_code:
             return self._outcome(self._form_by_code[folded], text, None)
         rest, pct = split_concentration(raw)
-        stripped = compact_key(strip_qualifiers(normalise_text(rest)))
+        stripped = compact_key(strip_qualifiers(fold_chemical_text(rest)))
         for key, concentration in ((compact_key(raw), None), (stripped, pct)):
             if key in self._keys:
                 return self._outcome(self._keys[key], text, concentration)

@@ -21,8 +21,9 @@ from app.catalogue.schemas import (
     WordsSchema,
     describe_errors,
 )
-from app.catalogue.text import compact_key, normalise_text
+from app.catalogue.text import compact_key
 from app.catalogue.wording import Vocabulary
+from lexicon.text import fold_chemical_text
 
 SHIPPED_FILE = Path(__file__).with_name("substances.yaml")
 _TOP_LEVEL_KEYS = {"substances", "not_controlled", "words"}
@@ -198,7 +199,7 @@ class _Builder:
         data = _load(WordsSchema(), raw, where)
         for kind, listed in data.items():
             for word in listed:
-                norm = normalise_text(word)
+                norm = fold_chemical_text(word)
                 if not norm or " " in norm:
                     raise CatalogueError(f"{where}.{kind}: '{word}' is not one word; list "
                                          "single words")

@@ -23,9 +23,9 @@ from app.catalogue.text import (
     CONCENTRATION_IN_TEXT,
     cas_check_digit_ok,
     compact_key,
-    normalise_text,
     strip_qualifiers,
 )
+from lexicon.text import fold_chemical_text
 
 # A CAS number among other words, check digit not yet verified; or digits after "CAS".
 _CAS_LIKE = re.compile(
@@ -96,7 +96,7 @@ class PartReader:
         fuzzy: Callable[[str], Target | None],
         vocabulary: wording.Vocabulary,
     ) -> None:
-        self._phrases = [(normalise_text(p), t) for p, t in phrases if compact_key(p)]
+        self._phrases = [(fold_chemical_text(p), t) for p, t in phrases if compact_key(p)]
         tokens = [phrase_tokens(phrase) for phrase, _target in self._phrases]
         self._pattern = re.compile(r"(?<![a-z0-9])(?:" + trie_pattern(tokens) + r")(?![a-z0-9])")
         self._keys = keys
@@ -119,8 +119,8 @@ class PartReader:
             # "Permanganato (KMnO4)": a word of the substance's own names is part of a name.
             own = self._own_words(codes.pop())
             for found in (reading.chemical, reading.ignored):
-                reading.partial += [w for w in found if normalise_text(w) in own]
-                found[:] = [w for w in found if normalise_text(w) not in own]
+                reading.partial += [w for w in found if fold_chemical_text(w) in own]
+                found[:] = [w for w in found if fold_chemical_text(w) not in own]
         return judge(text, reading, self.near_cas)
 
     # -- finding the parts --------------------------------------------------------------
@@ -133,7 +133,7 @@ class PartReader:
         rest = _blank(CONCENTRATION_IN_TEXT, text)
         for match in _CAS_LIKE.finditer(rest):
             self._read_cas(match, reading)
-        words = wording.words(_blank(_CAS_LIKE, rest), normalise_text)
+        words = wording.words(_blank(_CAS_LIKE, rest), fold_chemical_text)
         covered = self._read_phrases(words, reading)
         run: list[wording.Word] = []
         for index, word in enumerate(words):

@@ -8,9 +8,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.catalogue.text import canonical_hs, cas_check_digit_ok
+from lexicon.tables import TABLES
 
 LANGUAGES = ("en", "es", "pt")
-TABLES = ("I", "II", "national")
 # Keys an entry may carry when it only extends a substance defined in an earlier file.
 EXTENSION_KEYS = frozenset(
     {"code", "synonyms", "ambiguous_synonyms", "mixtures", "hs_codes", "shared_hs_codes"}

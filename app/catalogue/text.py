@@ -1,13 +1,13 @@
-"""Text normalisation shared by the catalogue and the importers: names, CAS numbers, HS codes."""
+"""Reading chemical text: CAS numbers, HS codes, concentrations, grade words.
+
+Names are folded with lexicon's `fold_chemical_text` (Greek letters spelled).
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-# Greek letters appear in chemical names (α-phenylacetoacetonitrile); companies type "alpha".
-_GREEK = str.maketrans({"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta "})
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+from lexicon.text import fold_chemical_text
 
 _CAS_HYPHENATED = re.compile(r"^0*(\d{1,7})\s*-\s*(\d{2})\s*-\s*(\d)$")
 _CAS_SPACED = re.compile(r"^0*(\d{1,7})\s+(\d{2})\s+(\d)$")
@@ -43,18 +43,9 @@ _EXPANSIONS = {"ac": "acido", "acid": "acido", "anh": "anhidrido", "anhid": "anh
                "perm": "permanganato", "permang": "permanganato"}
 
 
-def normalise_text(text: object) -> str:
-    """Casefold, strip accents and collapse punctuation and spaces to single spaces."""
-    folded = str(text).casefold()
-    if not folded.isascii():
-        folded = unicodedata.normalize("NFKD", folded.translate(_GREEK))
-        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub(" ", folded).strip()
-
-
 def compact_key(text: object) -> str:
-    """Return the normalised text without spaces, so hyphenation and spacing never matter."""
-    return normalise_text(text).replace(" ", "")
+    """Return the folded text without spaces, so hyphenation and spacing never matter."""
+    return fold_chemical_text(text).replace(" ", "")
 
 
 def cas_check_digit_ok(cas: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-SEVERITIES = ("low", "medium", "high", "critical")
 EVIDENCE_KINDS = ("declaration_line", "customs_item", "export_notification")
 
 
@@ -44,9 +43,3 @@ class Finding:
     def evidence_count(self) -> int:
         """Return how many rows the finding cites, all tables together."""
         return sum(len(ids) for ids in self.evidence.values())
-
-
-def raise_severity(severity: str, steps: int = 1) -> str:
-    """Return the severity the given number of steps higher (or lower), within the scale."""
-    index = max(0, min(SEVERITIES.index(severity) + steps, len(SEVERITIES) - 1))
-    return SEVERITIES[index]

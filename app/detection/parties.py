@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from app.detection.data import DetectionData
-from importers.text import identifier_key, normalise_text
+from lexicon.text import fold_words, identifier_key
 
 METHODS = ("licence", "tax_id", "name", "similar_name", "document", "unresolved", "none",
            "foreign")
@@ -99,7 +99,7 @@ def licence_key(text: object) -> str:
 
 def legal_form(text: object) -> str:
     """Return the legal form a company name ends with, one name per form ('' when none)."""
-    words = normalise_text(str(text))
+    words = fold_words(str(text))
     for form in _LEGAL_FORMS:
         if words.endswith(" " + form):
             return _FORM_OF.get(form, form)
@@ -108,7 +108,7 @@ def legal_form(text: object) -> str:
 
 def name_key(text: object) -> str:
     """Return a company name without case, accents, punctuation, small words or legal form."""
-    words = normalise_text(str(text))
+    words = fold_words(str(text))
     changed = True
     while changed and words:
         changed = False
@@ -204,7 +204,7 @@ class Registry:
 
     def tax_id(self, text: str) -> tuple[str, ...]:
         """Return the licences of the registered tax id written in a text, if any."""
-        key = identifier_key(_TAX_WORDS.sub("", normalise_text(text)).strip())
+        key = identifier_key(_TAX_WORDS.sub("", fold_words(text)).strip())
         if not key or not any(c.isdigit() for c in key):
             return ()
         found = self.by_tax.get(key) or self.tax_variants.get(key)
@@ -265,7 +265,7 @@ def _name_variants(text: object, *, alias: bool = False) -> list[str]:
     keys = [name_key(raw)]
     plain = _BRACKETED.sub(" ", raw)
     keys.append(name_key(_BRANCH.sub("", plain)))
-    keys.append(name_key(_BRANCH_WORDS.sub("", normalise_text(plain))))
+    keys.append(name_key(_BRANCH_WORDS.sub("", fold_words(plain))))
     if alias:
         keys += [name_key(inner.strip("()[] ")) for inner in _BRACKETED.findall(raw)]
     return [k for k in dict.fromkeys(keys) if k]

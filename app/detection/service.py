@@ -137,12 +137,6 @@ def close_run(detection: Detection, *, alerts: AlertCounts) -> DetectionRun:
     return _finish(run, detection.started, status="completed", message=", ".join(notes))
 
 
-def run_record(run: DetectionRun) -> dict:
-    """Return the run's JSON columns parsed: rule files, per-rule results, rows read."""
-    return {"rule_files": json.loads(run.rule_files or "{}"),
-            "rows_read": json.loads(run.rows_read or "{}")}
-
-
 def _finish(run: DetectionRun, started: float, *, status: str, message: str) -> DetectionRun:
     """Stamp the run's end, duration, status and message."""
     run.status = status

@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.movements.models import INFLOWS, OUTFLOWS, Declaration, DeclarationLine
+from app.movements.models import Declaration, DeclarationLine
+from lexicon.movements import INFLOWS, OUTFLOWS
 
 
 def month_start(day: date) -> date:

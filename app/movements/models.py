@@ -20,20 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, utcnow
 
-MOVEMENTS = (
-    "opening_stock",
-    "purchase",
-    "import",
-    "production",
-    "sale",
-    "export",
-    "consumption",
-    "loss",
-    "closing_stock",
-)
-INFLOWS = ("purchase", "import", "production")
-OUTFLOWS = ("sale", "export", "consumption", "loss")
-
 
 class Declaration(Base):
     """One operator's declaration for one period, as received in one batch.

@@ -19,11 +19,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lexicon.movements import MOVEMENTS
+from lexicon.units import UNITS
+
 LANGUAGES = ("en", "es")
 TEMPLATE_ROWS = 2000  # rows of the data sheet given drop-down lists
-MOVEMENTS = ("opening_stock", "purchase", "import", "production", "sale", "export",
-             "consumption", "loss", "closing_stock")
-UNITS = ("kg", "g", "t", "L", "gal", "mL")
 PAYMENTS = ("bank_transfer", "cash", "card", "cheque", "other")
 DELIVERIES = ("delivered", "collected")
 

@@ -9,15 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
 
-ACTIVITIES = (
-    "importer",
-    "exporter",
-    "manufacturer",
-    "distributor",
-    "end_user",
-    "pharma",
-    "laboratory",
-)
 LICENCE_STATUSES = ("active", "suspended", "revoked")
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.alerts.models import OPEN_STATUSES, Alert
 from app.movements.history import add_months, month_start, monthly_history
-from app.movements.models import INFLOWS, Declaration, DeclarationLine
+from app.movements.models import Declaration, DeclarationLine
 from app.registry.models import Licence, Operator
+from lexicon.movements import INFLOWS
 
 # Days after the end of a month a declaration is due (the missing-declaration rule's default).
 DECLARATION_DUE_DAYS = 15

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
-from app.registry.licensing import LicenceBook, LicenceCheck, LicenceState
+from app.registry.licensing import LicenceBook, LicenceState
 from app.registry.models import Licence, LicenceVersion, Operator
-from importers.text import identifier_key
+from lexicon.text import identifier_key
 
 SECTOR_CODE = re.compile(r"^\s*(\d{2,6})\b")
 TRACKED = ("activities", "annual_quota_kg", "valid_to", "status")
@@ -232,29 +232,6 @@ def load_licence_book(
     ]
     operators = dict(session.execute(operators_query).all())
     return LicenceBook(states, operators, substance_names)
-
-
-def check_licence(
-    *,
-    session: Session,
-    licence_no: str,
-    substance_code: str,
-    activity: str | None,
-    on: date,
-    substance_names: dict[str, str] | None = None,
-) -> LicenceCheck:
-    """Answer: is this operator licensed for this substance and activity on this date?"""
-    book = load_licence_book(session=session, licence_nos=[licence_no],
-                             substance_names=substance_names)
-    return book.check(licence_no, substance_code, activity, on)
-
-
-def annual_quota(
-    *, session: Session, licence_no: str, substance_code: str, year: int
-) -> float | None:
-    """Return the operator's annual quota (kg of pure substance) for a substance and year."""
-    book = load_licence_book(session=session, licence_nos=[licence_no])
-    return book.quota(licence_no, substance_code, year)
 
 
 def registry_counts(*, session: Session) -> dict[str, int]:

@@ -10,10 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.baselines.service import current_baselines
 from app.movements.models import Declaration, DeclarationLine
+from lexicon.movements import NATIONAL_ENTRIES, NATIONAL_EXITS
 
-# As the national_pace rule counts them: what enters the national economy.
-ENTRIES = ("import", "production")
-EXITS = ("export",)
 HISTORY_YEARS, ESTIMATE_MARGIN_PCT = 2, 10.0  # the national_pace rule's defaults
 
 
@@ -47,12 +45,12 @@ def national_totals(session: Session) -> tuple[dict[tuple[str, int], float], dic
                func.sum(DeclarationLine.quantity_kg))
         .join(Declaration, Declaration.id == DeclarationLine.declaration_id)
         .where(Declaration.is_current.is_(True),
-               DeclarationLine.movement.in_(ENTRIES + EXITS))
+               DeclarationLine.movement.in_(NATIONAL_ENTRIES + NATIONAL_EXITS))
         .group_by(Declaration.period, DeclarationLine.substance_code, DeclarationLine.movement))
     totals: dict[tuple[str, int], float] = defaultdict(float)
     months: dict[int, int] = {}
     for period, substance, movement, kg in rows:
-        sign = -1.0 if movement in EXITS else 1.0
+        sign = -1.0 if movement in NATIONAL_EXITS else 1.0
         totals[(substance, period.year)] += sign * float(kg or 0)
         months[period.year] = max(months.get(period.year, 0), period.month)
     return dict(totals), months

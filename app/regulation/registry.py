@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.registry.models import Licence, Operator
-from importers.text import identifier_key
+from lexicon.text import identifier_key
 
 PER_PAGE = 25
 

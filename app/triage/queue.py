@@ -20,7 +20,7 @@ from app.triage.models import Suppression
 from app.triage.queues import queue_clause
 from app.triage.service import overdue_clause
 from app.triage.suppression import covers
-from importers.text import identifier_key
+from lexicon.text import identifier_key
 
 PAGE_SIZE = 50
 COUNT_CAP = 1_000

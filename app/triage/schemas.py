@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates
 
-from app.alerts.models import ALERT_STATUSES, SEVERITIES
+from app.alerts.models import ALERT_STATUSES
 from app.web.routing import MAX_ID
+from lexicon.severities import SEVERITIES
 
 QUEUES = ("diversion", "administrative", "all")
 STATUS_CHOICES = ("open", "all", *ALERT_STATUSES)

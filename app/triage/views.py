@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from app.alerts.models import ALERT_STATUSES, OUTCOMES, SEVERITIES
+from app.alerts.models import ALERT_STATUSES, OUTCOMES
 from app.auth.access import READERS, STAFF, allow, can
 from app.auth.service import users_by_role
 from app.auth.views import safe_next
@@ -38,6 +38,7 @@ from app.triage.schemas import (
     SuppressSchema,
     TextSchema,
 )
+from lexicon.severities import SEVERITIES
 
 bp = Blueprint("triage", __name__, template_folder="templates")
 

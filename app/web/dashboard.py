@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from app.alerts.models import OPEN_STATUSES, Alert
 from app.baselines.models import Baseline
 from app.movements.history import add_months, month_start, remembered
-from app.movements.models import INFLOWS, Declaration, DeclarationLine
+from app.movements.models import Declaration, DeclarationLine
 from app.registry.models import Licence, Operator
 from app.registry.profile import DECLARATION_DUE_DAYS
 from app.triage.queues import queue_clause
 from app.triage.service import overdue_clause
+from lexicon.movements import INFLOWS
 
 
 def national_pace(session: Session) -> dict:

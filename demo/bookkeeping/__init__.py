@@ -27,8 +27,9 @@ from demo.bookkeeping.substances import SALT_PRODUCTS, forms_of
 from demo.bookkeeping.timing import book_dates
 from demo.market import Calendar, Market, MarketBuilder, Operator
 from demo.plants import PlantBook
-from demo.products import SUBSTANCES, VOLUME_UNITS
+from demo.products import SUBSTANCES
 from demo.simulation import Flows
+from lexicon.units import VOLUME_UNITS
 
 if TYPE_CHECKING:
     from demo.declaration_files import DeclarationFiles

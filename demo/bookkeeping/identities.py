@@ -7,9 +7,10 @@ The styles are the ones seen in real declarations; none of them changes who is m
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
+
+from lexicon.text import strip_accents
 
 # Licence numbers retyped: spacing, case, punctuation, leading zeros dropped.
 LICENCE_STYLES = ("spaced", "lower", "compact", "dotted", "unpadded", "digits", "digits_unpadded")
@@ -80,12 +81,6 @@ def split_legal_form(name: str) -> tuple[str, str | None]:
     if found is None:
         return name, None
     return name[: found.start()].rstrip(" ,"), found.group(1)
-
-
-def strip_accents(text: str) -> str:
-    """Return text without accents (Ñ kept as N, as keyboards without it do)."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(ch))
 
 
 def misspell(text: str, rng: np.random.Generator) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from importers.engine import Cells, FileState, Parsed
 from importers.numbers import readable
-from importers.text import identifier_key
+from lexicon.text import identifier_key
 
 _NAMED_ROWS = 5  # implausible rows named one by one in the warning
 

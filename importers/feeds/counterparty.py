@@ -11,9 +11,10 @@ import numpy as np
 
 from importers.engine import Cells, FileState, Parsed, longer_than
 from importers.fields import IDENTIFIER, NAME, Text, too_long
+from lexicon.movements import TRADED_INFLOWS, TRADED_OUTFLOWS
 
-_INFLOWS = np.array(["purchase", "import"], dtype=object)
-_OUTFLOWS = np.array(["sale", "export"], dtype=object)
+_INFLOWS = np.array(TRADED_INFLOWS, dtype=object)  # from a supplier
+_OUTFLOWS = np.array(TRADED_OUTFLOWS, dtype=object)  # to a customer
 
 
 def counterparty_by_direction(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> None:

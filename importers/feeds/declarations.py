@@ -12,10 +12,7 @@ from importers.codes import (
     DELIVERY,
     MOVEMENT,
     PAYMENT_METHOD,
-    STOCK_MOVEMENTS,
     UNIT,
-    UNIT_MASS_KG,
-    UNIT_VOLUME_L,
 )
 from importers.engine import Cells, FileState, Parsed, refuse_duplicates
 from importers.feeds.checks import (
@@ -37,6 +34,8 @@ from importers.fields import (
 )
 from importers.reference_fields import SubstanceName
 from importers.text import cell_text
+from lexicon.movements import STOCK_MOVEMENTS
+from lexicon.units import MASS_UNITS, VOLUME_UNITS
 
 
 class DeclarationRow(Schema):
@@ -66,8 +65,8 @@ OUTPUT_COLUMNS = (
 )
 
 # kg (or L) per unit, by position in UNIT.codes; NaN where the unit is of the other kind
-_MASS_FACTOR = np.array([UNIT_MASS_KG.get(u, np.nan) for u in UNIT.codes] + [np.nan])
-_VOLUME_FACTOR = np.array([UNIT_VOLUME_L.get(u, np.nan) for u in UNIT.codes] + [np.nan])
+_MASS_FACTOR = np.array([MASS_UNITS.get(u, np.nan) for u in UNIT.codes] + [np.nan])
+_VOLUME_FACTOR = np.array([VOLUME_UNITS.get(u, np.nan) for u in UNIT.codes] + [np.nan])
 
 
 def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[str, np.ndarray]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from importers.text import identifier_key
+from lexicon.text import identifier_key
 
 
 def tax_id_keys(tax_ids: np.ndarray) -> np.ndarray:

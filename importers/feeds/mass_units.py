@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 
 from importers.aliases import MASS_UNIT_WORDS, alias_keys, normalise_header
-from importers.codes import UNIT, UNIT_MASS_KG
+from importers.codes import UNIT
 from importers.engine import Cells, FileState, Parsed
 from importers.text import cell_text
+from lexicon.units import MASS_UNITS
 
 
 def _unit_position(cells: Cells) -> int | None:
@@ -54,7 +55,7 @@ def check_mass_unit(cells: Cells, parsed: dict[str, Parsed], name: str, state: F
         code, text = codes[i], written[i]
         if code is None:
             reasons[i] = f"{unit_header!r} says {text!r}: {UNIT.unknown(text)}"
-        elif code not in UNIT_MASS_KG:
+        elif code not in MASS_UNITS:
             reasons[i] = (f"{unit_header!r} says {text!r}, a volume: give the mass in kg "
                           f"(pure substance) in {cells.header(name)!r}")
         elif named is not None:
@@ -65,7 +66,7 @@ def check_mass_unit(cells: Cells, parsed: dict[str, Parsed], name: str, state: F
         cells.fail(name, refused, reasons)
         mass.ok = mass.ok & ~refused
     if named is None:
-        factors = np.array([UNIT_MASS_KG.get(c, 1.0) if c else 1.0 for c in codes])
+        factors = np.array([MASS_UNITS.get(c, 1.0) if c else 1.0 for c in codes])
         scaled = mass.ok & (factors != 1.0)
         if scaled.any():
             mass.values = np.where(scaled, mass.values * factors, mass.values)

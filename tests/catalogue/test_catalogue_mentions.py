@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 
 import pytest
 
 from app.catalogue import load_catalogue
+from lexicon import strip_accents
 
 CATALOGUE = load_catalogue()
-
-
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _phrases():
@@ -33,7 +28,7 @@ PHRASES = list(_phrases())
     ("substance", "phrase"), PHRASES, ids=[f"{s.code}:{p}" for s, p in PHRASES]
 )
 def test_every_name_is_found_inside_a_description(substance, phrase):
-    description = f"TAMBORES 200 KG {_strip_accents(phrase).upper()}, LOTE 55/2025"
+    description = f"TAMBORES 200 KG {strip_accents(phrase).upper()}, LOTE 55/2025"
     assert CATALOGUE.mentions(description) == [substance]
     assert CATALOGUE.mentions(f"x {phrase} x") == [substance]
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
 
 from app.catalogue import UnknownSubstance, load_catalogue
+from lexicon import strip_accents
 
 CATALOGUE = load_catalogue()
 
@@ -25,11 +24,6 @@ CONVENTION = {
 }
 
 
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _spellings():
     """Yield (substance, form, text, matched) for every way the catalogue names something."""
     for substance in CATALOGUE:
@@ -38,18 +32,18 @@ def _spellings():
         yield substance, None, substance.code, "code"
         yield substance, None, substance.code.upper(), "code"
         for name in substance.names.values():
-            for variant in (name, name.upper(), _strip_accents(name), f"  {name}  "):
+            for variant in (name, name.upper(), strip_accents(name), f"  {name}  "):
                 yield substance, None, variant, None
         for synonym in (*substance.synonyms, *substance.ambiguous_synonyms):
             yield substance, None, synonym, None
-            yield substance, None, _strip_accents(synonym).upper(), None
+            yield substance, None, strip_accents(synonym).upper(), None
         for form in substance.forms:
             if form.cas:
                 yield substance, form, form.cas, "cas"
             yield substance, form, form.code, "code"
             for name in (*form.names.values(), *form.synonyms):
                 yield substance, form, name, None
-                yield substance, form, _strip_accents(name).upper(), None
+                yield substance, form, strip_accents(name).upper(), None
 
 
 SPELLINGS = list(_spellings())

@@ -1,29 +1,14 @@
-"""The shared normalisers: free text, CAS numbers, HS codes, written concentrations."""
+"""Reading chemical text: CAS numbers, HS codes, written concentrations, grade words.
+
+Folding names is lexicon's (tests/lexicon/test_text.py).
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from app.catalogue import canonical_cas, normalise_hs, normalise_text
+from app.catalogue import canonical_cas, normalise_hs
 from app.catalogue.text import canonical_hs, split_concentration, strip_qualifiers
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("ÁCIDO CLORHÍDRICO", "acido clorhidrico"),
-        ("  anhídrido   acético ", "anhidrido acetico"),
-        ("1-Phenyl-2-Propanone", "1 phenyl 2 propanone"),
-        ("Nº licencia", "no licencia"),
-        ("licence_no", "licence no"),
-        ("α-phenylacetoacetonitrile", "alpha phenylacetoacetonitrile"),
-        ("permanganato de potássio", "permanganato de potassio"),
-        ("", ""),
-        (12.5, "12 5"),
-    ],
-)
-def test_normalise_text(text, expected):
-    assert normalise_text(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from app.detection.base.summary import format_kg, format_pct, window_label
-from app.detection.findings import raise_severity
 from app.detection.rules import KINDS, RuleSet, evaluate
+from lexicon import raise_severity
 from tests.detection.builders import catalogue, data, licence, line, operator, ruleset, run
 
 

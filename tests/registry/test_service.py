@@ -8,9 +8,8 @@ from sqlalchemy import select
 from app.alerts.planning import _identities
 from app.registry.models import Licence, LicenceVersion, Operator
 from app.registry.service import (
-    annual_quota,
     apply_registry_records,
-    check_licence,
+    load_licence_book,
     registry_counts,
     sector_code,
 )
@@ -27,6 +26,12 @@ def apply(session, *rows, as_of=AS_OF):
     )
     session.commit()
     return changes
+
+
+def check(session, licence_no, substance_code, activity, on):
+    """Ask the licence book of one operator the licensing question."""
+    book = load_licence_book(session=session, licence_nos=[licence_no])
+    return book.check(licence_no, substance_code, activity, on)
 
 
 def test_first_import_creates_operators_licences_and_first_versions(db_session):
@@ -74,14 +79,12 @@ def test_change_is_recorded_as_a_version_and_history_kept(db_session):
     assert second.change == "annual_quota_kg 8000 → 12000; status active → suspended"
     assert licence.operator.region == "Callao"
 
-    before = check_licence(session=db_session, licence_no="LIC-001", substance_code="acetone",
-                           activity="distributor", on=date(2026, 2, 28))
-    after = check_licence(session=db_session, licence_no="LIC-001", substance_code="acetone",
-                          activity="distributor", on=AS_OF)
+    before = check(db_session, "LIC-001", "acetone", "distributor", date(2026, 2, 28))
+    after = check(db_session, "LIC-001", "acetone", "distributor", AS_OF)
     assert before.licensed
     assert (after.licensed, after.reason) == (False, "suspended")
-    assert annual_quota(session=db_session, licence_no="LIC-001", substance_code="acetone",
-                        year=2026) == 12000.0
+    book = load_licence_book(session=db_session, licence_nos=["LIC-001"])
+    assert book.quota("LIC-001", "acetone", 2026) == 12000.0
 
 
 def test_conflicting_tax_id_for_one_licence_number_is_rejected(db_session):
@@ -105,15 +108,13 @@ def test_new_validity_period_is_a_new_line_and_both_count(db_session):
                                    annual_quota_kg=7000.0))
     assert len(db_session.scalars(select(Licence)).all()) == 2
     for on, quota in ((date(2024, 6, 1), 5000.0), (date(2025, 6, 1), 7000.0)):
-        answer = check_licence(session=db_session, licence_no="LIC-001",
-                               substance_code="acetone", activity="distributor", on=on)
+        answer = check(db_session, "LIC-001", "acetone", "distributor", on)
         assert answer.licensed
         assert answer.annual_quota_kg == quota
 
 
-def test_check_licence_for_unknown_operator(db_session):
-    answer = check_licence(session=db_session, licence_no="NOPE", substance_code="acetone",
-                           activity=None, on=date(2025, 1, 1))
+def test_licensing_question_for_unknown_operator(db_session):
+    answer = check(db_session, "NOPE", "acetone", None, date(2025, 1, 1))
     assert (answer.licensed, answer.reason) == (False, "unknown_operator")
 
 

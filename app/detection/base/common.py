@@ -15,9 +15,6 @@ from app.detection.base.summary import format_kg, month_end
 # in the measures. A national figure can rest on 100,000 lines nobody would open.
 MAX_EVIDENCE = 500
 
-INFLOWS = ("purchase", "import", "production")
-OUTFLOWS = ("sale", "export", "consumption", "loss")
-
 
 def tolerance_params(kg: float, pct: float, what: str) -> dict[str, Param]:
     """Return the usual pair of tolerances: both must be exceeded for a finding."""

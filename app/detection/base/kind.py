@@ -16,16 +16,7 @@ PARAM_TYPES = (
     "number", "integer", "boolean", "choice", "choices", "kg_by_substance", "pct_by_substance",
 )
 SCOPE_KEYS = ("substances", "tables", "activities", "regions")
-TABLES = ("I", "II", "national")
-ACTIVITIES = (
-    "importer", "exporter", "manufacturer", "distributor", "end_user", "pharma", "laboratory",
-)
-MOVEMENTS = (
-    "opening_stock", "purchase", "import", "production", "sale", "export", "consumption",
-    "loss", "closing_stock",
-)
 PERIODS = ("month", "quarter", "year")
-SEVERITY_CHOICES = ("low", "medium", "high", "critical")
 
 # Fields every summary template may use, with the help shown to rule writers.
 COMMON_FIELDS = {

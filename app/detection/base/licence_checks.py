@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from app.registry.licensing import REASONS, LicenceBook, LicenceCheck
+from lexicon.activities import SELLING_ACTIVITIES
 
 # The activity each movement needs. Selling needs a licence that lets the operator hold
 # the substance as goods for trade: distributors, manufacturers (selling what they make)
@@ -29,7 +30,6 @@ NEEDED_ACTIVITY = {
     "consumption": "any",
     "loss": "any",
 }
-SELLING_ACTIVITIES = ("distributor", "manufacturer", "importer")
 _FLOOR = date(1900, 1, 1)
 
 

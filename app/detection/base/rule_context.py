@@ -15,6 +15,7 @@ from app.detection.findings import Finding
 if TYPE_CHECKING:
     # The rule file's model only types the field: the base imports nothing of rules/.
     from app.detection.rules.model import Rule
+from lexicon.movements import INFLOWS
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class Context:
 
 def _typical_months(lines) -> dict[str, float]:
     """Return per substance the median operator's average month of acquisitions, in kg."""
-    inflows = lines[lines["movement"].isin(("purchase", "import", "production"))]
+    inflows = lines[lines["movement"].isin(INFLOWS)]
     if inflows.empty:
         return {}
     months = inflows.groupby(["substance_code", "licence_no", "period"], sort=False)[

@@ -12,10 +12,11 @@ from app.detection.base.common import (
     fill_text,
     kg,
 )
-from app.detection.base.kind import SEVERITY_CHOICES, Kind, Param
+from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.base.summary import month_end
 from app.detection.findings import Finding
+from lexicon.severities import SEVERITIES
 
 BY = ["exporter", "country", "substance_code"]
 KEYS = ["who", "substance_code", "month"]
@@ -196,7 +197,7 @@ KIND = Kind(
             "pct_by_substance", {}, "customs source: typical concentration by substance CAS, "
             "where products travel diluted (hydrochloric acid about 33%)", "%"),
         "objected_severity": Param("choice", "critical", "severity when the importing country "
-                                   "objected", choices=SEVERITY_CHOICES),
+                                   "objected", choices=SEVERITIES),
     },
     situations={"uncovered": "{operator} exported {observed_kg} kg of {substance} to "
                              "{countries} in {window} {reason}"},

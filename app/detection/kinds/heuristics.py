@@ -9,12 +9,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from app.detection.base.common import INFLOWS, kg
+from app.detection.base.common import kg
 from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
-from app.detection.findings import Finding, raise_severity
+from app.detection.findings import Finding
 from app.detection.statistics.common import month_span, month_window
 from app.detection.statistics.panel import Panel, build_panel, window_evidence
+from lexicon.movements import INFLOWS
+from lexicon.severities import raise_severity
 
 
 def _trailing(panel: Panel, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -16,10 +16,12 @@ from app.detection.base.common import (
     period_param,
     period_start,
 )
-from app.detection.base.kind import TABLES, Kind, Param
+from app.detection.base.kind import Kind, Param
 from app.detection.base.licence_checks import NEEDED_ACTIVITY, check_rows
 from app.detection.base.rule_context import Context
-from app.detection.findings import SEVERITIES, Finding
+from app.detection.findings import Finding
+from lexicon.severities import SEVERITIES
+from lexicon.tables import TABLES
 
 KEYS = ["licence_no", "substance_code", "period"]
 # How a buyer whose licence is not valid was identified, said after the licence's answer.

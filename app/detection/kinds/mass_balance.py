@@ -5,9 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app.detection.base.common import (
-    INFLOWS,
     MAX_EVIDENCE,
-    OUTFLOWS,
     as_date,
     capped_note,
     evidence_ids,
@@ -20,6 +18,7 @@ from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.base.summary import month_end
 from app.detection.findings import Finding
+from lexicon.movements import INFLOWS, OUTFLOWS, STOCK_MOVEMENTS
 
 KEYS = ["licence_no", "substance_code", "period"]
 PAIR = ["licence_no", "substance_code"]
@@ -99,7 +98,7 @@ def _continuity(ctx: Context, table: pd.DataFrame) -> list[Finding]:
     flagged = pairs[exceeds(pairs["difference"], pairs["opening"], pairs["closing"],
                             params["tolerance_kg"], params["tolerance_pct"])]
     lines = ctx.data.lines
-    stock_lines = lines[lines["movement"].isin(("opening_stock", "closing_stock"))]
+    stock_lines = lines[lines["movement"].isin(STOCK_MOVEMENTS)]
     closing = stock_lines[stock_lines["movement"] == "closing_stock"].merge(flagged[KEYS], on=KEYS)
     opening = stock_lines[stock_lines["movement"] == "opening_stock"].assign(
         period=lambda f: shift_months(f["period"], -1)).merge(flagged[KEYS], on=KEYS)

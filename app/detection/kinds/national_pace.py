@@ -18,8 +18,7 @@ from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.base.summary import format_kg
 from app.detection.findings import Finding
-
-ENTRIES = ("import", "production")
+from lexicon.movements import NATIONAL_ENTRIES
 
 
 def evaluate(ctx: Context) -> list[Finding]:
@@ -27,7 +26,7 @@ def evaluate(ctx: Context) -> list[Finding]:
     params = ctx.params
     lines = ctx.data.lines
     as_of = pd.Timestamp(ctx.data.as_of)
-    counted = lines[lines["movement"].isin(ENTRIES)
+    counted = lines[lines["movement"].isin(NATIONAL_ENTRIES)
                     | ((lines["movement"] == "export") & params["subtract_exports"])]
     counted = counted[counted["period"] <= as_of]
     if counted.empty:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.detection.base.common import INFLOWS, kg
+from app.detection.base.common import kg
 from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.base.summary import month_end
@@ -32,6 +32,7 @@ from app.detection.statistics.significance import (
     fdr_param,
     upper_p,
 )
+from lexicon.movements import INFLOWS
 
 PEERS_LISTED = 10
 

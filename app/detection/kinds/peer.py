@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from app.detection.base.common import INFLOWS, kg
+from app.detection.base.common import kg
 from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.findings import Finding
@@ -21,6 +21,7 @@ from app.detection.statistics.significance import (
     fdr_param,
     upper_p,
 )
+from lexicon.movements import INFLOWS
 
 PEERS_LISTED = 15
 

@@ -8,17 +8,18 @@ from datetime import date
 import pandas as pd
 
 from app.detection.base.common import (
-    INFLOWS,
     MAX_EVIDENCE,
     capped_note,
     evidence_ids,
     group_counts,
     kg,
 )
-from app.detection.base.kind import SEVERITY_CHOICES, Kind, Param
+from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.base.summary import format_kg
 from app.detection.findings import Finding
+from lexicon.movements import INFLOWS
+from lexicon.severities import SEVERITIES
 
 KEYS = ["licence_no", "substance_code", "year"]
 
@@ -32,7 +33,7 @@ PARAMS = {
     "min_months": Param("integer", 3, "months of the year declared before a pace warning",
                         "months", minimum=1, maximum=12),
     "pace_severity": Param("choice", "medium", "severity of pace warnings",
-                           choices=SEVERITY_CHOICES),
+                           choices=SEVERITIES),
     "movements": Param("choices", INFLOWS, "movements counted as acquisitions", choices=INFLOWS),
     "net_production": Param(
         "boolean", True, "count production less the same year's consumption of the substance: "

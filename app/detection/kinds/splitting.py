@@ -11,7 +11,7 @@ from app.detection.base.common import as_date, fill_text, kg
 from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.base.summary import format_kg
-from app.detection.findings import Finding, raise_severity
+from app.detection.findings import Finding
 from app.detection.statistics.common import STAT_FIELDS, format_p, stat_fields, stat_measures
 from app.detection.statistics.significance import (
     adjusted,
@@ -20,6 +20,7 @@ from app.detection.statistics.significance import (
     fdr_param,
     overdispersed_scan_p,
 )
+from lexicon.severities import raise_severity
 
 TRADES = ("purchase", "sale", "import", "export")
 # Before a party's own history says otherwise, the share of orders that fall just under a

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from app.detection.base.common import INFLOWS, kg
+from app.detection.base.common import kg
 from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.findings import Finding
@@ -29,6 +29,7 @@ from app.detection.statistics.significance import (
     fdr_param,
     upper_p,
 )
+from lexicon.movements import INFLOWS
 
 PARAMS = {
     "movements": Param("choices", INFLOWS, "movements counted as acquisitions", choices=INFLOWS),

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 from app.detection.base.common import as_date, evidence_ids, kg
-from app.detection.base.kind import MOVEMENTS, Kind, Param
+from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.findings import Finding
+from lexicon.movements import MOVEMENTS, TRADED_INFLOWS, TRADED_OUTFLOWS
 
 
 def evaluate(ctx: Context) -> list[Finding]:
@@ -129,7 +130,7 @@ KIND = Kind(
                             "kg"),
         "default_kg": Param("number", None, "threshold for substances not listed; null = "
                             "substances not listed are not checked", "kg", minimum=0),
-        "movements": Param("choices", ("purchase", "import", "sale", "export"),
+        "movements": Param("choices", (*TRADED_INFLOWS, *TRADED_OUTFLOWS),
                            "movements checked", choices=MOVEMENTS),
         "outlier_multiple": Param("number", None, "also require the movement to be this many "
                                   "times the largest of the same substance and movement by "

@@ -6,9 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from app.detection.base.kind import ACTIVITIES, TABLES, Kind
-from app.detection.findings import SEVERITIES
+from app.detection.base.kind import Kind
 from app.detection.rules.model import MODES, QUEUES
+from lexicon import ACTIVITIES, SEVERITIES, TABLES
 
 RULE_KEYS = ("id", "version", "title", "description", "mode", "severity", "kind", "scope",
              "params", "summary", "reopen_factor", "queue")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import numpy as np
-
 from app.detection.base.summary import month_end
 from app.registry.licensing import LicenceBook
 
@@ -75,10 +73,3 @@ def recent_raise(raises: list[tuple[date, float]], start: date, end: date,
         if start - timedelta(days=days) <= when <= end:
             return when, quota
     return None
-
-
-def log_ratio(values: np.ndarray, offset: np.ndarray) -> np.ndarray:
-    """Return log(values + offset), NaN where undefined (started log for zero months)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.log(values + offset)
-    return np.where(np.isfinite(out), out, np.nan)

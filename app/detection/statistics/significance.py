@@ -56,15 +56,6 @@ def adjusted(p_values: np.ndarray) -> np.ndarray:
     return q
 
 
-def robust_centre(values: np.ndarray, axis: int = -1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return median, MAD-based spread and count of non-NaN values along an axis."""
-    with np.errstate(all="ignore"), _quiet():
-        centre = np.nanmedian(values, axis=axis)
-        spread = MAD_SCALE * np.nanmedian(np.abs(values - np.expand_dims(centre, axis)), axis=axis)
-    count = np.sum(np.isfinite(values), axis=axis)
-    return centre, spread, count
-
-
 def upper_p(z: np.ndarray, count: np.ndarray) -> np.ndarray:
     """Return the one-sided p-value of a robust z from `count` reference values (Student t).
 
