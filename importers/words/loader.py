@@ -10,10 +10,9 @@ word meaning two things is refused, naming both lines.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from importers.header_key import normalise_header
 from importers.text import normalise_text
@@ -70,36 +69,43 @@ class _LineDict(dict):
     where: str = ""
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # safe: no arbitrary objects
-    """A safe YAML loader whose strings and mappings carry their line; repeated keys refused."""
+@cache
+def _loader_class() -> type:
+    """Return a safe YAML loader whose strings and mappings carry their line.
 
-    path = ""
+    PyYAML is imported here, when a word file is first read, not when `importers` is.
+    """
+    import yaml
 
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # safe: no arbitrary objects
+        """A safe YAML loader with lines on strings and mappings; repeated keys refused."""
 
-def _at(loader: _Loader, node: yaml.Node) -> str:
-    return f"{loader.path}, line {node.start_mark.line + 1}"
+        path = ""
 
+    def at(loader, node) -> str:
+        return f"{loader.path}, line {node.start_mark.line + 1}"
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode):
-    data = _LineDict()
-    data.where = _at(loader, node)
-    yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in data:
-            raise WordsError(f"{_at(loader, key_node)}: {key!r} appears twice in the same entry")
-        data[key] = loader.construct_object(value_node, deep=True)
+    def construct_mapping(loader, node):
+        data = _LineDict()
+        data.where = at(loader, node)
+        yield data
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in data:
+                raise WordsError(f"{at(loader, key_node)}: {key!r} appears twice in the same "
+                                 "entry")
+            data[key] = loader.construct_object(value_node, deep=True)
 
+    def construct_str(loader, node) -> _Line:
+        text = _Line(loader.construct_scalar(node))
+        text.where = at(loader, node)
+        return text
 
-def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> _Line:
-    text = _Line(loader.construct_scalar(node))
-    text.where = _at(loader, node)
-    return text
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    Loader.add_constructor("tag:yaml.org,2002:str", construct_str)
+    Loader.error = yaml.YAMLError
+    return Loader
 
 
 def _read_yaml(path: Path) -> Any:
@@ -107,11 +113,12 @@ def _read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise WordsError(f"{path}: cannot read word file: {exc}") from None
-    loader = _Loader(text)
+    loader_class = _loader_class()
+    loader = loader_class(text)
     loader.path = str(path)
     try:
         return loader.get_single_data()
-    except yaml.YAMLError as exc:
+    except loader_class.error as exc:
         raise WordsError(f"{path}: not valid YAML: {exc}") from None
     finally:
         loader.dispose()
