@@ -138,7 +138,8 @@ def read_context(services: Vigia, *, session: Session, feed: str) -> ReadContext
     )
     return ReadContext(catalogue=services.catalogue, home_country=services.settings.home_country,
                        known_licences=licences, today=date.today(),
-                       max_row_kg=services.settings.intake.max_row_kg)
+                       max_row_kg=services.settings.intake.max_row_kg,
+                       words_folder=services.settings.instance_path / "words")
 
 
 def import_one(

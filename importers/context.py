@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import NamedTuple, Protocol
 
 
@@ -88,3 +89,6 @@ class ReadContext:
     # The one licence the sender may declare for (a company in its portal): rows of any other
     # licence are refused. None = any licence (the authority's own imports).
     declarant: str | None = None
+    # A folder of national word files (headers, coded values, countries) read over the
+    # shipped ones (importers/words, docs/words.md); None = the shipped words alone.
+    words_folder: Path | None = None

@@ -207,8 +207,6 @@ def _parse_column(name: str, column, values: np.ndarray, cells: Cells, state: Fi
     if limit is not None:  # refused before parsing: a 1 MB name is not looked up or kept
         over = longer_than(values, limit)
         if over.any():
-            from importers.fields import too_long
-
             reasons = np.full(cells.n, None, dtype=object)
             reasons[over] = [too_long(cell_text(v).strip(), limit) for v in values[over]]
             cells.fail(name, over, reasons)
@@ -256,6 +254,12 @@ def _parse_column(name: str, column, values: np.ndarray, cells: Cells, state: Fi
         cells.fail(name, empty, column.error_messages["required"])
         full.ok[empty] = False
     return full
+
+
+def too_long(text: str, limit: int) -> str:
+    """Say that a value is longer than its column allows."""
+    return (f"{len(text):,} characters long: at most {limit:,} are stored in this column "
+            "(shorten it, or put notes in a column of their own)")
 
 
 def longer_than(values: np.ndarray, limit: int) -> np.ndarray:

@@ -19,7 +19,7 @@ from marshmallow import ValidationError, fields, missing
 from importers.codes import CodeTable
 from importers.countries import country_code
 from importers.dates import DateColumn, parse_period
-from importers.engine import FieldResult, FileState, Parsed
+from importers.engine import FieldResult, FileState, Parsed, too_long
 from importers.marks import MARKS, excel_error_reason, is_excel_error, is_placeholder
 from importers.numbers import NumberStyle, number_reason, parse_numbers, settle_style
 from importers.text import as_text, cell_text, strip_text
@@ -111,12 +111,6 @@ class Column(fields.Field):
         if not result.ok[0]:
             raise ValidationError(str(result.reasons[0]))
         return _python(result.values[0])
-
-
-def too_long(text: str, limit: int) -> str:
-    """Say that a value is longer than its column allows."""
-    return (f"{len(text):,} characters long: at most {limit:,} are stored in this column "
-            "(shorten it, or put notes in a column of their own)")
 
 
 def _python(value: Any) -> Any:

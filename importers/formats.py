@@ -245,3 +245,9 @@ def _looks_binary(head: bytes, encoding: str) -> bool:
         return True
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
     return controls > len(text) / 100
+
+
+def too_many_rows(limit: int) -> str:
+    """Say that a file has more rows than one import reads."""
+    return (f"more than {limit:,} rows, the most one import reads (VIGIA_MAX_ROWS): split the "
+            "file (by period, for example); nothing of it was stored")

@@ -20,13 +20,14 @@ from importers.csv_reader import (
 from importers.engine import Cells, FileState, build_records, parse_fields
 from importers.feeds import feed_named
 from importers.fields import CELL
-from importers.formats import Limits, Source, sniff
+from importers.formats import Limits, Source, sniff, too_many_rows
 from importers.html_table import html_as_csv
 from importers.numbers import COMMA, readable
 from importers.results import Chunk, FileRejected, ReadResult
 from importers.sheet_extent import check_sheet
 from importers.text import UNSAFE_C0, UNSAFE_IN_CELL, printable_name
 from importers.totals import not_data_rows
+from importers.words import use_folder
 from importers.workbook_xml import XmlScan
 from importers.xlsx_reader import (
     find_sheet,
@@ -53,6 +54,7 @@ class FileReader:
         limits: Limits | None = None,
     ):
         self.feed = feed_named(feed)
+        use_folder(context.words_folder)  # national words, if the application has any
         self.filename = filename
         self.chunk_rows = chunk_rows
         self.limits = limits or Limits()
@@ -265,12 +267,6 @@ class FileReader:
                     f"{header!r} (stocks are often dated the day before or after the period)"
                 )
         return messages
-
-
-def too_many_rows(limit: int) -> str:
-    """Say that a file has more rows than one import reads."""
-    return (f"more than {limit:,} rows, the most one import reads (VIGIA_MAX_ROWS): split the "
-            "file (by period, for example); nothing of it was stored")
 
 
 def iter_file(

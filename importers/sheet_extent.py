@@ -18,8 +18,9 @@ from xml.etree import ElementTree
 
 import numpy as np
 
-from importers.formats import Limits, Source
+from importers.formats import Limits, Source, too_many_rows
 from importers.results import FileRejected
+from importers.workbook_xml import sheet_member
 
 _BLOCK = 4 * 2**20
 _AFTER_TAG = np.frombuffer(b" >/\t\n\r", dtype=np.uint8)  # `<c` then this: a cell's tag
@@ -55,8 +56,6 @@ def check_sheet(src: Source, sheet: str, *, filename: str, limits: Limits) -> No
     """
     try:
         with src.open() as handle, zipfile.ZipFile(handle) as archive:
-            from importers.workbook_xml import sheet_member
-
             try:
                 member = sheet_member(archive, sheet)
             except (KeyError, ElementTree.ParseError):
@@ -81,8 +80,6 @@ def _refuse(extent: Extent, sheet: str, *, filename: str, limits: Limits) -> Non
     if extent.grid > limits.max_sheet_cells:
         raise FileRejected(filename, _too_large(sheet, extent, limits))
     if extent.rows - 1 > limits.max_rows:
-        from importers.reader import too_many_rows
-
         raise FileRejected(filename, f"sheet {sheet!r} has {too_many_rows(limits.max_rows)}")
 
 

@@ -37,7 +37,7 @@ PROCESS_MIN_BYTES = 16 * 1024 * 1024  # a CSV of about 130,000 declaration lines
 # overlap the validating of the next (100,000 lines: 5.8 s to 5.4 s on SQLite).
 WORKBOOK_CHUNK_ROWS = 25_000
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # XLSX/ODS (zip), XLS (OLE2)
-_PRELOAD = ["importers", "app.intake.reader_process"]
+_PRELOAD = ["importers", "importers.words.shipped", "app.intake.reader_process"]
 # Peak resident memory (MB) of the last reader process, as it reported it (benchmarks and
 # logs: the importing process's own peak no longer includes the reading).
 last_reader_peak_mb: float | None = None

@@ -1,8 +1,8 @@
 """The declaration template a company fills in: XLSX with drop-down lists, or plain CSV.
 
 The headers and the words of the lists are data, not page text: each must be a header or a
-word the declarations importer accepts (interfaces §2, `importers/aliases.py` and
-`importers/codes.py`), which `tests/portal/test_template.py` checks by importing a filled-in
+word the declarations importer accepts (interfaces §2, `importers/words/headers.yaml` and
+`importers/words/codes.yaml`), which `tests/portal/test_template.py` checks by importing a filled-in
 template. So they live here per language, beside the instructions, instead of in the
 translation catalogue. The data sheet comes first: the importer reads the first sheet that
 has the required headers, and the instructions never form a header row.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -64,9 +65,13 @@ OUTPUT_COLUMNS = (
     "payment_method", "delivery",
 )
 
-# kg (or L) per unit, by position in UNIT.codes; NaN where the unit is of the other kind
-_MASS_FACTOR = np.array([MASS_UNITS.get(u, np.nan) for u in UNIT.codes] + [np.nan])
-_VOLUME_FACTOR = np.array([VOLUME_UNITS.get(u, np.nan) for u in UNIT.codes] + [np.nan])
+
+@cache
+def _factors() -> tuple[np.ndarray, np.ndarray]:
+    """Return kg and L per unit, by position in UNIT.codes; NaN where of the other kind."""
+    mass = np.array([MASS_UNITS.get(u, np.nan) for u in UNIT.codes] + [np.nan])
+    volume = np.array([VOLUME_UNITS.get(u, np.nan) for u in UNIT.codes] + [np.nan])
+    return mass, volume
 
 
 def finish(cells: Cells, parsed: dict[str, Parsed], state: FileState) -> dict[str, np.ndarray]:
@@ -321,8 +326,9 @@ def _quantity_kg(
     substance, unit = parsed["substance"], parsed["unit"]
     concentration = parsed["concentration_pct"]
     index = unit.extra["index"]
+    mass_factor, volume_factor = _factors()
     density = np.full(cells.n, np.nan)
-    volume = unit.ok & substance.ok & concentration.ok & ~np.isnan(_VOLUME_FACTOR[index])
+    volume = unit.ok & substance.ok & concentration.ok & ~np.isnan(volume_factor[index])
     if volume.any():
         where = np.flatnonzero(volume)
         sub_at, _ = pd.factorize(substance.extra["text"][where])  # text: the form matters
@@ -349,7 +355,7 @@ def _quantity_kg(
                 )
             ]
             cells.fail(_unit_column(cells), unknown, reasons)
-    per_unit = np.where(np.isnan(density), _MASS_FACTOR[index], _VOLUME_FACTOR[index] * density)
+    per_unit = np.where(np.isnan(density), mass_factor[index], volume_factor[index] * density)
     quantity_kg = (
         parsed["quantity"].values * per_unit * concentration.values / 100.0
         * substance.extra["base_fraction"]

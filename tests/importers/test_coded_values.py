@@ -1,134 +1,15 @@
-"""Coded values: codes and the words people type for them."""
+"""Coded values: how a cell is read as a code, and why one is refused.
+
+Which word stands for which code is in importers/words/codes.yaml, each entry with examples
+that tests/importers/test_word_examples.py reads; here the logic around the words.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from importers.codes import (
-    ACTIVITY,
-    DELIVERY,
-    FLOW,
-    LICENCE_STATUS,
-    MOVEMENT,
-    NOTIFICATION_STATUS,
-    PAYMENT_METHOD,
-    UNIT,
-)
+from importers.codes import DELIVERY, FLOW, MOVEMENT, PAYMENT_METHOD
 from importers.countries import country_code
-
-
-@pytest.mark.parametrize(
-    ("table", "word", "code"),
-    [
-        (MOVEMENT, "compra", "purchase"),
-        (MOVEMENT, "VENTA", "sale"),
-        (MOVEMENT, "importación", "import"),
-        (MOVEMENT, "Exportacion", "export"),
-        (MOVEMENT, "producción", "production"),
-        (MOVEMENT, "uso propio", "consumption"),
-        (MOVEMENT, "merma", "loss"),
-        (MOVEMENT, "Pérdida", "loss"),
-        (MOVEMENT, "stock inicial", "opening_stock"),
-        (MOVEMENT, "Existencia inicial", "opening_stock"),
-        (MOVEMENT, "saldo final", "closing_stock"),
-        (MOVEMENT, "inventario final", "closing_stock"),
-        (MOVEMENT, "venda", "sale"),
-        (MOVEMENT, "importação", "import"),
-        (MOVEMENT, "estoque inicial", "opening_stock"),
-        (MOVEMENT, "opening_stock", "opening_stock"),
-        (UNIT, "Kilogramos", "kg"),
-        (UNIT, "kilos", "kg"),
-        (UNIT, "quilogramas", "kg"),
-        (UNIT, "gramos", "g"),
-        (UNIT, "TM", "t"),
-        (UNIT, "toneladas", "t"),
-        (UNIT, "l", "L"),
-        (UNIT, "Lts.", "L"),
-        (UNIT, "litros", "L"),
-        (UNIT, "ml", "mL"),
-        (UNIT, "cc", "mL"),
-        (ACTIVITY, "Importador", "importer"),
-        (ACTIVITY, "usuario final", "end_user"),
-        (ACTIVITY, "laboratorio farmacéutico", "pharma"),
-        (ACTIVITY, "laboratorio", "laboratory"),
-        (PAYMENT_METHOD, "efectivo", "cash"),
-        (PAYMENT_METHOD, "dinheiro", "cash"),
-        (PAYMENT_METHOD, "transferência", "bank_transfer"),
-        (PAYMENT_METHOD, "depósito bancario", "bank_transfer"),
-        (PAYMENT_METHOD, "tarjeta de crédito", "card"),
-        (PAYMENT_METHOD, "cheque", "cheque"),
-        (DELIVERY, "retiro en planta", "collected"),
-        (DELIVERY, "retira cliente", "collected"),
-        (DELIVERY, "recogido", "collected"),
-        (DELIVERY, "entregado", "delivered"),
-        (DELIVERY, "despacho", "delivered"),
-        (DELIVERY, "Entrega en destino", "delivered"),
-        (DELIVERY, "despacho a domicilio", "delivered"),
-        (DELIVERY, "Envío", "delivered"),
-        (DELIVERY, "entregue", "delivered"),
-        (DELIVERY, "Entregue no cliente", "delivered"),
-        (DELIVERY, "por transportadora", "delivered"),
-        (DELIVERY, "Recojo en planta", "collected"),
-        (DELIVERY, "recojo en almacén", "collected"),
-        (DELIVERY, "Retirada no local", "collected"),
-        (DELIVERY, "retirado pelo cliente", "collected"),
-        (DELIVERY, "Cliente retira", "collected"),
-        (MOVEMENT, "Saldo inicial", "opening_stock"),
-        (MOVEMENT, "Saldo de apertura", "opening_stock"),
-        (MOVEMENT, "estoque de abertura", "opening_stock"),
-        (MOVEMENT, "Saldo de fechamento", "closing_stock"),
-        (MOVEMENT, "Stock al cierre", "closing_stock"),
-        (MOVEMENT, "perda", "loss"),
-        (MOVEMENT, "Merma por evaporación", "loss"),
-        (MOVEMENT, "Consumo en producción", "consumption"),
-        (MOVEMENT, "Venta al exterior", "export"),
-        (MOVEMENT, "Importación definitiva", "import"),
-        (MOVEMENT, "Produção própria", "production"),
-        (UNIT, "Kg", "kg"),
-        (UNIT, "gr", "g"),
-        (UNIT, "Lt", "L"),
-        (UNIT, "Litro(s)", "L"),
-        (UNIT, "mililitros", "mL"),
-        (UNIT, "gramas", "g"),
-        (PAYMENT_METHOD, "Transferencia bancaria", "bank_transfer"),
-        (PAYMENT_METHOD, "Abono en cuenta", "bank_transfer"),
-        (PAYMENT_METHOD, "Pix", "bank_transfer"),
-        (PAYMENT_METHOD, "cartão", "card"),
-        (PAYMENT_METHOD, "Cheque diferido", "cheque"),
-        (PAYMENT_METHOD, "Otro", "other"),
-        (PAYMENT_METHOD, "outro", "other"),
-        (FLOW, "I", "import"),
-        (FLOW, "e", "export"),
-        (FLOW, "tránsito", "transit"),
-        (LICENCE_STATUS, "vigente", "active"),
-        (LICENCE_STATUS, "cancelada", "revoked"),
-        (LICENCE_STATUS, "suspensa", "suspended"),
-        (NOTIFICATION_STATUS, "objetada", "objected"),
-        (NOTIFICATION_STATUS, "retirada", "withdrawn"),
-        (NOTIFICATION_STATUS, "en trámite", "pending"),
-    ],
-)
-def test_words_people_type(table, word, code):
-    assert table.code_for(word) == code
-
-
-@pytest.mark.parametrize("word", ["contado", "crédito", "a plazo"])
-def test_payment_terms_are_not_taken_for_a_means_of_payment(word):
-    assert PAYMENT_METHOD.code_for(word) is None
-
-
-@pytest.mark.parametrize(
-    "word",
-    # whose freight, whose truck? an Incoterm says who pays, not that the buyer came in person
-    ["flete", "transporte propio", "FOB planta", "EXW", "FOB", "CIF", "por cuenta propia"],
-)
-def test_freight_words_are_not_taken_for_a_delivery_mode(word):
-    assert DELIVERY.code_for(word) is None
-
-
-@pytest.mark.parametrize("word", ["entrada", "salida", "ingreso", "egreso", "ajuste"])
-def test_inflow_and_outflow_words_are_not_taken_for_a_movement(word):
-    assert MOVEMENT.code_for(word) is None
 
 
 def test_unknown_value_lists_the_codes():
@@ -137,10 +18,46 @@ def test_unknown_value_lists_the_codes():
     )
 
 
+def test_a_code_is_its_own_word():
+    assert MOVEMENT.code_for("opening_stock") == "opening_stock"
+    assert PAYMENT_METHOD.code_for("BANK_TRANSFER") == "bank_transfer"
+
+
+def test_a_first_word_decides_whatever_follows():
+    assert PAYMENT_METHOD.code_for("Transferencia BCP") == "bank_transfer"
+    assert PAYMENT_METHOD.code_for("Depósito BBVA") == "bank_transfer"
+    assert PAYMENT_METHOD.code_for("Transferencia") == "bank_transfer"  # a word, not a prefix
+    assert MOVEMENT.code_for("Transferencia BCP") is None  # movements have no prefixes
+
+
+def test_a_refusal_is_found_by_the_first_words():
+    assert "whose transport" in DELIVERY.unknown("Flete propio pagado")
+    assert "payment terms" in PAYMENT_METHOD.unknown("Crédito 30 días")
+
+
+def test_digits_only_are_refused_with_the_reason():
+    assert FLOW.code_for("10") is None
+    assert "national customs regime number" in FLOW.unknown("10")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("salida por venta", "sale"), ("Ingreso por compra", "purchase"),
+                       ("Venta (salida)", "sale"), ("entrada por producción", "production"),
+                       ("salida por compra", None), ("entrada por stock inicial", None)])
+def test_a_direction_around_a_movement_must_agree_with_it(text, code):
+    assert MOVEMENT.code_for(text) == code
+
+
+def test_a_contradicting_direction_is_named():
+    assert "says the goods went out" in MOVEMENT.unknown("salida por compra")
+    assert "a stock" in MOVEMENT.unknown("entrada por stock inicial")
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("pe", "PE"), ("Perú", "PE"), ("Brasil", "BR"), ("EEUU", "US"), ("COL", "CO"),
-     ("Países Bajos", "NL"), ("XX", None), ("Narnia", None)],
+    [("XX", None), ("Narnia", None), ("CO - COLOMBIA", "CO"), ("CO: Colombia", "CO"),
+     ("Colombia (CO)", "CO"), ("170 - Colombia", "CO"), ("CO - Perú", None),
+     ("CO - Narnia", "CO"), ("999 - Narnia", None), ("BOL - Bolivia", "BO")],
 )
-def test_countries(text, code):
+def test_countries_as_code_and_name(text, code):
     assert country_code(text) == code

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from importers import FileRejected, LicenceInfo, ReadContext, RowError, read_file
-from importers.codes import MOVEMENT, UNIT
+from importers.codes import MOVEMENT
 
 HEADER = ["Nº licencia", "Período", "Movimiento", "Fecha", "Sustancia", "Cantidad", "Unidad",
           "Concentración %"]
@@ -298,10 +298,6 @@ def test_registry_statuses_refused_with_their_reason(make_csv, context, status, 
 
 
 # ---------------------------------------------------------------- coded words
-
-
-def test_cubic_decimetres_are_litres():
-    assert UNIT.code_for("dm3") == "L"
 
 
 def test_a_row_longer_than_the_header_is_never_cut_short(context):
@@ -610,31 +606,6 @@ def test_a_csv_whose_every_line_is_quoted_whole(context):
 def test_a_direction_that_contradicts_the_movement_is_refused(word, because):
     assert MOVEMENT.code_for(word) is None
     assert because in MOVEMENT.unknown(word)
-
-
-@pytest.mark.parametrize(("word", "code"), [
-    # who returns the goods is written, so which way they went is known
-    ("Devolución de cliente", "purchase"), ("Entrada por devolución", "purchase"),
-    ("DEVOLUCION DE VENTAS", "purchase"), ("Sales return", "purchase"),
-    ("Devolução de venda", "purchase"),
-    ("Devolución a proveedor", "sale"), ("Salida por devolución", "sale"),
-    ("devolucion de compra", "sale"), ("Return to supplier", "sale"),
-    ("Devolução ao fornecedor", "sale"),
-])
-def test_a_return_that_says_who_returned_it_is_read_as_its_movement(word, code):
-    assert MOVEMENT.code_for(word) == code
-
-
-@pytest.mark.parametrize(("written", "code"), [
-    ("U.S.A.", "US"), ("E.E.U.U.", "US"), ("China, Taiwan", "TW"),
-    ("Holanda (Países Bajos)", "NL"), ("Corea (Sur), República de", "KR"),
-    ("Federación de Rusia", "RU"), ("República Checa", "CZ"), ("Curazao", "CW"),
-    ("170 - COLOMBIA", "CO"),  # an ISO numeric code with the name, as customs lists them
-])
-def test_country_names_as_customs_and_pen_online_list_them(written, code):
-    from importers.countries import country_code
-
-    assert country_code(written) == code
 
 
 def test_quantities_in_two_columns_by_unit(make_csv, context):

@@ -12,62 +12,10 @@ import pytest
 
 from importers import read_file
 from importers.aliases import match_headers
-from importers.codes import DELIVERY, FLOW, MOVEMENT, PAYMENT_METHOD, UNIT
+from importers.codes import MOVEMENT
 from importers.feeds import feed_named
 
 # ---------------------------------------------------------------- headers
-
-
-@pytest.mark.parametrize(
-    ("feed", "header", "canonical"),
-    [
-        # declarations: what the operator's own templates call the columns
-        ("declarations", "Descripción del Insumo", "substance"),
-        ("declarations", "Insumo", "substance"),
-        ("declarations", "Nombre del Insumo", "substance"),
-        ("declarations", "Nombre del producto", "substance"),
-        ("declarations", "Descripción", "substance"),
-        ("declarations", "Razón Social Cliente", "counterparty_name"),
-        ("declarations", "Razón Social Proveedor", "counterparty_name"),
-        ("declarations", "Nombre Proveedor/Cliente", "counterparty_name"),
-        ("declarations", "Nome do Fornecedor", "counterparty_name"),
-        ("declarations", "Nro. Guía", "document_ref"),
-        ("declarations", "N° Factura/Guía", "document_ref"),
-        ("declarations", "Comprobante de Pago", "document_ref"),
-        ("declarations", "Serie-Número", "document_ref"),
-        ("declarations", "Nº Remito", "document_ref"),
-        ("declarations", "Folio Fiscal", "document_ref"),
-        ("declarations", "Fecha Mov.", "date"),
-        ("declarations", "Fecha Doc.", "date"),
-        ("declarations", "Data de Emissão", "date"),
-        ("declarations", "Cantidad Neta", "quantity"),
-        ("declarations", "Unid. Medida", "unit"),
-        ("declarations", "U. Medida", "unit"),
-        ("declarations", "Concentración p/p", "concentration_pct"),
-        ("declarations", "Periodo (AAAA-MM)", "period"),
-        ("declarations", "Mes de Declaración", "period"),
-        ("declarations", "Nº RENPRE", "licence_no"),
-        ("declarations", "Registro IQBF", "licence_no"),
-        ("declarations", "CCITE", "licence_no"),
-        ("declarations", "Nº CLF", "licence_no"),
-        ("declarations", "Forma de Cobro", "payment_method"),
-        ("declarations", "Tipo de Retiro", "delivery"),
-        ("declarations", "Motivo", "movement"),
-        # customs: the names of the declaration in each country
-        ("customs", "Nº DUI", "declaration_no"),
-        ("customs", "Nº DUE", "declaration_no"),
-        ("customs", "DIN", "declaration_no"),
-        ("customs", "Nº Pedimento", "declaration_no"),
-        ("customs", "Nº Adición", "item_no"),
-        ("customs", "Serie DUA", "item_no"),
-        ("customs", "Intendencia", "customs_office"),
-        ("customs", "País de Adquisición", "partner_country"),
-    ],
-)
-def test_headers_other_operators_write(feed, header, canonical):
-    spec = feed_named(feed)
-    match = match_headers([header], spec.columns, spec.required)
-    assert match.columns == {canonical: 0}
 
 
 @pytest.mark.parametrize(
@@ -89,112 +37,6 @@ def test_headers_that_look_useful_but_hold_something_else(feed, header):
 
 
 # ---------------------------------------------------------------- coded words
-
-
-@pytest.mark.parametrize(
-    ("table", "word", "code"),
-    [
-        (MOVEMENT, "Stock al final", "closing_stock"),
-        (MOVEMENT, "COMPRA LOCAL", "purchase"),
-        (MOVEMENT, "Uso en Producción", "consumption"),
-        (UNIT, "galones", "gal"),
-        (UNIT, "GLN", "gal"),
-        (UNIT, "Gl", "gal"),
-        (UNIT, "galão", "gal"),
-        (UNIT, "KGM", "kg"),  # UN/ECE rec. 20 codes, as customs systems write them
-        (UNIT, "TNE", "t"),
-        (UNIT, "MLT", "mL"),
-        (UNIT, "LTR", "L"),
-        (UNIT, "Lts.", "L"),
-        (PAYMENT_METHOD, "Yape", "bank_transfer"),
-        (PAYMENT_METHOD, "Plin", "bank_transfer"),
-        (PAYMENT_METHOD, "Consignación bancaria", "bank_transfer"),
-        (PAYMENT_METHOD, "PSE", "bank_transfer"),
-        (PAYMENT_METHOD, "SPEI", "bank_transfer"),
-        (PAYMENT_METHOD, "Nequi", "bank_transfer"),
-        (PAYMENT_METHOD, "Efvo.", "cash"),
-        (PAYMENT_METHOD, "Contado efectivo", "cash"),
-        (DELIVERY, "Retiro por cliente", "collected"),
-        (DELIVERY, "Recoge", "collected"),
-        (DELIVERY, "Transporte del cliente", "collected"),
-        (DELIVERY, "Recogido en bodega", "collected"),
-        (DELIVERY, "Envío por courier", "delivered"),
-        (DELIVERY, "Agencia de transporte", "delivered"),
-        # customs regimes, by the direction the goods physically cross the border
-        (FLOW, "IMPORTACION PARA EL CONSUMO", "import"),
-        (FLOW, "Importação definitiva", "import"),
-        (FLOW, "Admisión temporal", "import"),
-        (FLOW, "Exportación definitiva", "export"),
-        (FLOW, "Reexportación", "export"),
-        (FLOW, "Tránsito aduanero", "transit"),
-        # movements written with the direction the goods took (other senders)
-        # ("Salida por consumo" was refused as "which inflow or outflow?")
-        (MOVEMENT, "Salida por consumo", "consumption"),
-        (MOVEMENT, "Salida por merma", "loss"),
-        (MOVEMENT, "Egreso por venta local", "sale"),
-        (MOVEMENT, "Compra (ingreso)", "purchase"),
-        (MOVEMENT, "Venta (salida)", "sale"),
-        (MOVEMENT, "Stock Inicial del Periodo", "opening_stock"),
-        (MOVEMENT, "Saldo final del período", "closing_stock"),
-        (MOVEMENT, "Importación directa", "import"),
-        (MOVEMENT, "Venta exportación", "export"),
-        (MOVEMENT, "Consumo en planta", "consumption"),
-        (MOVEMENT, "Faltante de inventario", "loss"),
-        # payment means of other countries (other senders)
-        (PAYMENT_METHOD, "Transferencia BCP", "bank_transfer"),  # a transfer named with its bank
-        (PAYMENT_METHOD, "Depósito BBVA", "bank_transfer"),
-        (PAYMENT_METHOD, "Transferencia electrónica de fondos", "bank_transfer"),
-        (PAYMENT_METHOD, "SINPE Móvil", "bank_transfer"),  # Costa Rica's interbank network
-        (PAYMENT_METHOD, "ACH", "bank_transfer"),
-        (PAYMENT_METHOD, "Vale vista", "cheque"),  # Chile's banker's cheque
-        (PAYMENT_METHOD, "Efectivo en caja", "cash"),
-        (PAYMENT_METHOD, "PayPal", "other"),
-        (PAYMENT_METHOD, "Canje", "other"),
-    ],
-)
-def test_words_other_operators_type(table, word, code):
-    assert table.code_for(word) == code
-
-
-@pytest.mark.parametrize(
-    ("table", "word", "because"),
-    [
-        # a return adds or removes stock depending on who returns it: never guessed
-        (MOVEMENT, "Devolución", "a return is not a movement of its own"),
-        (MOVEMENT, "Devoluciones", "write 'devolución de cliente'"),
-        (MOVEMENT, "Devolução", "a return is not a movement of its own"),
-        (MOVEMENT, "Entrada", "which inflow or outflow?"),
-        (MOVEMENT, "Saída", "which inflow or outflow?"),
-        (MOVEMENT, "Ajuste de inventario", "an inventory adjustment"),
-        (MOVEMENT, "Traslado", "a transfer between the operator's own premises"),
-        # terms of payment are not a means of payment: "contado" is not cash
-        (PAYMENT_METHOD, "Contado", "payment terms"),
-        (PAYMENT_METHOD, "Crédito 30 días", "payment terms"),
-        (PAYMENT_METHOD, "Letra de cambio", "payment terms"),
-        # "propio" is the seller's truck on a sale and the buyer's on a purchase
-        (DELIVERY, "Flete propio", "whose transport?"),
-        (DELIVERY, "FOB planta", "an Incoterm"),
-        (DELIVERY, "Entrega en planta", "whose plant?"),
-        # a container is not a measure: a "cilindro" may hold 200 L or 250 kg
-        (UNIT, "Cilindros", "a container or a count"),
-        (UNIT, "Bidón", "a container or a count"),
-        (UNIT, "Unidades", "a container or a count"),
-        # imperial and local units, cubic metres, regime numbers (other senders)
-        (UNIT, "libras", "an imperial unit"),
-        (UNIT, "Lbs", "an imperial unit"),
-        (UNIT, "onzas", "an imperial unit"),
-        (UNIT, "qq", "its weight differs by country"),
-        (UNIT, "arroba", "its weight differs by country"),
-        (UNIT, "m3", "give the volume in L (1 m3 = 1000 L)"),
-        (FLOW, "10", "a national customs regime number"),
-        (FLOW, "40", "a national customs regime number"),
-    ],
-)
-def test_words_refused_with_their_reason(table, word, because):
-    assert table.code_for(word) is None
-    reason = table.unknown(word)
-    assert reason.startswith(f"{table.name} {word!r} is not accepted: ")
-    assert because in reason
 
 
 def test_a_word_nobody_planned_for_still_lists_the_codes():
@@ -925,19 +767,3 @@ def test_a_hidden_sheet_with_the_same_header_is_not_the_one_read(tmp_path, conte
     assert result.records["quantity"].tolist() == [10.0]
 
 
-@pytest.mark.parametrize(
-    ("word", "code"),
-    [("Aceptada", "approved"), ("ACEITA", "approved"), ("Accepted", "approved"),
-     ("Sin objeciones", "approved"), ("En proceso", "pending"), ("En revisión", "pending"),
-     ("Em trâmite", "pending")],
-)
-def test_notification_answers_as_authorities_write_them(word, code):
-    from importers.codes import NOTIFICATION_STATUS
-
-    assert NOTIFICATION_STATUS.code_for(word) == code
-
-
-def test_an_expired_notification_is_not_guessed():
-    from importers.codes import NOTIFICATION_STATUS
-
-    assert NOTIFICATION_STATUS.code_for("Expirada") is None  # neither approved nor withdrawn
