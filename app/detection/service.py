@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -74,8 +73,8 @@ def run_detection(
         for rule in ruleset.rules
     ]
     record["stages"] = {name: round(seconds, 3) for name, seconds in stages.items()}
-    run.rule_files = json.dumps(record, ensure_ascii=False)
-    run.rows_read = json.dumps(result.rows_read)
+    run.rule_files = record
+    run.rows_read = dict(result.rows_read)
     run.findings = len(findings)
     run.alerts_raised = outcome.raised
     run.alerts_refreshed = outcome.refreshed
@@ -94,8 +93,7 @@ def run_detection(
 
 def run_record(run: DetectionRun) -> dict:
     """Return the run's JSON columns parsed: rule files, per-rule results, rows read."""
-    return {"rule_files": json.loads(run.rule_files or "{}"),
-            "rows_read": json.loads(run.rows_read or "{}")}
+    return {"rule_files": run.rule_files or {}, "rows_read": run.rows_read or {}}
 
 
 def _finish(run: DetectionRun, started: float, *, status: str, message: str) -> DetectionRun:
