@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -30,6 +33,39 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Return the current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def json_text(value) -> str:
+    """Write a value as the text of a JSON column: UTF-8 as is, anything else by its str().
+
+    NaN and infinities, which JSON cannot say (PostgreSQL's json refuses them), are null.
+    """
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), ensure_ascii=False, default=str, allow_nan=False)
+
+
+def _finite(value):
+    """Return a value with every NaN or infinite float inside it replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+# A JSON column that may be empty: Python's None is stored as SQL NULL, not as JSON `null`.
+NullableJSON = JSON(none_as_null=True)
+
+
+@compiles(JSON, "sqlite")
+def _json_as_text(type_, compiler, **kw) -> str:
+    """Declare JSON columns TEXT on SQLite: a column declared JSON gets numeric affinity there,
+    which would turn a stored `5` into an integer; TEXT keeps the JSON text exactly."""
+    return "TEXT"
 
 
 # How long a statement waits for a lock another transaction holds (an import of the same
@@ -81,6 +117,8 @@ def make_engine(url: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, **kwarg
     `lock_timeout` (seconds) bounds every wait for a lock on both engines: SQLite's busy
     timeout, PostgreSQL's `lock_timeout`.
     """
+    # JSON columns are written by one serializer on every path (ORM, Core, bulk COPY).
+    kwargs.setdefault("json_serializer", json_text)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine, lock_timeout)

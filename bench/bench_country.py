@@ -252,11 +252,13 @@ def last_run(url: str) -> dict:
             "SELECT seconds, rule_files, rows_read, findings, alerts_raised, alerts_refreshed "
             "FROM detection_run ORDER BY id DESC LIMIT 1")).one()
     engine.dispose()
-    record = json.loads(row.rule_files)
+    # A json column comes back parsed on PostgreSQL (psycopg), as its text on SQLite.
+    record, rows_read = (json.loads(v) if isinstance(v, str) else v
+                         for v in (row.rule_files, row.rows_read))
     rules = sorted(((r.get("seconds") or 0, r["id"]) for r in record.get("rules", [])),
                    reverse=True)
     return {"run_seconds": row.seconds, "stages": record.get("stages"),
-            "lines": json.loads(row.rows_read).get("declaration_lines"),
+            "lines": rows_read.get("declaration_lines"),
             "findings": row.findings, "raised": row.alerts_raised,
             "refreshed": row.alerts_refreshed,
             "slowest_rules": {rule: seconds for seconds, rule in rules[:6]}}

@@ -134,12 +134,12 @@ def child(backend: str, size: int, customs_rows: int, operators: int = 0) -> Non
                                 rules_dir=services.settings.rules_dir, as_of=AS_OF,
                                 home_country=services.settings.home_country)
         seconds = round(time.perf_counter() - started, 2)
-        record = json.loads(run.rule_files)
+        record = run.rule_files
         print(json.dumps({
             "backend": backend, "size": size, "market_operators": operators,
             "run": attempt, "seconds": seconds,
             "status": run.status, "stages": record.get("stages"),
-            "rows_read": json.loads(run.rows_read), "findings": run.findings,
+            "rows_read": run.rows_read, "findings": run.findings,
             "raised": run.alerts_raised, "refreshed": run.alerts_refreshed,
             "import_seconds": imported, "rows_stored": report.rows_stored,
             "rules": {r["id"]: r.get("seconds") for r in record.get("rules", [])},

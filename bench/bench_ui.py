@@ -88,7 +88,7 @@ def build(url: str, alerts: int, lines: int) -> None:
         copy(raw, "operator", pd.DataFrame({
             "id": ids, "licence_no": licences, "legal_name": [f"Química {i} S.A.C." for i in ids],
             "tax_id": [f"20{i:09d}" for i in ids], "tax_id_key": [f"20{i:09d}" for i in ids],
-            "region": [f"Región {i % 25}" for i in ids], "activities": "distributor",
+            "region": [f"Región {i % 25}" for i in ids],
             "created_at": now.isoformat(), "updated_at": now.isoformat()}))
         declaration_ids = np.arange(1, OPERATORS * MONTHS + 1)
         periods = [date(2025 + m // 12, m % 12 + 1, 1).isoformat() for m in range(MONTHS)]

@@ -157,7 +157,7 @@ def _run(services: list[Service], url: str, drop: Path, browser: Browser,
     try:
         def detected() -> bool:
             with engine.connect() as connection:
-                return any(json.loads(details or "{}").get("detection_run_id")
+                return any((details or {}).get("detection_run_id")
                            for details in connection.scalars(
                                select(JobRun.details).where(
                                    JobRun.job_id == "detect-after-intake",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Date,
     DateTime,
     Float,
@@ -72,13 +73,13 @@ class Alert(Base):
     period_end: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")
     summary: Mapped[str] = mapped_column(Text)
-    # JSON {"template", "values"}: the summary's parts, to say it in the reader's language.
-    wording: Mapped[str] = mapped_column(Text, default="{}")
+    # {"template", "values"}: the summary's parts, to say it in the reader's language.
+    wording: Mapped[dict] = mapped_column(JSON, default=dict)
     observed: Mapped[float | None] = mapped_column(Float)
     expected: Mapped[float | None] = mapped_column(Float)
-    evidence: Mapped[str] = mapped_column(Text, default="{}")  # JSON: table -> row ids
-    trace: Mapped[str] = mapped_column(Text, default="[]")
-    measures: Mapped[str] = mapped_column(Text, default="{}")
+    evidence: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)  # table -> ids
+    trace: Mapped[list[str]] = mapped_column(JSON, default=list)
+    measures: Mapped[dict] = mapped_column(JSON, default=dict)
     # What the evidence amounted to when the alert was dismissed, to reopen it if it grows.
     dismissed_observed: Mapped[float | None] = mapped_column(Float)
     times_seen: Mapped[int] = mapped_column(Integer, default=1)
@@ -121,10 +122,10 @@ class StoredFinding(Base):
     observed: Mapped[float | None] = mapped_column(Float)
     expected: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[str] = mapped_column(Text)
-    wording: Mapped[str] = mapped_column(Text, default="{}")
-    evidence: Mapped[str] = mapped_column(Text, default="{}")
-    trace: Mapped[str] = mapped_column(Text, default="[]")
-    measures: Mapped[str] = mapped_column(Text, default="{}")
+    wording: Mapped[dict] = mapped_column(JSON, default=dict)
+    evidence: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
+    trace: Mapped[list[str]] = mapped_column(JSON, default=list)
+    measures: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class AlertEvent(Base):
@@ -147,7 +148,8 @@ class AlertEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
     comment: Mapped[str] = mapped_column(Text, default="")
-    # JSON of what else the event decided: outcome, assignee, approver, suppression ...
+    # JSON of what else the event decided: outcome, assignee, approver, suppression ... kept
+    # as the very text the event's hash covers (Text, not a JSON column: see 0014).
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64))

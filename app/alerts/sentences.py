@@ -12,7 +12,6 @@ before wordings were kept, is shown in the English it was stored in.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -68,18 +67,12 @@ def spanish() -> Spanish:
                    by_kind=by_kind)
 
 
-def parse_wording(text: str | dict | None) -> dict:
+def parse_wording(wording: dict | None) -> dict:
     """Return a stored wording as a dict with a template and values (empty when absent)."""
-    if isinstance(text, dict):
-        return text
-    try:
-        wording = json.loads(text or "{}")
-    except ValueError:
-        return {}
     return wording if isinstance(wording, dict) and "template" in wording else {}
 
 
-def sentence(wording: str | dict | None, fallback: str, language: str,
+def sentence(wording: dict | None, fallback: str, language: str,
              substance: str | None = None) -> str:
     """Return the alert's sentence in a language ('es' or 'en'), else the stored text.
 

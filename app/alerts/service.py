@@ -15,7 +15,6 @@ Every finding of the run is stored in `finding`, linked to its alert when it has
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 from app.alerts.audit import append_event, chain_events
 from app.alerts.models import OPEN_STATUSES, Alert, AlertEvent, StoredFinding
 from app.alerts.planning import AlertDraft, Policy, plan_alerts
-from app.db import utcnow
+from app.db import json_text, utcnow
 from app.detection.base.summary import format_kg
 from app.detection.findings import Finding
 from app.detection.models import DetectionRun
@@ -40,6 +39,8 @@ KEY_CHUNK = 500
 INSERT_CHUNK = 5000
 # From this many rows, bulk paths (COPY on PostgreSQL) beat an executemany.
 COPY_MIN_ROWS = 1000
+# The JSON columns of alerts and findings, written as text on the bulk paths.
+JSON_COLUMNS = frozenset({"wording", "evidence", "trace", "measures"})
 
 
 @dataclass
@@ -184,7 +185,8 @@ def _update_alerts(session: Session, rows: list[dict]) -> None:
         names = [c for c in columns if c != "id"]
         session.execute(text(f"CREATE TEMPORARY TABLE alert_update AS SELECT id, "
                              f"{', '.join(names)} FROM alert WHERE false"))
-        bulk_insert(session, "alert_update", pd.DataFrame(group, columns=["id", *names]))
+        bulk_insert(session, "alert_update",
+                    _as_json_text(pd.DataFrame(group, columns=["id", *names])))
         # Without a key and statistics the planner joins the two tables by nested loops.
         session.execute(text("ALTER TABLE alert_update ADD PRIMARY KEY (id)"))
         session.execute(text("ANALYZE alert_update"))
@@ -230,12 +232,12 @@ def _figures(draft: AlertDraft) -> dict:
         "tax_id": finding.tax_id,
         "substance_code": finding.substance_code,
         "summary": finding.summary,
-        "wording": _json(finding.wording),
+        "wording": finding.wording,
         "observed": finding.observed,
         "expected": finding.expected,
-        "evidence": _json(draft.evidence),
-        "trace": _json(trace),
-        "measures": _json(measures),
+        "evidence": draft.evidence,
+        "trace": trace,
+        "measures": measures,
     }
 
 
@@ -266,7 +268,7 @@ def _changes(stored: Row, draft: AlertDraft) -> list[str]:
         changes.append(f"expected {_kg(stored.expected)} → {_kg(finding.expected)}")
     if stored.severity != finding.severity:
         changes.append(f"severity {stored.severity} → {finding.severity}")
-    before = json.loads(stored.evidence or "{}")
+    before = stored.evidence or {}
     if before != draft.evidence:
         count = sum(len(v) for v in before.values())
         changes.append(f"evidence {count} → {sum(len(v) for v in draft.evidence.values())} rows")
@@ -284,16 +286,16 @@ def _corroborate(drafts: list[AlertDraft], ids: Mapping[str, int],
             continue
         links = [by_key[k] for k in draft.corroborated_by if k in ids]
         figures = _figures(draft)
-        measures = json.loads(figures["measures"])
+        measures = dict(figures["measures"])
         measures["corroborated_by"] = [
             {"alert_id": ids[o.key], "rule_id": o.finding.rule_id, "detector": o.finding.kind}
             for o in links
         ]
-        trace = json.loads(figures["trace"])
+        trace = list(figures["trace"])
         trace.extend(f"Corroborated by alert #{ids[o.key]} ({o.category} {o.finding.kind}, "
                      f"{o.finding.rule_id}): {o.finding.summary}" for o in links)
         patch = updates.setdefault(draft.key, {"id": ids[draft.key]})
-        patch.update(measures=_json(measures), trace=_json(trace))
+        patch.update(measures=measures, trace=trace)
 
 
 def _store_findings(session: Session, drafts: list[AlertDraft],
@@ -311,9 +313,9 @@ def _store_findings(session: Session, drafts: list[AlertDraft],
                 "substance_code": finding.substance_code,
                 "window_start": finding.window_start, "window_end": finding.window_end,
                 "observed": finding.observed, "expected": finding.expected,
-                "summary": finding.summary, "wording": _json(finding.wording),
-                "evidence": _json({k: list(v) for k, v in finding.evidence.items()}),
-                "trace": _json(list(finding.trace)), "measures": _json(dict(finding.measures)),
+                "summary": finding.summary, "wording": finding.wording,
+                "evidence": {k: list(v) for k, v in finding.evidence.items()},
+                "trace": list(finding.trace), "measures": dict(finding.measures),
             })
     if len(rows) < COPY_MIN_ROWS:
         if rows:
@@ -325,12 +327,15 @@ def _store_findings(session: Session, drafts: list[AlertDraft],
              if row["alert_id"] is None]
     for batch in (linked, alone):
         if batch:
-            bulk_insert(session, "finding", pd.DataFrame(batch))
+            bulk_insert(session, "finding", _as_json_text(pd.DataFrame(batch)))
 
 
 def _kg(value: float | None) -> str:
     return "none" if value is None else f"{format_kg(value)} kg"
 
 
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+def _as_json_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Write a frame's JSON columns as JSON text: COPY and executemany bypass the column type."""
+    for name in JSON_COLUMNS.intersection(frame.columns):
+        frame[name] = frame[name].map(json_text)
+    return frame

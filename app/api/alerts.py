@@ -4,8 +4,6 @@ app/triage/service.py: the same state machine, four eyes and audit chain as the 
 
 from __future__ import annotations
 
-import json
-
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -124,8 +122,8 @@ def detail(alert_id: int):
     alert = _alert(alert_id)
     names = operator_names(request_session(), [alert])
     body = alert_json(alert, names.get(alert.licence_no) if alert.licence_no else None)
-    body["trace"] = _json(alert.trace, list)
-    body["evidence"] = {k: [int(i) for i in v] for k, v in _json(alert.evidence, dict).items()
+    body["trace"] = _of_kind(alert.trace, list)
+    body["evidence"] = {k: [int(i) for i in v] for k, v in _of_kind(alert.evidence, dict).items()
                         if isinstance(v, list)}
     body["events"] = [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
                        "from_status": e.from_status, "to_status": e.to_status,
@@ -133,12 +131,8 @@ def detail(alert_id: int):
     return body
 
 
-def _json(text: str | None, kind: type):
-    """Read a stored JSON value of a kind; an empty one when it is not of that kind."""
-    try:
-        value = json.loads(text or "")
-    except ValueError:
-        return kind()
+def _of_kind(value, kind: type):
+    """Return a stored JSON value of a kind; an empty one when it is not of that kind."""
     return value if isinstance(value, kind) else kind()
 
 

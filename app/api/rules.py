@@ -8,7 +8,6 @@ workspace's service (`app.regulation.service`); changing a rule is done in its p
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 from flask_smorest import Blueprint
@@ -94,18 +93,9 @@ def run_json(run: DetectionRun, *, detail: bool = False) -> dict:
         "id", "started_at", "finished_at", "seconds", "as_of", "since", "status", "message",
         "findings", "alerts_raised", "alerts_refreshed", "alerts_reopened")}
     if detail:
-        body["rule_files"] = _loads(run.rule_files, [])
-        rows = _loads(run.rows_read, {})
-        body["rows_read"] = rows if isinstance(rows, dict) else {}
+        body["rule_files"] = run.rule_files if run.rule_files is not None else []
+        body["rows_read"] = run.rows_read if isinstance(run.rows_read, dict) else {}
     return body
-
-
-def _loads(text: str | None, default):
-    """Read stored JSON, the default when it is not JSON."""
-    try:
-        return json.loads(text or "")
-    except ValueError:
-        return default
 
 
 @blp.route("/detection-runs", methods=["GET"])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base
+from app.db import Base, NullableJSON
 
 
 class Baseline(Base):
@@ -22,4 +22,4 @@ class Baseline(Base):
     year: Mapped[int] = mapped_column(Integer)
     quantity_kg: Mapped[float] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(String(300))
-    extra: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[dict | None] = mapped_column(NullableJSON)  # the row's extra columns

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -53,8 +52,8 @@ def run_summary(run: DetectionRun) -> list[str]:
     """Return the lines printed after a run: rows read, findings, alerts, seconds."""
     if run.status in STOPPED:
         return [f"detect: run #{run.id} failed after {run.seconds:.1f} s"]
-    rows = json.loads(run.rows_read or "{}")
-    rules = json.loads(run.rule_files or "{}").get("rules", [])
+    rows = run.rows_read or {}
+    rules = run.rule_files.get("rules", []) if isinstance(run.rule_files, dict) else []
     evaluated = [r for r in rules if "skipped" not in r]
     lines = [
         f"detect: run #{run.id} as of {run.as_of}"

@@ -27,13 +27,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, literal, select
 from sqlalchemy.orm import Session
 
 from app.baselines.models import Baseline
 from app.detection.data import COLUMNS, DATE_COLUMNS, DetectionData
 from app.movements.models import CustomsItem, Declaration, DeclarationLine, ExportNotification
-from app.registry.models import Operator
+from app.registry.models import Licence, LicenceActivity, Operator
 from app.registry.service import load_licence_book
 
 if TYPE_CHECKING:
@@ -108,14 +108,15 @@ def load_detection_data(
     )
     operators = (
         select(Operator.licence_no, Operator.legal_name, Operator.tax_id, Operator.tax_id_key,
-               Operator.region, Operator.sector, Operator.sector_code, Operator.activities)
+               Operator.region, Operator.sector, Operator.sector_code,
+               literal("", String).label("activities"))
         .order_by(Operator.licence_no)
     )
     names = {s.code: s.name for s in catalogue}
     return DetectionData(
         lines=read_frame(session, "lines", lines),
         customs=read_frame(session, "customs", customs),
-        operators=read_frame(session, "operators", operators),
+        operators=with_activities(session, read_frame(session, "operators", operators)),
         licences=load_licence_book(session=session, substance_names=names),
         declarations=read_frame(session, "declarations", declarations),
         baselines=read_frame(session, "baselines", baselines),
@@ -124,6 +125,20 @@ def load_detection_data(
         as_of=as_of,
         home_country=home_country,
     )
+
+
+def with_activities(session: Session, operators: pd.DataFrame) -> pd.DataFrame:
+    """Give each operator the activities of its licence lines, sorted and `|`-joined."""
+    held: dict[str, set[str]] = {}
+    rows = session.execute(
+        select(Operator.licence_no, LicenceActivity.activity).distinct()
+        .join(Licence, Licence.operator_id == Operator.id)
+        .join(LicenceActivity, LicenceActivity.licence_id == Licence.id))
+    for licence_no, activity in rows:
+        held.setdefault(licence_no, set()).add(activity)
+    joined = {licence_no: "|".join(sorted(names)) for licence_no, names in held.items()}
+    operators["activities"] = operators["licence_no"].map(joined).fillna("").astype(object)
+    return operators
 
 
 def read_frame(session: Session, name: str, query: Select) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, utcnow
@@ -23,8 +23,9 @@ class DetectionRun(Base):
     since: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="running")
     message: Mapped[str] = mapped_column(Text, default="")
-    rule_files: Mapped[str] = mapped_column(Text, default="[]")  # JSON: path, sha256, versions
-    rows_read: Mapped[str] = mapped_column(Text, default="{}")  # JSON: table -> rows
+    # The rule files (path, sha256), versions and per-rule results; [] until the run records it.
+    rule_files: Mapped[dict | list] = mapped_column(JSON, default=list)
+    rows_read: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # table -> rows
     findings: Mapped[int] = mapped_column(Integer, default=0)
     alerts_raised: Mapped[int] = mapped_column(Integer, default=0)
     alerts_refreshed: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,7 +7,6 @@ hands them to the alerts, and `close_run` records what the alerts did.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -118,8 +117,8 @@ def close_run(detection: Detection, *, alerts: AlertCounts) -> DetectionRun:
         for rule in ruleset.rules
     ]
     record["stages"] = {name: round(seconds, 3) for name, seconds in stages.items()}
-    run.rule_files = json.dumps(record, ensure_ascii=False)
-    run.rows_read = json.dumps(result.rows_read)
+    run.rule_files = record
+    run.rows_read = dict(result.rows_read)
     run.findings = len(detection.findings)
     run.alerts_raised = alerts.raised
     run.alerts_refreshed = alerts.refreshed

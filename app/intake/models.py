@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, utcnow
+from app.db import Base, NullableJSON, utcnow
 
 FEEDS = ("registry", "declarations", "customs", "baselines", "export_notifications")
 BATCH_STATUSES = ("stored", "rejected", "duplicate")
@@ -33,7 +33,7 @@ class ImportBatch(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     status: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(Text, default="")
-    warnings: Mapped[str | None] = mapped_column(Text)  # JSON list of the file's warnings
+    warnings: Mapped[list[str] | None] = mapped_column(NullableJSON)  # the file's warnings
     sheet: Mapped[str | None] = mapped_column(String(200))
     encoding: Mapped[str | None] = mapped_column(String(32))
     rows_read: Mapped[int] = mapped_column(Integer, default=0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -224,7 +223,7 @@ def import_file(
     batch.rows_stored = result.rows_stored
     batch.rows_rejected = rejected_rows
     batch.message = result.message
-    batch.warnings = json.dumps(warnings, ensure_ascii=False) if warnings else None
+    batch.warnings = warnings or None
     batch.sheet = printable_name(result.sheet, 200) if result.sheet else None
     batch.encoding = result.encoding
     session.flush()

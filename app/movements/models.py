@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, utcnow
+from app.db import Base, NullableJSON, utcnow
 
 
 class Declaration(Base):
@@ -77,7 +77,7 @@ class DeclarationLine(Base):
     document_ref: Mapped[str | None] = mapped_column(String(120))
     payment_method: Mapped[str | None] = mapped_column(String(16))
     delivery: Mapped[str | None] = mapped_column(String(16))
-    extra: Mapped[str | None] = mapped_column(Text)  # JSON of the extra columns of the row
+    extra: Mapped[dict | None] = mapped_column(NullableJSON)  # the row's extra columns
 
 
 class CustomsItem(Base):
@@ -108,7 +108,7 @@ class CustomsItem(Base):
     partner_country: Mapped[str] = mapped_column(String(2))
     customs_office: Mapped[str | None] = mapped_column(String(120))
     statistical_value_usd: Mapped[float | None] = mapped_column(Float)
-    extra: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[dict | None] = mapped_column(NullableJSON)
 
 
 class ExportNotification(Base):
@@ -129,4 +129,4 @@ class ExportNotification(Base):
     substance_code: Mapped[str] = mapped_column(String(80))
     quantity_kg: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16))
-    extra: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[dict | None] = mapped_column(NullableJSON)

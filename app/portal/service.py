@@ -10,7 +10,6 @@ answered as if it did not exist.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -135,7 +134,7 @@ def load_receipt(*, session: Session, licence_no: str, submission_id: int,
         .order_by(RowErrorRecord.row, RowErrorRecord.id).limit(errors_shown)))
     receipt.errors_total = session.scalar(select(func.count(RowErrorRecord.id)).where(
         RowErrorRecord.batch_id == batch.id)) or 0
-    receipt.warnings = json.loads(batch.warnings) if batch.warnings else []
+    receipt.warnings = list(batch.warnings or [])
     return receipt
 
 

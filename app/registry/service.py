@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
 from app.registry.licensing import LicenceBook, LicenceState
-from app.registry.models import Licence, LicenceVersion, Operator
+from app.registry.models import Licence, LicenceVersion, LicenceVersionActivity, Operator
 from lexicon.text import identifier_key
 
 SECTOR_CODE = re.compile(r"^\s*(\d{2,6})\b")
@@ -92,7 +93,7 @@ def apply_registry_records(
         operator = operators.get(licence_no)
         if operator is None:
             operator = Operator(licence_no=licence_no, legal_name="", tax_id=tax_id,
-                                tax_id_key=identifier_key(tax_id), activities="")
+                                tax_id_key=identifier_key(tax_id))
             operator.licences = []
             session.add(operator)
             operators[licence_no] = operator
@@ -102,12 +103,6 @@ def apply_registry_records(
             changes.operators_updated += 1
         touched.add(licence_no)
         _apply_licence_line(operator, record, batch_id=batch_id, as_of=as_of, changes=changes)
-    for licence_no in touched:
-        operator = operators[licence_no]
-        activities = sorted(
-            {a for lic in operator.licences for a in lic.activities.split("|") if a}
-        )
-        operator.activities = "|".join(activities)
     session.flush()
     return changes
 
@@ -135,7 +130,7 @@ def _apply_licence_line(
 ) -> None:
     """Create a licence line or record a new version of it when something changed."""
     wanted = {
-        "activities": "|".join(sorted(record["activities"])),
+        "activities": tuple(sorted(set(record["activities"]))),
         "annual_quota_kg": _quota(record.get("annual_quota_kg")),
         "valid_to": record["valid_to"],
         "status": record["status"],
@@ -175,6 +170,8 @@ def _show(value) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, tuple):  # activities, as the registry file writes them
+        return "|".join(value)
     return str(value)
 
 
@@ -204,8 +201,18 @@ def load_licence_book(
     """Load the licence versions of some (or all) operators into a LicenceBook."""
     query = (
         select(
-            LicenceVersion, Licence.substance_code, Operator.licence_no, Operator.legal_name
+            LicenceVersion.id, LicenceVersion.licence_id, LicenceVersion.annual_quota_kg,
+            LicenceVersion.valid_from, LicenceVersion.valid_to, LicenceVersion.status,
+            LicenceVersion.effective_from, LicenceVersion.version,
+            Licence.substance_code, Operator.licence_no, Operator.legal_name,
         )
+        .join(Licence, LicenceVersion.licence_id == Licence.id)
+        .join(Operator, Licence.operator_id == Operator.id)
+    )
+    # The versions' activities in one second query over the same versions (no query per row).
+    activities_query = (
+        select(LicenceVersionActivity.licence_version_id, LicenceVersionActivity.activity)
+        .join(LicenceVersion, LicenceVersionActivity.licence_version_id == LicenceVersion.id)
         .join(Licence, LicenceVersion.licence_id == Licence.id)
         .join(Operator, Licence.operator_id == Operator.id)
     )
@@ -213,22 +220,26 @@ def load_licence_book(
     if licence_nos is not None:
         wanted = sorted(set(licence_nos))
         query = query.where(Operator.licence_no.in_(wanted))
+        activities_query = activities_query.where(Operator.licence_no.in_(wanted))
         operators_query = operators_query.where(Operator.licence_no.in_(wanted))
+    held: dict[int, set[str]] = defaultdict(set)
+    for version_id, activity in session.execute(activities_query):
+        held[version_id].add(activity)
     states = [
         LicenceState(
-            licence_id=version.licence_id,
-            licence_no=licence_no,
-            operator_name=legal_name,
-            substance_code=substance_code,
-            activities=frozenset(a for a in version.activities.split("|") if a),
-            annual_quota_kg=version.annual_quota_kg,
-            valid_from=version.valid_from,
-            valid_to=version.valid_to,
-            status=version.status,
-            effective_from=version.effective_from,
-            version=version.version,
+            licence_id=row.licence_id,
+            licence_no=row.licence_no,
+            operator_name=row.legal_name,
+            substance_code=row.substance_code,
+            activities=frozenset(held.get(row.id, ())),
+            annual_quota_kg=row.annual_quota_kg,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            status=row.status,
+            effective_from=row.effective_from,
+            version=row.version,
         )
-        for version, substance_code, licence_no, legal_name in session.execute(query)
+        for row in session.execute(query)
     ]
     operators = dict(session.execute(operators_query).all())
     return LicenceBook(states, operators, substance_names)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, utcnow
@@ -63,7 +63,7 @@ class RuleProposal(Base):
     decided_by: Mapped[str | None] = mapped_column(String(254))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decision_reason: Mapped[str | None] = mapped_column(Text)
-    backtest: Mapped[str] = mapped_column(Text, default="{}")  # JSON of BacktestSchema
+    backtest: Mapped[dict] = mapped_column(JSON, default=dict)  # BacktestSchema's dump
     backtest_seconds: Mapped[float | None] = mapped_column(Float)
     backtest_as_of: Mapped[str | None] = mapped_column(String(10))
 
@@ -85,6 +85,6 @@ class RegulationEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     rule_id: Mapped[str | None] = mapped_column(String(120), index=True)
     proposal_id: Mapped[int | None] = mapped_column(Integer)
-    detail: Mapped[str] = mapped_column(Text, default="{}")
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # the text the hash covers
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64))

@@ -53,7 +53,9 @@ def search_operators(*, session: Session, query: str, page: int = 1) -> Operator
     if condition is not None:
         base = base.where(condition)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    # Each operator's activities are its licence lines': loaded with the page, not per row.
     operators = list(session.scalars(base.order_by(Operator.legal_name, Operator.id)
+                                     .options(selectinload(Operator.licences))
                                      .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
     return OperatorPage(operators, total, page)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.detection.rules.model import MODES
@@ -53,7 +51,7 @@ class RuleProposalSchema(Schema):
     backtest_as_of = fields.String(allow_none=True)
 
     def _backtest(self, proposal) -> dict:
-        return json.loads(proposal.backtest or "{}")
+        return proposal.backtest or {}
 
 
 class ProposeSchema(Schema):

@@ -8,7 +8,6 @@ of `vigia rules check` and writes the file atomically. The next `vigia detect` r
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -166,7 +165,7 @@ def _submit(session: Session, ctx: Context, *, path: Path, text: str, new_text: 
         base_sha256=sha256(base), base_text=base, proposed_text=rule_text(new_text, rule_id),
         version=_version_of(new_text, rule_id), restored_seq=restored_seq, reason=reason.strip(),
         proposed_by=actor.email, proposed_at=_now(), status="pending",
-        backtest=json.dumps(BacktestSchema().dump(backtest), ensure_ascii=False),
+        backtest=BacktestSchema().dump(backtest),
         backtest_seconds=round(seconds, 3), backtest_as_of=as_of.isoformat())
     session.add(proposal)
     session.flush()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -179,7 +178,7 @@ def proposal(proposal_id: int):
     item = _proposal_or_404(proposal_id)
     return render_template("regulation/proposal.html", p=item,
                            changes=line_diff(item.base_text, item.proposed_text),
-                           backtest=json.loads(item.backtest or "{}"))
+                           backtest=item.backtest or {})
 
 
 def _decision(proposal_id: int, act) -> object:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Float, LargeBinary, String, Table, Text, Unicode
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, utcnow
+from app.db import Base, NullableJSON, utcnow
 
 JOB_RUN_STATUSES = ("running", "completed", "failed", "skipped", "interrupted")
 
@@ -36,7 +36,7 @@ class JobRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     seconds: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[str] = mapped_column(Text, default="")  # one line a supervisor reads
-    details: Mapped[str | None] = mapped_column(Text)  # JSON: batch ids, run id, counts
+    details: Mapped[dict | None] = mapped_column(NullableJSON)  # batch ids, run id, counts
     error: Mapped[str | None] = mapped_column(Text)
     holder: Mapped[str] = mapped_column(String(200), default="")  # host:pid of the scheduler
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -46,7 +45,7 @@ def finish_run(*, session: Session, run_id: int, status: str, summary: str = "",
     """Record how a job run ended; the caller commits."""
     session.execute(update(JobRun).where(JobRun.id == run_id).values(
         status=status, finished_at=utcnow(), seconds=seconds, summary=summary[:MAX_SUMMARY],
-        details=json.dumps(details, ensure_ascii=False, default=str) if details else None,
+        details=details or None,
         error=error[:MAX_ERROR] if error else None))
 
 
@@ -79,7 +78,7 @@ def last_details(*, session: Session, job_ids: tuple[str, ...]) -> dict | None:
         select(JobRun.details)
         .where(JobRun.job_id.in_(job_ids), JobRun.status.in_(("completed", "partial")))
         .order_by(JobRun.id.desc()).limit(1)).first()
-    return json.loads(details) if details else None
+    return details or None
 
 
 @dataclass

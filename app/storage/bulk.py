@@ -9,7 +9,6 @@ client writing numbers and dates as text and the server parsing them back.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from datetime import date, datetime
@@ -19,7 +18,7 @@ import pandas as pd
 from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy.orm import Session
 
-from app.db import Base
+from app.db import Base, json_text
 from app.storage import pg_binary
 from app.storage.distinct import by_code
 
@@ -31,8 +30,8 @@ SQLITE_CACHE_KIB = 256 * 1024  # page cache while bulk inserting (SQLite default
 
 
 def to_json_column(values: pd.Series) -> pd.Series:
-    """Serialise a column of dicts (or None) as JSON text for storage."""
-    return values.map(lambda v: json.dumps(v, ensure_ascii=False, default=str) if v else None)
+    """Serialise a column of dicts (or None) as the text of a JSON column (empty: NULL)."""
+    return values.map(lambda v: json_text(v) if v else None)
 
 
 def bulk_insert(session: Session, table: str, frame: pd.DataFrame) -> int:

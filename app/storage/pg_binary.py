@@ -66,7 +66,8 @@ def _kind(sql_type: sqltypes.TypeEngine) -> str:
         raise Unsupported("timestamp")
     if isinstance(sql_type, Date):
         return "date"
-    if isinstance(sql_type, String):  # String, Text, Unicode: text's binary form is UTF-8
+    # json (not jsonb) sends its text as is: its binary form is the UTF-8 text, like text's.
+    if isinstance(sql_type, String | sqltypes.JSON):  # String, Text, Unicode, JSON
         return "text"
     raise Unsupported(type(sql_type).__name__)
 

@@ -73,8 +73,8 @@ def operator_workbook(profile, context: dict) -> io.BytesIO:
     op = profile.operator
     summary = [{"field": k, "value": v} for k, v in (
         ("licence_no", op.licence_no), ("legal_name", op.legal_name), ("tax_id", op.tax_id),
-        ("region", op.region), ("sector", op.sector), ("activities", op.activities))]
-    licences = [{"substance": lic.substance_code, "activities": lic.activities,
+        ("region", op.region), ("sector", op.sector), ("activities", "|".join(op.activities)))]
+    licences = [{"substance": lic.substance_code, "activities": "|".join(lic.activities),
                  "annual_quota_kg": lic.annual_quota_kg, "valid_from": lic.valid_from,
                  "valid_to": lic.valid_to, "status": lic.status} for lic in profile.licences]
     alert_columns = ("id", "severity", "score", "status", "outcome", "rule_id", "detector",

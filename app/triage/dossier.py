@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -64,11 +63,8 @@ class Dossier:
     corroborated_by: list[dict]
 
 
-def _json(text: str | None, default):
-    try:
-        value = json.loads(text or "")
-    except ValueError:
-        return default
+def _of_kind(value, default):
+    """Return a stored JSON value, or the default when it is not of the default's kind."""
     return value if isinstance(value, type(default)) else default
 
 
@@ -96,16 +92,16 @@ def load_dossier(*, session: Session, alert_id: int, evidence_limit: int | None 
     if alert.licence_no:
         operator = session.scalars(select(Operator).where(
             Operator.licence_no == alert.licence_no)).first()
-    measures = _json(alert.measures, {})
+    measures = _of_kind(alert.measures, {})
     findings = list(session.scalars(select(StoredFinding).where(
         StoredFinding.alert_id == alert.id, StoredFinding.run_id == alert.last_run_id)
         .order_by(StoredFinding.id)))
     events = list(session.scalars(select(AlertEvent).where(AlertEvent.alert_id == alert.id)
                                   .order_by(AlertEvent.seq)))
     return Dossier(
-        alert=alert, operator=operator, measures=measures, trace=_json(alert.trace, []),
+        alert=alert, operator=operator, measures=measures, trace=_of_kind(alert.trace, []),
         excluded=excluded_explanations(measures), findings=findings,
-        evidence=load_evidence(session, _json(alert.evidence, {}), evidence_limit),
+        evidence=load_evidence(session, _of_kind(alert.evidence, {}), evidence_limit),
         events=events,
         chart=alert_chart(session, alert, measures, defer=defer_slow_chart) if with_chart
         else None,

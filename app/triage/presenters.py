@@ -3,7 +3,6 @@ reader's language (the views call these; templates never reach the database)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -148,10 +147,7 @@ def filter_choices(session: Session, catalogue) -> dict:
 
     record = session.scalar(select(DetectionRun.rule_files).order_by(
         DetectionRun.id.desc()).limit(1))
-    try:
-        rules = sorted(json.loads(record or "{}").get("versions", {}))
-    except (ValueError, AttributeError):
-        rules = []
+    rules = sorted(record.get("versions", {})) if isinstance(record, dict) else []
     regions = session.scalars(select(Operator.region).distinct()
                               .where(Operator.region.is_not(None)).order_by(Operator.region)).all()
     substances = sorted(((s.code, substance_name(catalogue, s.code)) for s in catalogue),

@@ -41,7 +41,7 @@ def stored_operator(session: Session, **overrides: Any) -> Operator:
     """Store one operator (ACME S.A., LIC-001) and return it, flushed."""
     values: dict[str, Any] = {
         "licence_no": "LIC-001", "legal_name": "ACME S.A.", "tax_id": "20100000001",
-        "tax_id_key": "20100000001", "activities": "distributor",
+        "tax_id_key": "20100000001",
     }
     values.update(overrides)
     operator = Operator(**values)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from sqlalchemy import select
@@ -41,8 +40,8 @@ def test_a_new_finding_raises_an_alert_with_its_event_and_stored_finding(db_sess
         "open", "rule", "quota", "high")
     assert alert.summary == QUOTA.summary
     assert alert.score == 56
-    assert json.loads(alert.evidence) == {"declaration_line": [1, 2, 3]}
-    assert json.loads(alert.measures)["score_excess"] == 6.3
+    assert alert.evidence == {"declaration_line": [1, 2, 3]}
+    assert alert.measures["score_excess"] == 6.3
     assert (alert.times_seen, alert.last_run_id) == (1, run.id)
     assert _events(db_session, alert) == [("raised", None, "open", "vigia detect")]
     stored = db_session.scalars(select(StoredFinding).where(StoredFinding.run_id == run.id)).all()
@@ -63,7 +62,7 @@ def test_running_again_refreshes_the_open_alert_instead_of_duplicating(db_sessio
     db_session.refresh(alert)
     assert db_session.scalars(select(Alert)).all() == [alert]
     assert (alert.observed, alert.summary, alert.times_seen) == (14000.0, grown.summary, 3)
-    assert json.loads(alert.evidence) == {"declaration_line": [1, 2, 3, 4]}
+    assert alert.evidence == {"declaration_line": [1, 2, 3, 4]}
     event = db_session.scalars(select(AlertEvent).where(AlertEvent.action == "refreshed")).one()
     assert event.comment == "observed 12,400 kg → 14,000 kg; evidence 3 → 4 rows"
     assert len(db_session.scalars(select(StoredFinding)).all()) == 3
@@ -114,10 +113,10 @@ def test_corroborating_alerts_name_each_other_and_rank_higher(db_session):
     assert outcome.raised == 2
     quota, surge = _alert(db_session, QUOTA), _alert(db_session, SURGE)
     assert surge.kind == "statistical" and surge.detector == "surge"
-    assert json.loads(quota.measures)["corroborated_by"] == [
+    assert quota.measures["corroborated_by"] == [
         {"alert_id": surge.id, "rule_id": "stat-surge", "detector": "surge"}]
-    assert json.loads(surge.measures)["corroborated_by"][0]["alert_id"] == quota.id
-    assert any(f"alert #{surge.id}" in line for line in json.loads(quota.trace))
+    assert surge.measures["corroborated_by"][0]["alert_id"] == quota.id
+    assert any(f"alert #{surge.id}" in line for line in quota.trace)
     assert quota.score == 66
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import replace
 from datetime import date
@@ -81,14 +80,14 @@ def test_a_run_raises_alerts_and_records_what_it_did(stored, db_session):
     assert not [key for key in alerts if key[1] in ("LIC-002", "20200000002")]
     assert "9,000 kg of acetic anhydride in 2025, quota 8,000 kg" in alerts[
         ("quota", "LIC-001")].summary
-    record = json.loads(run.rule_files)
+    record = run.rule_files
     assert {Path(f["path"]).name for f in record["files"]} >= {"quota.yaml", "licence.yaml"}
     assert all(len(f["sha256"]) == 64 for f in record["files"])
     assert record["versions"]["quota-annual"] == 1
     quota = next(r for r in record["rules"] if r["id"] == "quota-annual")
     assert quota["findings"] >= 1 and quota["seconds"] >= 0
     assert set(record["stages"]) == {"load_rules", "load_data", "evaluate", "alerts"}
-    assert json.loads(run.rows_read)["lines"] == 32
+    assert run.rows_read["lines"] == 32
     stored_findings = db_session.scalars(
         select(StoredFinding).where(StoredFinding.run_id == run.id)).all()
     assert run.findings == len(stored_findings) > 0

@@ -73,8 +73,8 @@ def test_cp1252_semicolon_spanish_file_is_stored(runner, db_session, tmp_path):
     operators, licences = registry_snapshot(db_session)
     assert operators == [
         ("LIC-001", "Química Andina S.A.", "20100000001", "Lima", "4669",
-         "distributor|importer"),
-        ("LIC-002", "Pinturas del Sur", "20100000002", "Arequipa", "2022", "end_user"),
+         ("distributor", "importer")),
+        ("LIC-002", "Pinturas del Sur", "20100000002", "Arequipa", "2022", ("end_user",)),
     ]
     assert [(lic[1], lic[3], lic[6]) for lic in licences] == [
         ("acetone", 8000.5, "active"),

@@ -49,7 +49,7 @@ def test_first_import_creates_operators_licences_and_first_versions(db_session):
         "operators": 2, "licences": 3, "active_licences": 3,
     }
     andina = db_session.scalars(select(Operator).where(Operator.licence_no == "LIC-001")).one()
-    assert andina.activity_list == ["distributor", "importer"]
+    assert andina.activities == ("distributor", "importer")
     sur = db_session.scalars(select(Operator).where(Operator.licence_no == "LIC-002")).one()
     assert (sur.tax_id, sur.tax_id_key, sur.sector_code) == ("20-100000002", "20100000002", "2022")
     versions = db_session.scalars(select(LicenceVersion)).all()

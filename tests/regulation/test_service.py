@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 
 import pytest
@@ -70,7 +69,7 @@ def test_proposal_is_backtested_and_the_proposer_cannot_approve_it(acme, db_sess
     proposal = _loosen(db_session, ctx).proposal
 
     assert proposal.status == "pending" and (proposal.base_version, proposal.version) == (2, 3)
-    [rule] = json.loads(proposal.backtest)["rules"]
+    [rule] = proposal.backtest["rules"]
     assert rule["added"] == [KEY_800] and rule["counts"]["unchanged"] == 2
     assert rule["counts"]["missed_confirmed"] == 0
     with pytest.raises(RegulationError, match="another regulator must approve"):
@@ -167,7 +166,7 @@ def test_the_next_detection_uses_the_published_version(acme, db_session, ctx):
     run = run_detection(session=db_session, catalogue=ctx.catalogue, rules_dir=ctx.rules_dir,
                         as_of=date(2025, 9, 1), home_country="PE")
 
-    record = json.loads(run.rule_files)
+    record = run.rule_files
     assert record["versions"][RULE] == 3
     assert [f["sha256"] for f in record["files"]] == [published.sha256]
     keys = set(db_session.scalars(select(Alert.key).where(Alert.rule_id == RULE)))

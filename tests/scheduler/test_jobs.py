@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -54,7 +53,7 @@ def test_a_run_is_recorded_with_its_result_and_a_failing_job_with_its_error(app,
     done, failed = db_session.scalars(select(JobRun).order_by(JobRun.id)).all()
     assert (done.status, done.holder) == ("completed", "test:1")
     assert done.summary.startswith("1 licence line(s)") and done.finished_at is not None
-    assert json.loads(done.details)["days"] == 30
+    assert done.details["days"] == 30
     assert failed.status == "failed" and failed.error == "ValueError: the registry is upside down"
 
 
@@ -66,7 +65,7 @@ def test_detection_after_intake_runs_only_when_a_file_was_stored_since(app, tmp_
     assert execute(services, "detect-after-intake", holder="t") == "completed"
     runs = db_session.scalars(select(JobRun).order_by(JobRun.id)).all()
     assert runs[0].summary.startswith("detection run #")
-    assert json.loads(runs[0].details)["last_batch_id"] == first.batch_id
+    assert runs[0].details["last_batch_id"] == first.batch_id
     assert runs[1].summary == f"no file stored since batch #{first.batch_id}; detection not run"
     assert db_session.scalar(select(DetectionRun.id)) is not None
 
@@ -75,7 +74,7 @@ def test_the_overdue_job_runs_the_overdue_rules_alone(app, tmp_path, db_session)
     _registry(app, tmp_path)
     assert execute(vigia(app), "overdue-declarations", holder="t") == "completed"
     run = db_session.scalars(select(DetectionRun)).one()
-    ran = [rule["id"] for rule in json.loads(run.rule_files)["rules"]]
+    ran = [rule["id"] for rule in run.rule_files["rules"]]
     assert ran == ["overdue-declaration"]
     assert run.findings >= 1  # LIC-001 holds valid licences and declared nothing
 

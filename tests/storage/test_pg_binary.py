@@ -143,7 +143,7 @@ def test_declaration_lines_go_through_binary_copy_with_categoricals(db_session):
         "SELECT declaration_id, movement, "
         "CAST(date AS VARCHAR(10)), substance_text, form_code, quantity, concentration_pct, "
         "quantity_kg, counterparty_licence, counterparty_name, document_ref, payment_method, "
-        "delivery, extra FROM declaration_line WHERE declaration_id IN (41, 42) "
+        "delivery, CAST(extra AS TEXT) FROM declaration_line WHERE declaration_id IN (41, 42) "
         "ORDER BY source_row")).all()
     assert [tuple(r) for r in stored] == [
         (41, "sale", "2025-03-04", "Acetona\tpura", None, 1.5, 99.5,

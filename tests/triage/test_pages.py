@@ -102,7 +102,7 @@ def test_a_national_chart_is_drawn_by_its_own_request(auth, quota_alert, db_sess
 
     national = stored_alert(db_session, detector="national_pace", rule_id="national-pace",
                             licence_no=None, tax_id=None, substance_code="acetic-anhydride",
-                            measures='{"baseline_kg": 12000}')
+                            measures={"baseline_kg": 12000})
     db_session.commit()
     auth.login("officer")
     html = auth.client.get(f"/alerts/{national.id}").get_data(as_text=True)
@@ -120,8 +120,8 @@ def test_a_national_finding_that_keeps_its_months_is_charted_in_its_page(auth, d
 
     national = stored_alert(db_session, detector="national_pace", rule_id="national-pace",
                             licence_no=None, tax_id=None, substance_code="acetone",
-                            measures='{"baseline_kg": 12000, "monthly_kg": '
-                                     '{"2025-01": 1500, "2025-02": 2500, "2025-03": 900}}')
+                            measures={"baseline_kg": 12000, "monthly_kg": {
+                                "2025-01": 1500, "2025-02": 2500, "2025-03": 900}})
     db_session.commit()
     auth.login("officer")
     html = auth.client.get(f"/alerts/{national.id}").get_data(as_text=True)

@@ -8,7 +8,6 @@ SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from datetime import date
@@ -61,11 +60,11 @@ def live(database_url, tmp_path, worker_id, cheap_hashes):
         stored_operator(session, licence_no="LIC-001", legal_name="Química Andina S.A.C.",
                         region="Lima")
         stored_alert(session, severity="high", score=91, period_start=date(2025, 1, 1),
-                     period_end=date(2025, 12, 31), wording=json.dumps({
+                     period_end=date(2025, 12, 31), wording={
                          "template": KINDS["quota"].situations["exceeded"],
                          "values": {"operator": "ACME S.A.", "observed_kg": "12,400",
                                     "substance": "acetic anhydride", "year": "2025",
-                                    "expected_kg": "8,000", "ratio_pct": "155%"}}))
+                                    "expected_kg": "8,000", "ratio_pct": "155%"}})
         stored_alert(session, severity="low", score=20, licence_no="LIC-002", detector="surge",
                      rule_id="surge-own-history")
         for name, role in (("officer", "officer"), ("boss", "supervisor"),

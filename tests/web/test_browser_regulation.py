@@ -3,7 +3,6 @@ regulator approves, and the next `vigia detect` runs the new version."""
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from datetime import date
@@ -112,7 +111,7 @@ def test_a_loosened_threshold_is_backtested_approved_and_detected(live_rules):
     with vigia(app).db.session() as session:
         run = session.scalars(select(DetectionRun).order_by(DetectionRun.id.desc())).first()
         published = session.scalars(select(RuleVersion).order_by(RuleVersion.seq.desc())).first()
-        record = json.loads(run.rule_files)
+        record = run.rule_files
         assert record["versions"]["large-movement"] == 3 == published.version
         assert [f["sha256"] for f in record["files"]] == [published.sha256]
         alert = session.scalar(select(Alert).where(Alert.key == KEY_800))
