@@ -4,13 +4,14 @@ import math
 from datetime import UTC, date, datetime
 
 import pytest
-from app.triage.audit import event_hash, verify_chains
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.alerts.models import Alert, DetectionRun, StoredFinding
+from app.alerts.audit import event_hash, verify_chains
+from app.alerts.models import Alert, StoredFinding
 from app.baselines.models import Baseline
 from app.db import make_engine
+from app.detection.models import DetectionRun
 from app.intake.models import ImportBatch
 from app.migrate import alembic_config, upgrade
 from app.registry.models import Licence, Operator
