@@ -183,4 +183,4 @@ def test_cells_that_look_like_formulas_are_stored_as_text(runner, db_session, ap
     assert line.counterparty_name == '=HYPERLINK("http://x";"y")'
     assert line.document_ref == "+51 1 234"
     assert line.counterparty_licence == "-LIC"
-    assert line.extra == '{"notas": "@SUM(A1:A9)"}'
+    assert line.extra == {"notas": "@SUM(A1:A9)"}

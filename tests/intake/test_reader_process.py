@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from app.intake import reader_process, service
+from app import pipeline
+from app.intake import reader_process
 from app.intake.reader_process import ReaderStopped, _pack, _unpack, read_in_process
 from app.movements.models import Declaration, DeclarationLine
 from app.storage.bulk import BulkWriter
@@ -97,7 +98,7 @@ def test_a_file_rejected_midway_in_the_process_stores_nothing(
     monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", 0)
     rows = _rows(2500) + ['LIC-001;2025-01;compra;29/01/2025;"acetona;5;kg;;;']  # never closed
     path = write(tmp_path / "broken.csv", HEADER, rows)
-    outcome = service.import_file(
+    outcome = pipeline.import_file(
         session=db_session, feed="declarations", source=path, submitted_by="t",
         upload_folder=tmp_path / "up", context=context, as_of=date(2025, 3, 1),
         chunk_rows=1000)
@@ -110,7 +111,7 @@ def test_a_large_file_is_stored_through_the_reader_process(
         db_session, context, tmp_path, monkeypatch):
     monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", 0)
     path = write(tmp_path / "decl.csv", HEADER, _rows(3500))
-    outcome = service.import_file(
+    outcome = pipeline.import_file(
         session=db_session, feed="declarations", source=path, submitted_by="t",
         upload_folder=tmp_path / "up", context=context, as_of=date(2025, 3, 1),
         chunk_rows=1000)
@@ -122,7 +123,7 @@ def test_a_large_file_is_stored_through_the_reader_process(
         ("LIC-001", sum(1 for i in good if i % 3)), ("LIC-002", sum(1 for i in good if not i % 3))]
     notes = db_session.scalars(select(DeclarationLine.extra).where(
         DeclarationLine.source_row == 12)).all()
-    assert notes == ['{"Observaciones": "nota 10"}']
+    assert notes == [{"Observaciones": "nota 10"}]
 
 
 LINE = ("l.source_row, d.licence_no, d.period, l.movement, l.date, l.substance_code, "
@@ -140,7 +141,7 @@ def test_the_process_and_the_thread_store_the_same_values(
         monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", threshold)
         path = write(tmp_path / name, HEADER, _rows(3000))
         path.write_bytes(path.read_bytes() + tail.encode())  # another checksum, same lines
-        outcome = service.import_file(
+        outcome = pipeline.import_file(
             session=db_session, feed="declarations", source=path, submitted_by="t",
             upload_folder=tmp_path / "up", context=context, as_of=date(2025, 3, 1),
             chunk_rows=1000)
@@ -214,7 +215,7 @@ def test_customs_items_read_in_a_process_are_stored_as_from_a_thread(
         monkeypatch.setattr(reader_process, "PROCESS_MIN_BYTES", threshold)
         path = write(tmp_path / name, CUSTOMS, rows)
         path.write_bytes(path.read_bytes() + tail)
-        outcome = service.import_file(
+        outcome = pipeline.import_file(
             session=db_session, feed="customs", source=path, submitted_by="t",
             upload_folder=tmp_path / "up", context=context, as_of=date(2025, 4, 1),
             chunk_rows=1000)
