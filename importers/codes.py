@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from importers.text import normalise_text
 from importers.words import CodeWords, in_force
+from lexicon.movements import DIRECTION
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,6 @@ _DIRECTIONS = {"entrada": "in", "entradas": "in", "ingreso": "in", "ingresos": "
                "salida": "out", "salidas": "out", "saida": "out", "egreso": "out",
                "egresos": "out"}
 _DIRECTION_LINKS = frozenset({"por", "de", "a", "para", "en", "del"})
-_WAY = {"purchase": "in", "import": "in", "production": "in", "sale": "out", "export": "out",
-        "consumption": "out", "loss": "out"}
 
 
 def _directed(text: str) -> tuple[str, str, list[str]] | None:
@@ -120,7 +119,7 @@ class MovementTable(CodeTable):
             return None
         _, way, words = directed
         inner = super().code_for(" ".join(words))
-        return inner if inner is not None and _WAY.get(inner) == way else None
+        return inner if inner is not None and DIRECTION.get(inner) == way else None
 
     def unknown(self, text: str) -> str:
         """Explain a refusal, naming a direction that contradicts the movement."""
@@ -131,7 +130,7 @@ class MovementTable(CodeTable):
             if inner is not None:
                 return (f"{self.name} {text!r} is not accepted: {word!r} says the goods went "
                         f"{'in' if way == 'in' else 'out'}, but {' '.join(words)!r} is "
-                        f"{'a stock' if inner not in _WAY else 'the other way'}: which is it?")
+                        f"{'a stock' if inner not in DIRECTION else 'the other way'}: which is it?")
             reason = self.refusal(words)
             if reason:
                 return f"{self.name} {text!r} is not accepted: {reason}"

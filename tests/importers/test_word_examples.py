@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import lexicon
 from importers import FEEDS
 from importers.aliases import match_headers
 from importers.codes import CodeTable, MovementTable
@@ -67,3 +68,13 @@ def test_every_entry_has_examples():
         assert ("unit_header", unit, unit) in exemplified, unit
     countries = {e.reads_as for e in words.examples if e.kind == "country"}
     assert set(words.country_by_name.values()) <= countries
+
+
+@pytest.mark.parametrize(("key", "canonical"), [
+    ("movement", lexicon.MOVEMENTS), ("unit", lexicon.UNITS), ("activity", lexicon.ACTIVITIES),
+])
+def test_the_coded_words_read_as_the_lexicon_codes(key, canonical):
+    # The words people write (importers/words/codes.yaml) name the domain's codes, which
+    # lexicon defines once: a code added to one and not the other would be read but not
+    # understood, or understood but never read.
+    assert set(load_words().tables[key].codes) == set(canonical)
