@@ -9,7 +9,6 @@ append event n, and on PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -19,27 +18,17 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.alerts.models import Alert, AlertEvent
+from app.hashing import chained_hash
 
 CHUNK = 500
 HASHED_FIELDS = ("alert_id", "seq", "at", "actor", "action", "from_status", "to_status",
                  "comment", "detail", "prev_hash")
 
 
-def _moment(value: datetime) -> str:
-    """Write a time the same way on every backend: UTC, microseconds (SQLite drops the zone)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
 
 def event_hash(event: Mapping) -> str:
     """Return the SHA-256 of an event's content and the previous event's hash."""
-    content = {name: event.get(name) for name in HASHED_FIELDS}
-    content["at"] = _moment(content["at"])
-    content["detail"] = content["detail"] or "{}"
-    content["prev_hash"] = content["prev_hash"] or ""
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return chained_hash({**event, "detail": event.get("detail") or "{}"}, HASHED_FIELDS)
 
 
 def chain_heads(session: Session, alert_ids: list[int]) -> dict[int, tuple[int, str]]:

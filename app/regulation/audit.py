@@ -6,7 +6,6 @@ which action, rule, proposal, detail) and that previous hash, as the alerts' cha
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.hashing import chained_hash
 from app.regulation.models import RegulationEvent
 
 HASHED_FIELDS = ("seq", "at", "actor", "action", "rule_id", "proposal_id", "detail",
@@ -22,20 +22,10 @@ HASHED_FIELDS = ("seq", "at", "actor", "action", "rule_id", "proposal_id", "deta
 CHAIN_LOCK = 15_0001
 
 
-def _moment(value: datetime) -> str:
-    """Write a time the same way on every backend: UTC, microseconds (SQLite drops the zone)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
 
 def event_hash(event: Mapping) -> str:
     """Return the SHA-256 of an event's content and the previous event's hash."""
-    content = {name: event.get(name) for name in HASHED_FIELDS}
-    content["at"] = _moment(content["at"])
-    content["prev_hash"] = content["prev_hash"] or ""
-    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return chained_hash(event, HASHED_FIELDS)
 
 
 def record_event(session: Session, *, actor: str, action: str, rule_id: str | None = None,
