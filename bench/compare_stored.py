@@ -32,7 +32,7 @@ AS_OF = date(2026, 11, 30)
 
 def country_files(folder: Path, operators: int, layout: str) -> dict[str, list[Path]]:
     """Generate the country once (files.json written last); return its files per feed."""
-    from app.demo import generate_country
+    from demo import generate_country
 
     listing = folder / "files.json"
     if not listing.exists():
