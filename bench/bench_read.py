@@ -130,14 +130,14 @@ class _BenchCatalogue:
     """Stand-in used only while app.catalogue has no load_catalogue."""
 
     def __init__(self) -> None:
-        from importers.text import normalise_text
+        from lexicon.text import fold_words
 
-        self._norm = normalise_text
+        self._norm = fold_words
         densities = {"tolueno": 0.867, "acetona": 0.79, "acido clorhidrico": 1.18,
                      "acido sulfurico": 1.84, "metiletilcetona": 0.805, "eter etilico": 0.713}
         self._known = {}
         for text, *_ in SUBSTANCES:
-            key = normalise_text(text)
+            key = fold_words(text)
             base = key.replace("clorhidrato de ", "")
             self._known[key] = _Resolution(
                 _Substance(base.replace(" ", "_"), base, densities.get(key)),

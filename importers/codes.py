@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from importers.text import normalise_text
 from importers.words import CodeWords, in_force
 from lexicon.movements import DIRECTION
+from lexicon.text import fold_words
 
 
 @dataclass(frozen=True)
@@ -52,14 +52,14 @@ class CodeTable:
     def code_for(self, text: str) -> str | None:
         """Return the canonical code a typed word stands for, or None."""
         words = self.words
-        key = normalise_text(text)
+        key = fold_words(text)
         return _word_pass(words, key) or _prefix_pass(words, key)
 
     def unknown(self, text: str) -> str:
         """Explain why a value was refused, listing the accepted codes."""
         if self.digits_refused and text.strip().isdigit():
             return f"{self.name} {text!r} is not accepted: {self.digits_refused}"
-        reason = self.refusal(normalise_text(text).split())
+        reason = self.refusal(fold_words(text).split())
         if reason:
             return f"{self.name} {text!r} is not accepted: {reason}"
         return f"unknown {self.name} {text!r} (accepted: {', '.join(self.codes)})"
@@ -96,7 +96,7 @@ _DIRECTION_LINKS = frozenset({"por", "de", "a", "para", "en", "del"})
 
 def _directed(text: str) -> tuple[str, str, list[str]] | None:
     """Split "salida por consumo" into (direction word, its way, the movement's words)."""
-    words = normalise_text(text).split()
+    words = fold_words(text).split()
     if len(words) >= 3 and words[0] in _DIRECTIONS and words[1] in _DIRECTION_LINKS:
         return words[0], _DIRECTIONS[words[0]], words[2:]
     if len(words) >= 2 and words[-1] in _DIRECTIONS:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from importers.text import normalise_text
 from importers.words import Words, in_force
+from lexicon.text import fold_words
 
 _CODE_THEN_NAME = re.compile(r"([A-Za-z]{2,3}|\d{3})\s*[-–—:]\s*(.+)")
 _NAME_THEN_CODE = re.compile(r"(.+?)\s*\(([A-Za-z]{2,3})\)")
@@ -36,7 +36,7 @@ def _alpha2_pass(words: Words, text: str) -> str | None:
 
 def _name_pass(words: Words, text: str) -> str | None:
     """Read a name or an alpha-3 code of the table."""
-    return words.country_by_name.get(normalise_text(text))
+    return words.country_by_name.get(fold_words(text))
 
 
 def _code_and_name_pass(words: Words, text: str) -> str | None:

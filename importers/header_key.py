@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from importers.text import normalise_text
+from lexicon.text import fold_words
 
 _NUMBER_WORDS = frozenset({"n", "no", "nro", "nr", "num", "numero", "number", "nbr", "nos"})
 _CONNECTORS = frozenset(
@@ -19,6 +19,6 @@ def normalise_header(text: object) -> str:
     """Reduce a header to comparable words: no case, accents, punctuation, order or filler."""
     raw = _NUMBERED.sub("", str(text), count=1)
     raw = raw.replace("%", " pct ").replace("#", " no ")
-    words = normalise_text(raw).split()
+    words = fold_words(raw).split()
     words = ["no" if w in _NUMBER_WORDS else w for w in words if w not in _CONNECTORS]
     return " ".join(sorted(words))  # word order carries no meaning in a header

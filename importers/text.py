@@ -9,12 +9,6 @@ import re
 import numpy as np
 import pandas as pd
 
-from lexicon.text import fold_words
-
-# The word tables (aliases, codes, countries) still compare words by this name; the rule
-# is lexicon's `fold_words`.
-normalise_text = fold_words
-
 # Characters that show nothing but make `LIC-1` another licence and `12` no number: zero-width
 # space, non-joiner, joiner, word joiner, a byte-order mark inside a cell, soft hyphen. They
 # come with text pasted from web pages, PDFs and chat messages.

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from importers.header_key import normalise_header
-from importers.text import normalise_text
 from importers.words.model import CodeWords, Example, Words, WordsError
+from lexicon.text import fold_words
 
 SHIPPED_FOLDER = Path(__file__).parent
 SHIPPED_FILES = tuple(SHIPPED_FOLDER / name for name in
@@ -284,7 +284,7 @@ class _Builder:
                 if code not in table["codes"]:
                     raise WordsError(f"{_where(code, at)}: prefix {prefix!r} names unknown code "
                                      f"{code!r}")
-                table["prefixes"][normalise_text(prefix)] = (str(code), _where(prefix, at))
+                table["prefixes"][fold_words(prefix)] = (str(code), _where(prefix, at))
             refused = entry.get("refused") or []
             if not isinstance(refused, list):
                 raise WordsError(f"{_where(refused, at)}: refused must be a list of entries")
@@ -415,7 +415,7 @@ def _code_words(key: str, table: dict[str, Any]) -> CodeWords:
     first: dict[str, _Line] = {}
     for code, words in table["codes"].items():
         for word in words:
-            norm = normalise_text(word)
+            norm = fold_words(word)
             if lookup.setdefault(norm, code) != code:
                 raise WordsError(f"{word.where}: {table['label']} word {str(word)!r} would mean "
                                  f"both {code!r} and {lookup[norm]!r} (as {str(first[norm])!r} "
@@ -424,7 +424,7 @@ def _code_words(key: str, table: dict[str, Any]) -> CodeWords:
     refused: dict[str, str] = {}
     for words, reason in table["refused"]:
         for word in words:
-            norm = normalise_text(word)
+            norm = fold_words(word)
             if norm in lookup:
                 raise WordsError(f"{word.where}: {table['label']} word {str(word)!r} is refused "
                                  f"but also means {lookup[norm]!r} (at {first[norm].where})")
@@ -442,7 +442,7 @@ def _country_names(countries: dict[str, list[_Line]], iso: set[str]) -> dict[str
     first: dict[str, _Line] = {}
     for code, names in countries.items():
         for name in names:
-            norm = normalise_text(name)
+            norm = fold_words(name)
             if len(name.strip()) == 2 and name.strip().upper() in iso \
                     and name.strip().upper() != code:
                 raise WordsError(f"{name.where}: {str(name)!r} is the ISO code of "

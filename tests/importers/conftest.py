@@ -24,7 +24,7 @@ import openpyxl  # noqa: E402
 import pytest  # noqa: E402
 
 from importers import LicenceInfo, ReadContext  # noqa: E402
-from importers.text import normalise_text  # noqa: E402
+from lexicon.text import fold_words  # noqa: E402
 
 
 class UnknownSubstance(ValueError):
@@ -82,17 +82,17 @@ class FakeCatalogue:
             PERMANGANATE: ("potassium permanganate", "permanganato de potasio",
                            "permanganato de potássio", "7722-64-7"),
         }
-        self._names = {normalise_text(n): FakeResolution(s) for s, ns in names.items() for n in ns}
+        self._names = {fold_words(n): FakeResolution(s) for s, ns in names.items() for n in ns}
         for text in ("ephedrine hydrochloride", "clorhidrato de efedrina", "efedrina clorhidrato"):
-            self._names[normalise_text(text)] = EPHEDRINE_HCL
-        self._names[normalise_text("ácido clorhídrico 33%")] = FakeResolution(HCL, None, 1.0, 33.0)
+            self._names[fold_words(text)] = EPHEDRINE_HCL
+        self._names[fold_words("ácido clorhídrico 33%")] = FakeResolution(HCL, None, 1.0, 33.0)
         self._hs = {"290230": TOLUENE, "280610": HCL, "293941": EPHEDRINE, "284161": PERMANGANATE}
 
     def resolve(self, text: str) -> FakeResolution:
         """Resolve a name or CAS number, as app.catalogue does."""
         self.calls.append(text)
         try:
-            return self._names[normalise_text(text)]
+            return self._names[fold_words(text)]
         except KeyError:
             raise UnknownSubstance(f"unknown substance {text!r}") from None
 

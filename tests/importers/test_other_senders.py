@@ -649,9 +649,9 @@ def test_a_concentration_in_the_name_that_is_not_one_value_by_mass(
     # the catalogue reads one number of the range (37), and % p/v as if by mass
     from dataclasses import replace
 
-    from importers.text import normalise_text
+    from lexicon.text import fold_words
 
-    catalogue._names[normalise_text(written)] = replace(
+    catalogue._names[fold_words(written)] = replace(
         catalogue.resolve("ácido clorhídrico 33%"), concentration_pct=37.0)
     rows = [HEADER, ["LIC-1", "2025-09", "Compra", "17/09/2025", written, "100", "kg", ""],
             ["LIC-1", "2025-09", "Compra", "17/09/2025", written, "100", "kg", "35"]]
