@@ -206,12 +206,13 @@ def load_average() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
-def run(backend: str, demo, repeat: int, detect: bool) -> list[dict]:
+def run(backend: str, demo, operators: int, repeat: int, detect: bool) -> list[dict]:
     """Measure intake against the raw pipeline (and detection) once; return the records."""
     files = dict(demo.feeds())
     url = database_url(backend)
     env = environment(url)
-    me = [sys.executable, __file__]
+    # The children set up the same country: registry, declarations and customs must agree.
+    me = [sys.executable, __file__, "--operators", str(operators)]
     measured([*me, "--setup", backend, "registry,baselines"], env)
     vigia = str(Path(sys.executable).with_name("vigia"))
     records = []
@@ -227,7 +228,8 @@ def run(backend: str, demo, repeat: int, detect: bool) -> list[dict]:
                     "lines_per_s": round(raw["lines"] / intake["seconds"]),
                     "raw_seconds": raw["seconds"],
                     "raw_lines_per_s": round(raw["lines"] / raw["seconds"]),
-                    "ratio_to_raw": round(intake["seconds"] / raw["seconds"], 2)})
+                    "ratio_to_raw": round(intake["seconds"] / raw["seconds"], 2),
+                    **refused_lines(url)})
     print(json.dumps(records[-1]), flush=True)
     if not detect:
         return records
@@ -240,6 +242,22 @@ def run(backend: str, demo, repeat: int, detect: bool) -> list[dict]:
                         **last_run(url)})
         print(json.dumps(records[-1]), flush=True)
     return records
+
+
+def refused_lines(url: str) -> dict:
+    """Return the declaration lines stored and refused, so a mismatched setup shows."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        stored, refused = conn.execute(text(
+            "SELECT SUM(rows_stored), SUM(rows_rejected) FROM import_batch "
+            "WHERE feed = 'declarations'")).one()
+    engine.dispose()
+    if refused and refused > 0.05 * (stored + refused):
+        print(f"WARNING: {refused:,} of {stored + refused:,} declaration lines refused",
+              file=sys.stderr)
+    return {"stored": stored, "refused": refused}
 
 
 def last_run(url: str) -> dict:
@@ -258,7 +276,7 @@ def last_run(url: str) -> dict:
     rules = sorted(((r.get("seconds") or 0, r["id"]) for r in record.get("rules", [])),
                    reverse=True)
     return {"run_seconds": row.seconds, "stages": record.get("stages"),
-            "lines": rows_read.get("declaration_lines"),
+            "lines": rows_read.get("lines"),
             "findings": row.findings, "raised": row.alerts_raised,
             "refreshed": row.alerts_refreshed,
             "slowest_rules": {rule: seconds for seconds, rule in rules[:6]}}
@@ -288,7 +306,7 @@ def main() -> None:
     records = []
     for repeat in range(1, args.repeat + 1):
         for backend in args.backends.split(","):
-            records += run(backend, demo, repeat, not args.no_detect)
+            records += run(backend, demo, args.operators, repeat, not args.no_detect)
     print(json.dumps({"summary": [{k: r[k] for k in ("backend", "what", "seconds", "peak_mb",
                                                      "load") if k in r}
                                   for r in records]}))
