@@ -1,7 +1,8 @@
 """Country benchmark (not a test): a real country's deliveries through intake and detection.
 
     flock /tmp/vigia-bench.lock .venv/bin/python bench/bench_country.py \\
-        [--operators 3000] [--backends sqlite,postgresql] [--repeat 3] [--no-detect]
+        [--operators 3000] [--backends sqlite,postgresql] [--repeat 3] [--no-detect] \\
+        [--name vigia_bench_country]
 
 The country is the demo generator's (`generate_country`, seed 7, 24 months, quarterly
 layout): the ERP habit sends one UTF-8 `,` CSV a month, the Spanish accountants' habit one
@@ -21,6 +22,10 @@ registry and baselines (not timed):
 3. **detection** (with `--detect`, default on): customs and export notifications imported,
    then `vigia detect --as-of 2026-11-30` twice as new processes (first raises, second
    refreshes), wall seconds, peak memory and the run's own stage seconds.
+
+`--name` names the databases it recreates (the SQLite files in bench/out/country/ and the
+PostgreSQL databases; the raw pipeline's get `_raw` after it), so that two people can measure
+at once without dropping each other's.
 
 Prints one JSON line per measurement (with the load average) and a summary.
 """
@@ -206,20 +211,21 @@ def load_average() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
-def run(backend: str, demo, operators: int, repeat: int, detect: bool) -> list[dict]:
+def run(backend: str, demo, operators: int, repeat: int, detect: bool,
+        name: str = PG_DB) -> list[dict]:
     """Measure intake against the raw pipeline (and detection) once; return the records."""
     files = dict(demo.feeds())
-    url = database_url(backend)
+    url = database_url(backend, name)
     env = environment(url)
     # The children set up the same country: registry, declarations and customs must agree.
-    me = [sys.executable, __file__, "--operators", str(operators)]
+    me = [sys.executable, __file__, "--operators", str(operators), "--name", name]
     measured([*me, "--setup", backend, "registry,baselines"], env)
     vigia = str(Path(sys.executable).with_name("vigia"))
     records = []
     load = load_average()
     intake = peak_of([vigia, "import", "declarations", "--by", "bench", "--as-of",
                       AS_OF.isoformat(), *map(str, files["declarations"])], env)
-    raw_env = environment(database_url(backend, PG_DB + "_raw"))
+    raw_env = environment(database_url(backend, name + "_raw"))
     raw = json.loads(measured([*me, "--raw", backend, *map(str, files["declarations"])],
                               raw_env)["stdout"].strip().splitlines()[-1])
     records.append({"backend": backend, "repeat": repeat, "what": "intake", "load": load,
@@ -289,6 +295,8 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-detect", action="store_true")
+    parser.add_argument("--name", default=PG_DB,
+                        help="name of the databases it recreates (default %(default)s)")
     parser.add_argument("--setup", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--raw", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--peak", help=argparse.SUPPRESS)
@@ -306,7 +314,8 @@ def main() -> None:
     records = []
     for repeat in range(1, args.repeat + 1):
         for backend in args.backends.split(","):
-            records += run(backend, demo, args.operators, repeat, not args.no_detect)
+            records += run(backend, demo, args.operators, repeat, not args.no_detect,
+                           args.name)
     print(json.dumps({"summary": [{k: r[k] for k in ("backend", "what", "seconds", "peak_mb",
                                                      "load") if k in r}
                                   for r in records]}))
