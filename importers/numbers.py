@@ -46,15 +46,59 @@ class NumberStyle:
 
 def _votes(texts: pd.Series) -> tuple[int, int, int]:
     """Count values proving decimal comma, proving decimal point, and ambiguous ones."""
+    joined = "".join(texts)  # one C pass: most columns hold no exponent at all
+    if "," not in joined and "." not in joined:
+        return 0, 0, 0
+    if joined.isascii() and "\x00" not in joined:  # bytes count as characters: numpy's loops
+        return _ascii_votes(texts, exponents="E" in joined or "e" in joined)
+    return _text_votes(texts, exponents="E" in joined or "e" in joined)
+
+
+def _ascii_votes(texts: pd.Series, *, exponents: bool) -> tuple[int, int, int]:
+    """Count the votes of ASCII values with numpy's string loops (as `_text_votes` does)."""
+    raw = texts.to_numpy(dtype=object).astype("S")
+    commas, points = np.strings.count(raw, b","), np.strings.count(raw, b".")
+    comma = point = 0
+    if exponents:
+        scientific = texts.str.fullmatch(_SCIENTIFIC.pattern).fillna(False).to_numpy(dtype=bool)
+        if scientific.any():  # `1,2E+03`: its separator is the mark
+            comma += int((scientific & (commas > 0)).sum())
+            point += int((scientific & (points > 0)).sum())
+            raw, commas, points = raw[~scientific], commas[~scientific], points[~scientific]
+    both = (commas > 0) & (points > 0)
+    if both.any():
+        comma_last = np.strings.rfind(raw[both], b",") > np.strings.rfind(raw[both], b".")
+        comma += int(comma_last.sum())
+        point += int((~comma_last).sum())
+    ambiguous = 0
+    for sep, count, other in ((b",", commas, points), (b".", points, commas)):
+        alone = (count > 0) & (other == 0)
+        if not alone.any():
+            continue
+        only = np.strings.lstrip(raw[alone], b"+-")
+        repeated = count[alone] > 1
+        head = np.strings.find(only, sep)  # the length of what comes before the first
+        tail = np.strings.str_len(only) - head - 1
+        three = (tail == 3) & ~repeated
+        zero_led = np.strings.startswith(only, b"0") | (head == 0)
+        n_decimal = int(((~repeated & ~three) | (three & zero_led)).sum())
+        n_grouping = int(repeated.sum())
+        ambiguous += len(only) - n_decimal - n_grouping
+        if sep == b",":
+            comma, point = comma + n_decimal, point + n_grouping
+        else:
+            point, comma = point + n_decimal, comma + n_grouping
+    return comma, point, ambiguous
+
+
+def _text_votes(texts: pd.Series, *, exponents: bool) -> tuple[int, int, int]:
+    """Count the votes of any values, non-ASCII ones too, with pandas' string methods."""
     has_comma = texts.str.contains(",", regex=False)
     has_point = texts.str.contains(".", regex=False)
-    if not (has_comma.any() or has_point.any()):
-        return 0, 0, 0
     comma = point = ambiguous = 0
-    joined = "".join(texts)  # one C pass: most columns hold no exponent at all
     scientific = (
         texts.str.fullmatch(_SCIENTIFIC.pattern).fillna(False).astype(bool)
-        if "E" in joined or "e" in joined else None
+        if exponents else None
     )
     if scientific is not None and scientific.any():  # `1,2E+03`: its separator is the mark
         comma += int((scientific & has_comma).sum())

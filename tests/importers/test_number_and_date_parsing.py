@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from importers.dates import DateColumn, parse_date, parse_period
-from importers.numbers import COMMA, POINT, NumberStyle, parse_numbers
+from importers.numbers import COMMA, POINT, NumberStyle, _ascii_votes, _text_votes, parse_numbers
 
 
 def _numbers(values, hint=COMMA, percent=False):
@@ -74,6 +76,16 @@ def test_scientific_notation(values, hint, expected):
 def test_scientific_notation_settles_the_decimal_style():
     _, style = _numbers(["1,2E+03", "1.250"], hint=POINT)
     assert (style.style, style.guessed) == (COMMA, False)
+
+
+def test_the_ascii_votes_count_as_the_text_votes():
+    # numpy's byte loops vote on ASCII columns; pandas' string methods on any other
+    chance = random.Random(17)
+    for _ in range(2000):
+        texts = pd.Series(["".join(chance.choices("0123456789.,+-eE x", k=chance.randint(1, 9)))
+                           for _ in range(chance.randint(1, 40))], dtype=object)
+        exponents = any("e" in t.lower() for t in texts)
+        assert _ascii_votes(texts, exponents=exponents) == _text_votes(texts, exponents=exponents)
 
 
 def test_text_that_is_no_number():
