@@ -270,9 +270,7 @@ class _LineState:
             records[records >= record] += 1
         newlines = np.zeros(len(frame), dtype=np.int64)
         if quoted and len(frame):
-            cells = frame.to_numpy().ravel()
-            counts = np.fromiter((c.count("\n") for c in cells), dtype=np.int64, count=len(cells))
-            newlines = counts.reshape(len(frame), -1).sum(axis=1)
+            newlines = _newlines_in_cells(frame)
         before = self.extra_newlines + np.concatenate([[0], np.cumsum(newlines)[:-1]])
         lines = records + before
         errors = [
@@ -299,6 +297,21 @@ class _LineState:
         if blank.any():
             frame, lines = frame[~blank], lines[~blank]
         return RawChunk(frame.reset_index(drop=True), lines, errors)
+
+
+def _newlines_in_cells(frame: pd.DataFrame) -> np.ndarray:
+    """Count the newlines inside each row's cells, looking cell by cell only in columns with one.
+
+    A quoted file most often quotes a name with a comma, not a cell of several lines: one
+    join per column (a C loop) tells which columns need counting at all.
+    """
+    newlines = np.zeros(len(frame), dtype=np.int64)
+    for position in frame.columns:
+        cells = frame[position].to_numpy(dtype=object)
+        if "\n" in "".join(cells):
+            newlines += np.fromiter((c.count("\n") for c in cells), dtype=np.int64,
+                                    count=len(cells))
+    return newlines
 
 
 def _broken(exc: Exception) -> str:
