@@ -79,6 +79,9 @@ _FORM_GROUPS = {
     "ltda": ("ltda", "limitada", "cia ltda"),
 }
 _FORM_OF = {form: group for group, forms in _FORM_GROUPS.items() for form in forms}
+_FORM_SET = frozenset(_LEGAL_FORMS)
+# The legal form a name ends with: the leftmost match is the longest form.
+_FORM_AT_END = re.compile(r" (" + "|".join(map(re.escape, _LEGAL_FORMS)) + r")$")
 _SMALL_WORDS = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "the", "of", "and",
                           "do", "da", "dos", "das", "em"})
 # Words people shorten to something that is not the start of the word.
@@ -99,38 +102,34 @@ def licence_key(text: object) -> str:
 
 def legal_form(text: object) -> str:
     """Return the legal form a company name ends with, one name per form ('' when none)."""
-    words = fold_words(str(text))
-    for form in _LEGAL_FORMS:
-        if words.endswith(" " + form):
-            return _FORM_OF.get(form, form)
-    return ""
+    found = _FORM_AT_END.search(fold_words(str(text)))
+    if found is None:
+        return ""
+    return _FORM_OF.get(found.group(1), found.group(1))
 
 
 def name_key(text: object) -> str:
     """Return a company name without case, accents, punctuation, small words or legal form."""
     words = fold_words(str(text))
-    changed = True
-    while changed and words:
-        changed = False
-        for form in _LEGAL_FORMS:
-            if words == form:
-                break
-            if words.endswith(" " + form):
-                words = words[: -len(form) - 1].rstrip()
-                changed = True
-                break
+    # Legal forms come off the end one by one (`… S.A. de C.V. Ltda.`); a name that is
+    # nothing but a legal form keeps it.
+    while words and words not in _FORM_SET and (found := _FORM_AT_END.search(words)):
+        words = words[: found.start()].rstrip()
     tokens = [t for t in words.split() if t not in _SMALL_WORDS]
     return " ".join(_EXPANSIONS.get(t, t) for t in tokens)
 
 
 # What separates several documents written in one cell (`F004-35054 / F4-35110`).
 _DOCUMENT_LIST = re.compile(r"\s*(?:[/,;+&]|\by\b|\be\b|\band\b)\s*", re.IGNORECASE)
+_DOCUMENT_SEPARATOR = re.compile(r"[/,;+&]|\b(?:y|e|and)\b", re.IGNORECASE)
 
 
 def document_key(text: object) -> str:
     """Return the key of a document reference, or of each document a cell lists ('a+b')."""
     if not isinstance(text, str) or not text:
         return ""
+    if not _DOCUMENT_SEPARATOR.search(text):
+        return _one_document_key(text) if text.strip() else ""
     parts = [p for p in _DOCUMENT_LIST.split(text) if p and p.strip()]
     keys = [_one_document_key(p) for p in parts]
     keys = [k for k in keys if k]
@@ -355,19 +354,23 @@ def _one_edit(a: str, b: str) -> bool:
 
 def resolve_counterparties(lines: pd.DataFrame, registry: Registry,
                            home_country: str) -> pd.DataFrame:
-    """Return the lines with who their counterparty is and how it was found (PARTY_COLUMNS)."""
+    """Return the lines with who their counterparty is and how it was found (PARTY_COLUMNS).
+
+    What was written is resolved once per distinct (licence, name) pair: a country's lines
+    repeat a few thousand of them.
+    """
     country = lines["counterparty_country"]
-    domestic = (country.isna() | (country.astype(object) == home_country)
-                | (country.astype(object) == "")).to_numpy()
-    licence = _text(lines["counterparty_licence"])
-    name = _text(lines["counterparty_name"])
-    pairs = pd.DataFrame({"licence": licence, "name": name})
-    codes, distinct = pd.factorize(pd.MultiIndex.from_frame(pairs))
-    found = [_resolve_written(registry, lic, nam) for lic, nam in distinct]
+    domestic = (country.isna() | country.isin((home_country, ""))).to_numpy()
+    licence_codes, licences = _text_codes(lines["counterparty_licence"])
+    name_codes, names = _text_codes(lines["counterparty_name"])
+    codes, distinct = pd.factorize(licence_codes.astype(np.int64) * len(names) + name_codes)
+    pairs = [(licences[d // len(names)], names[d % len(names)]) for d in distinct]
+    found = [_resolve_written(registry, lic, nam) for lic, nam in pairs]
     resolved = _objects([f[0] for f in found])[codes]
     how = _objects([f[1] for f in found])[codes]
     party = _objects([f[2] for f in found])[codes]
-    out = lines.copy()
+    written = _objects([nam or lic for lic, nam in pairs])[codes]
+    out = lines.copy(deep=False)
     out["domestic"] = domestic
     out["doc_key"] = _document_keys(lines["document_ref"])
     how = np.where(domestic, how, "foreign")
@@ -378,11 +381,24 @@ def resolve_counterparties(lines: pd.DataFrame, registry: Registry,
     out["counterparty"] = _choose_licence(out, registry)
     out["counterparty_party"] = out["counterparty"].where(out["counterparty"].notna(),
                                                           out["counterparty_party"])
-    label = pd.Series(out["counterparty"]).map(registry.names)
-    written = name.where(name != "", licence)
-    out["counterparty_label"] = label.where(label.notna(), written).to_numpy()
+    label = _mapped(out["counterparty"], registry.names)
+    out["counterparty_label"] = np.where(pd.isna(label), written, label)
     out["is_return"] = returns(out)
     return out
+
+
+def _text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return a text column as codes into its distinct stripped values (missing: '')."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    stripped = np.array([*(str(u).strip() for u in uniques), ""], dtype=object)
+    again, values = pd.factorize(stripped)
+    return again[codes], np.asarray(values, dtype=object)
+
+
+def _mapped(values: pd.Series, mapping: Mapping) -> np.ndarray:
+    """Return mapping[value] for each value (None where absent), each distinct value once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return _objects([mapping.get(u) for u in uniques])[codes]
 
 
 def returns(lines: pd.DataFrame, days: int = RETURN_DAYS) -> np.ndarray:
@@ -441,11 +457,13 @@ def _resolve_written(registry: Registry, licence: str, name: str) -> tuple:
 def _choose_licence(lines: pd.DataFrame, registry: Registry) -> pd.Series:
     """Pick, for a tax id shared by several licences, the one licensed for the substance."""
     values = lines["counterparty"]
-    shared = values.map(lambda v: isinstance(v, tuple))
-    if not shared.any():
+    # Only a tax id gives several licences: look at those lines alone.
+    taxed = np.flatnonzero(lines["counterparty_how"].to_numpy() == "tax_id")
+    shared = [i for i in taxed if isinstance(values.iat[i], tuple)]
+    if not shared:
         return values
     chosen = values.copy().astype(object)
-    for index in np.flatnonzero(shared.to_numpy()):
+    for index in shared:
         options = values.iat[index]
         substance = lines["substance_code"].iat[index]
         licensed = [lic for lic in options if (lic, substance) in registry.licensed]
@@ -481,7 +499,7 @@ def _resolve_by_document(lines: pd.DataFrame, registry: Registry) -> pd.DataFram
     single = single[single.isin(registry.names.keys())]
     if single.empty:
         return lines
-    out = lines.copy()
+    out = lines.copy(deep=False)
     at = out["line_id"].isin(single.index).to_numpy()
     out.loc[at, "counterparty"] = out.loc[at, "line_id"].map(single)
     out.loc[at, "counterparty_how"] = "document"

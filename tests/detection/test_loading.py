@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from app.detection import loading
 from app.detection.data import COLUMNS, FRAMES
 from app.detection.loading import EXTRA_COLUMNS, history_start, load_detection_data
 from app.detection.rules import evaluate, load_rules
@@ -151,3 +152,42 @@ def test_the_rule_files_evaluate_on_loaded_data(stored, db_session):
     # Cash and collection in person on the 1,500 kg March purchase is not what fires here,
     # but the national baseline is read: 1,500 kg of 50,000 is far below pace.
     assert not [f for f in result.findings if f.kind == "national_pace"]
+
+
+def test_a_read_in_many_chunks_equals_one_read_and_shares_equal_texts(stored, db_session,
+                                                                     monkeypatch):
+    """SQLite reads chunk by chunk; PostgreSQL streams COPY blocks: the frames do not change."""
+    whole = _load(stored, db_session)
+    monkeypatch.setattr(loading, "SQLITE_CHUNK_ROWS", 1)
+    monkeypatch.setattr(loading, "_CopyStream", _TinyBlocks)
+    chunked = _load(stored, db_session)
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(getattr(chunked, name), getattr(whole, name),
+                                      check_exact=True)
+    # Equal texts of a column are one object, as the CSV parser gives them on PostgreSQL.
+    licences = chunked.lines["licence_no"].to_numpy()
+    first = licences[licences == "LIC-001"]
+    assert len(first) == 3 and all(value is first[0] for value in first)
+
+
+def test_a_text_column_missing_in_every_row_is_still_text(app, tmp_path, db_session):
+    registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [
+        ["LIC-001", "ACME S.A.", "20100000001", "distributor", "acetone", "", "2020-01-01",
+         "2026-12-31", "active", "Lima", ""]])
+    declarations = write_csv(tmp_path / "decl.csv", DECLARATION_HEADER, [
+        _line("LIC-001", "2025-03", "purchase", "2025-03-10", "acetone", 10)])
+    store(app, {"registry": [registry], "declarations": [declarations]})
+    data = _load(app, db_session)
+    assert len(data.lines) == 1
+    assert data.lines["payment_method"].dtype == "str"
+    assert data.lines["payment_method"].isna().all()
+    assert data.customs.empty and list(data.customs.columns)[:2] == ["item_id", "declaration_no"]
+
+
+class _TinyBlocks(loading._CopyStream):
+    """COPY's blocks cut into pieces of 7 bytes: rows and fields split across blocks."""
+
+    def __init__(self, blocks) -> None:
+        pieces = (bytes(block)[i:i + 7] for block in blocks
+                  for i in range(0, len(bytes(block)), 7))
+        super().__init__(pieces)

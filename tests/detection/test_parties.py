@@ -4,14 +4,19 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from app.detection import parties
 from app.detection.parties import (
     Registry,
     document_key,
+    legal_form,
     licence_key,
     name_key,
     resolve_counterparties,
 )
+from lexicon.text import fold_words
 from tests.detection.builders import HOME, frame, line
 
 OPERATORS = pd.DataFrame({
@@ -203,3 +208,53 @@ def test_two_firms_of_one_name_are_told_apart_by_the_legal_form_written():
     assert out["counterparty"].tolist()[:3] == ["LIC-00302", "LIC-00301", "LIC-00301"]
     # Without a legal form nothing says which of the two it was.
     assert pd.isna(out["counterparty"].tolist()[3])
+
+
+def _name_key_by_loop(text: str) -> str:
+    """name_key as first written: legal forms tried one by one, longest first."""
+    words = fold_words(text)
+    changed = True
+    while changed and words:
+        changed = False
+        for form in parties._LEGAL_FORMS:
+            if words == form:
+                break
+            if words.endswith(" " + form):
+                words = words[: -len(form) - 1].rstrip()
+                changed = True
+                break
+    tokens = [t for t in words.split() if t not in parties._SMALL_WORDS]
+    return " ".join(parties._EXPANSIONS.get(t, t) for t in tokens)
+
+
+def _legal_form_by_loop(text: str) -> str:
+    words = fold_words(text)
+    for form in parties._LEGAL_FORMS:
+        if words.endswith(" " + form):
+            return parties._FORM_OF.get(form, form)
+    return ""
+
+
+_WORDS = st.sampled_from(["Química", "Andina", "de", "Beta", "S.A.", "SAC", "s a", "Ltda",
+                          "C.V.", "Cía", "y", "e", "hijos", "Sociedad", "Anónima", "Inc",
+                          "S.R.L.", "sa de cv", "Co", "plc", "GmbH", "B.V.", "-", "(QUIANSA)"])
+
+
+@given(st.lists(_WORDS, min_size=1, max_size=7))
+def test_names_lose_their_legal_forms_as_when_tried_one_by_one(words):
+    written = " ".join(words)
+    assert name_key(written) == _name_key_by_loop(written)
+    assert legal_form(written) == _legal_form_by_loop(written)
+
+
+@given(st.lists(st.sampled_from(["F001-12345", " / ", "+", " y ", "and", "FACT.", "001",
+                                 "0012", ",", " ", "A-7", "e"]), max_size=5))
+def test_a_reference_without_a_separator_keys_as_its_one_document(parts):
+    written = "".join(parts)
+    listed = [p for p in parties._DOCUMENT_LIST.split(written) if p and p.strip()]
+    if len(listed) <= 1 and not parties._DOCUMENT_SEPARATOR.search(written):
+        assert document_key(written) == (parties._one_document_key(written)
+                                         if written.strip() else "")
+    keys = sorted({k for k in (parties._one_document_key(p) for p in listed) if k})
+    long = [k for k in keys if len(k) >= 3]
+    assert document_key(written) == "+".join(long or keys)

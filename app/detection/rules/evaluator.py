@@ -11,6 +11,7 @@ from typing import Any
 from app.detection.base.rule_context import Names
 from app.detection.data import DetectionData, prepared
 from app.detection.findings import Finding
+from app.detection.memory import give_back_freed_memory
 from app.detection.parties import with_counterparties
 from app.detection.rules.model import Rule, RuleSet
 from app.detection.rules.scope import scoped_context
@@ -38,6 +39,7 @@ def evaluate(
 ) -> EvaluationResult:
     """Evaluate every rule whose mode is listed; a failing rule is recorded, not fatal."""
     data = with_counterparties(prepared(data))
+    give_back_freed_memory()
     names = Names.build(data)
     wanted = set(modes)
     result = EvaluationResult(rows_read=data.rows_read())
