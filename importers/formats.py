@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from importers.mixed_encoding import NAME as MIXED
-from importers.mixed_encoding import UTF8_SEQUENCE
+from importers.mixed_encoding import holds_utf8_sequence
 from importers.results import FileRejected
 
 MB = 2**20
@@ -195,7 +195,7 @@ def _text_encoding(src: Source, head: bytes) -> str:
                 decoder.decode(block)
             except UnicodeDecodeError:
                 utf8 = False
-        utf8_lines = utf8_lines or UTF8_SEQUENCE.search(block) is not None
+        utf8_lines = utf8_lines or holds_utf8_sequence(block)
         if not utf8 and any(b in block for b in _CP1252_UNDEFINED):
             undefined_in_cp1252 = True
         if not utf8 and utf8_lines:
@@ -238,12 +238,15 @@ def _looks_like_html(head: bytes) -> bool:
     return opens and b"<table" in head.lower()
 
 
+_CONTROL_CHARS = [chr(code) for code in range(32) if chr(code) not in "\t\r\n\f"]
+
+
 def _looks_binary(head: bytes, encoding: str) -> bool:
     """Say whether the start of a file is not text (NULs or control characters)."""
     text = head.decode(encoding, errors="replace")
     if "\x00" in text:
         return True
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    controls = sum(text.count(ch) for ch in _CONTROL_CHARS)
     return controls > len(text) / 100
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from importers import sniff
+from importers.mixed_encoding import UTF8_SEQUENCE, holds_utf8_sequence
 
 
 @pytest.mark.parametrize(
@@ -39,3 +42,12 @@ def test_workbooks_are_told_by_content(make_xlsx):
 
 def test_legacy_ole2_files_are_handed_to_calamine():
     assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), filename="a.xls").kind == "xls"
+
+
+def test_utf8_sequences_are_found_as_the_regex_finds_them():
+    chance = random.Random(5)
+    # bytes around the lead and continuation ranges, where the two could differ
+    alphabet = [0x41, 0x7F, 0x80, 0xA9, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xEF, 0xF0, 0xFF]
+    for _ in range(5000):
+        data = bytes(chance.choices(alphabet, k=chance.randint(0, 6)))
+        assert holds_utf8_sequence(data) == (UTF8_SEQUENCE.search(data) is not None), data
