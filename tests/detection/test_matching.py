@@ -86,3 +86,26 @@ def test_a_months_lines_declared_as_one_total_match_within_the_month():
     assert a["unmatched_kg"].tolist() == [0.0, 0.0, 0.0]
     assert b["unmatched_kg"].tolist() == [0.0]
     assert "period" in a["match_how"].tolist()
+
+
+def test_a_group_of_several_columns_matches_only_the_same_tuple():
+    # ('x', 'y') and ('xy', '') or ('y', 'x') must not meet when columns are coded together.
+    left = pd.concat([_side(("2025-03-01", 500)).assign(g="x", h="y"),
+                      _side(("2025-03-01", 200)).assign(g="xy", h="")], ignore_index=True)
+    right = pd.concat([_side(("2025-03-02", 500)).assign(g="y", h="x"),
+                       _side(("2025-03-02", 500)).assign(g="x", h="y")], ignore_index=True)
+
+    a, b = reconcile(left, right, group=["g", "h"], window=WINDOW)
+
+    assert a["unmatched_kg"].tolist() == [0.0, 200.0]
+    assert b["unmatched_kg"].tolist() == [500.0, 0.0]
+
+
+def test_a_record_with_a_missing_group_value_matches_nothing():
+    left = _side(("2025-03-01", 500, "9"), ("2025-03-05", 300)).assign(g=None)
+    right = _side(("2025-03-01", 500, "9"), ("2025-03-05", 300)).assign(g=None)
+
+    a, b = reconcile(left, right, group=["g"], window=WINDOW)
+
+    assert a["unmatched_kg"].tolist() == [500.0, 300.0]
+    assert a["match_how"].tolist() == ["", ""]
