@@ -166,16 +166,17 @@ def _fetch_sqlite(raw, sql: str, columns: list[str]) -> pd.DataFrame:
     The driver makes a new string for every cell: 1.5 million lines held some 20 million
     of them, and every rule hashed and compared them one by one. PostgreSQL's path does not
     have this (pandas' CSV parser gives equal cells of a column one object); here each text
-    column keeps one object per distinct value as the chunks arrive. Only one chunk of the
-    driver's tuples is held at a time, and the columns are joined one by one (never the
-    whole frame twice). On a 5,000-operator country the rules ran 44 s → 28 s with the same
-    findings, and loading peaked 190 MB lower.
+    column is kept as integer codes into its distinct values as the chunks arrive, and the
+    column is made at the end by taking the values by code (each distinct text checked once,
+    not every cell). Only one chunk of the driver's tuples is held at a time. On a
+    5,000-operator country the rules ran 44 s → 28 s with the same findings, and loading
+    peaked 190 MB lower.
     """
     cursor = raw.cursor()
     parts: list[list[np.ndarray]] = [[] for _ in columns]
     seen: list[dict] = [{} for _ in columns]
     try:
-        cursor.execute(sql)
+        cursor.execute(_sqlite_plan(sql))
         while rows := cursor.fetchmany(SQLITE_CHUNK_ROWS):
             for i, values in enumerate(zip(*rows, strict=True)):
                 name = columns[i]
@@ -184,26 +185,43 @@ def _fetch_sqlite(raw, sql: str, columns: list[str]) -> pd.DataFrame:
                 elif name in NUMERIC:
                     parts[i].append(np.array(values, dtype=object))
                 else:
-                    parts[i].append(_shared(values, seen[i]))
+                    parts[i].append(_coded(values, seen[i]))
             del rows
     finally:
         cursor.close()
     data = {}
-    for name, chunks in zip(columns, parts, strict=True):
+    for name, chunks, texts in zip(columns, parts, seen, strict=True):
         joined = np.concatenate(chunks) if chunks else np.empty(0, dtype=object)
         chunks.clear()
-        data[name] = joined if name in NUMERIC else pd.Series(joined, dtype="str")
+        if name in NUMERIC:
+            data[name] = joined
+            continue
+        distinct = np.empty(len(texts), dtype=object)
+        distinct[:] = list(texts)
+        data[name] = pd.Series(pd.array(distinct, dtype="str").take(
+            joined.astype(np.intp), allow_fill=True))
     return pd.DataFrame(data, columns=columns)
 
 
-def _shared(values: tuple, seen: dict) -> np.ndarray:
-    """Return a chunk of a text column with each distinct value as the object `seen` holds."""
+def _coded(values: tuple, seen: dict) -> np.ndarray:
+    """Return a chunk of a text column as codes into `seen` (text -> code), -1 for NULL."""
     array = np.empty(len(values), dtype=object)
     array[:] = values
-    codes, uniques = pd.factorize(array, use_na_sentinel=True)
-    shared = seen.setdefault
-    canonical = np.array([*(shared(v, v) for v in uniques), None], dtype=object)
-    return canonical[codes]
+    local, uniques = pd.factorize(array, use_na_sentinel=True)
+    code = seen.setdefault
+    # The last entry serves the NULLs (factorize's -1).
+    mapping = np.array([*(code(v, len(seen)) for v in uniques), -1], dtype=np.int64)
+    return mapping[local]
+
+
+def _sqlite_plan(sql: str) -> str:
+    """Read the lines in their own order, looking each declaration up by its id.
+
+    SQLite's planner otherwise starts from the current declarations (by their index), then
+    sorts the 1.5 million lines it found by id in a temporary B-tree; scanning the lines in
+    id order needs no sort (0.4 s of a country's load). NOT INDEXED still allows the rowid.
+    """
+    return sql.replace("JOIN declaration ON", "JOIN declaration NOT INDEXED ON")
 
 
 def _copy_postgres(raw, sql: str, columns: list[str]) -> pd.DataFrame:

@@ -191,3 +191,23 @@ class _TinyBlocks(loading._CopyStream):
         pieces = (bytes(block)[i:i + 7] for block in blocks
                   for i in range(0, len(bytes(block)), 7))
         super().__init__(pieces)
+
+
+def test_sqlite_reads_the_lines_in_id_order_without_sorting_them(stored, db_session, monkeypatch):
+    """The lines come scanned in id order (declarations looked up by id), not sorted after."""
+    if db_session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    plans = []
+    fetch = loading._fetch_sqlite
+
+    def explained(raw, sql, columns):
+        plans.append([row[3] for row in raw.execute(
+            "EXPLAIN QUERY PLAN " + loading._sqlite_plan(sql)).fetchall()])
+        return fetch(raw, sql, columns)
+
+    monkeypatch.setattr(loading, "_fetch_sqlite", explained)
+    data = _load(stored, db_session)
+    lines_plan = plans[0]  # the lines are read first
+    assert any(step.startswith("SCAN declaration_line") for step in lines_plan), lines_plan
+    assert not any("TEMP B-TREE" in step for step in lines_plan), lines_plan
+    assert data.lines["line_id"].is_monotonic_increasing

@@ -145,8 +145,8 @@ def month_index(dates: pd.Series | np.ndarray) -> np.ndarray:
 class DeclaredMonths:
     """Which months each operator declared, to tell silence from not having declared yet."""
 
-    def __init__(self, declarations: pd.DataFrame, lines: pd.DataFrame) -> None:
-        both = pd.concat([declarations[["licence_no", "period"]], lines[["licence_no", "period"]]])
+    def __init__(self, both: pd.DataFrame) -> None:
+        """`both`: licence_no and period of the declarations and lines (`declared_periods`)."""
         codes, self._licences = pd.factorize(both["licence_no"].astype(object))
         self._index = {lic: i for i, lic in enumerate(self._licences)}
         keys = codes.astype(np.int64) * 100_000 + month_index(both["period"])

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from app.detection.base.summary import format_kg, format_pct, render, window_label
 from app.detection.data import DetectionData
@@ -31,6 +34,8 @@ class Names:
     # Per substance, an ordinary operator's month of acquisitions (kg): the yardstick of how
     # material a quantity is (1 kg of pseudoephedrine is not 1 kg of sulphuric acid).
     typical_month_kg: Mapping[str, float] = field(default_factory=dict)
+    # What several rules of the run derive alike from the same frame (`Context.once`).
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, data: DetectionData) -> Names:
@@ -74,6 +79,30 @@ class Context:
     def params(self) -> Mapping[str, Any]:
         """Return the rule's validated parameters."""
         return self.rule.params
+
+    def once(self, name: str, frame: Any, build: Callable[[Any], Any]) -> Any:
+        """Return build(frame), computed once in the run for that frame object.
+
+        The three stock checks each summed every operator's month by movement over all the
+        lines: the sum is now made once for the rules that see the same lines (same scope).
+        What is returned is shared: callers must not change it. The frame is held weakly,
+        so a frame of a narrower scope is not kept alive by it.
+        """
+        key = (name, id(frame))
+        held = self.names.derived.get(key)
+        if held is None or held[0]() is not frame:
+            held = (weakref.ref(frame), build(frame))
+            self.names.derived[key] = held
+        return held[1]
+
+    def declared_periods(self) -> pd.DataFrame:
+        """Return the months each operator declared: licence_no and period of its
+        declarations and of its lines (those of the lines made once in the run: five rules
+        ask, and each went over the million and a half lines for it)."""
+        lines = self.once("declared_periods", self.data.lines,
+                          lambda f: f[["licence_no", "period"]].drop_duplicates())
+        return pd.concat([self.data.declarations[["licence_no", "period"]], lines],
+                         ignore_index=True)
 
     def finding(
         self,

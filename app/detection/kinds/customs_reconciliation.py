@@ -178,7 +178,7 @@ def _judged(ctx: Context, items: pd.DataFrame,
     share = (items["pure"] / items["qty"].where(items["qty"] > 0)).fillna(1.0)
     items = items.assign(unmatched_pure=items["unmatched_kg"] * share)
     licence_of = {key: lics[0] for key, lics in ctx.names.licences_by_tax_key.items()}
-    months = DeclaredMonths(ctx.data.declarations, ctx.data.lines)
+    months = DeclaredMonths(ctx.declared_periods())
     heard = months.covers(items["tax_id_key"].map(licence_of), items["date"] - early,
                           (items["date"] + lag).clip(upper=as_of))
     due = (items["date"] + lag <= as_of).to_numpy() & heard

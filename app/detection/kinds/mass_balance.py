@@ -22,6 +22,8 @@ from lexicon.movements import INFLOWS, OUTFLOWS, STOCK_MOVEMENTS
 
 KEYS = ["licence_no", "substance_code", "period"]
 PAIR = ["licence_no", "substance_code"]
+# What the evidence of a finding is read from: the whole lines are not copied for it.
+EVIDENCE = [*KEYS, "line_id", "quantity_kg"]
 
 
 def evaluate(ctx: Context) -> list[Finding]:
@@ -29,6 +31,17 @@ def evaluate(ctx: Context) -> list[Finding]:
     lines = ctx.data.lines
     if lines.empty:
         return []
+    table = ctx.once("mass_balance.monthly", lines, _monthly)
+    check = ctx.params["check"]
+    if check == "balance":
+        return _balance(ctx, table)
+    if check == "continuity":
+        return _continuity(ctx, table)
+    return _losses(ctx, table)
+
+
+def _monthly(lines: pd.DataFrame) -> pd.DataFrame:
+    """Return each operator's stocks, inflows, outflows and losses per substance and month."""
     by_movement = lines.groupby([*KEYS, "movement"], sort=False)
     sums = by_movement["quantity_kg"].sum().unstack(fill_value=0.0)
     counts = by_movement.size().unstack(fill_value=0)
@@ -46,12 +59,7 @@ def evaluate(ctx: Context) -> list[Finding]:
         "has_closing": counts["closing_stock"] > 0,
     }).reset_index()
     table["available"] = table["opening"] + table["inflows"]
-    check = ctx.params["check"]
-    if check == "balance":
-        return _balance(ctx, table)
-    if check == "continuity":
-        return _continuity(ctx, table)
-    return _losses(ctx, table)
+    return table
 
 
 def _balance(ctx: Context, table: pd.DataFrame) -> list[Finding]:
@@ -62,7 +70,7 @@ def _balance(ctx: Context, table: pd.DataFrame) -> list[Finding]:
     params = ctx.params
     flagged = table[exceeds(table["difference"], table["available"], table["closing"],
                             params["tolerance_kg"], params["tolerance_pct"])]
-    rows = ctx.data.lines.merge(flagged[KEYS], on=KEYS)
+    rows = ctx.data.lines[EVIDENCE].merge(flagged[KEYS], on=KEYS)
     ids = evidence_ids(rows, KEYS, "line_id", weight="quantity_kg")
     findings = []
     for row in flagged.itertuples():
@@ -98,7 +106,8 @@ def _continuity(ctx: Context, table: pd.DataFrame) -> list[Finding]:
     flagged = pairs[exceeds(pairs["difference"], pairs["opening"], pairs["closing"],
                             params["tolerance_kg"], params["tolerance_pct"])]
     lines = ctx.data.lines
-    stock_lines = lines[lines["movement"].isin(STOCK_MOVEMENTS)]
+    stock_lines = lines.loc[lines["movement"].isin(STOCK_MOVEMENTS).to_numpy(),
+                            [*EVIDENCE, "movement"]]
     closing = stock_lines[stock_lines["movement"] == "closing_stock"].merge(flagged[KEYS], on=KEYS)
     opening = stock_lines[stock_lines["movement"] == "opening_stock"].assign(
         period=lambda f: shift_months(f["period"], -1)).merge(flagged[KEYS], on=KEYS)
@@ -134,7 +143,8 @@ def _losses(ctx: Context, table: pd.DataFrame) -> list[Finding]:
         table["excess"], table["loss"], table["normal"], params["tolerance_kg"],
         params["tolerance_pct"])]
     lines = ctx.data.lines
-    rows = lines[lines["movement"] == "loss"].merge(flagged[KEYS], on=KEYS)
+    rows = lines.loc[(lines["movement"] == "loss").to_numpy(), EVIDENCE].merge(flagged[KEYS],
+                                                                              on=KEYS)
     ids = evidence_ids(rows, KEYS, "line_id", weight="quantity_kg")
     findings = []
     for row in flagged.itertuples():

@@ -44,9 +44,7 @@ def evaluate(ctx: Context) -> list[Finding]:
     if licensed.empty:
         return []
     period = ctx.params["period"]
-    declared = pd.concat([
-        ctx.data.declarations[["licence_no", "period"]], ctx.data.lines[["licence_no", "period"]],
-    ])
+    declared = ctx.declared_periods()
     declared = declared.assign(window=period_start(declared["period"], period))
     declared = declared[KEYS].drop_duplicates()
     missing = licensed.merge(declared, on=KEYS, how="left", indicator=True)

@@ -56,7 +56,10 @@ FIELDS = {
 def evaluate(ctx: Context) -> list[Finding]:
     """Compare each operator's acquisitions per substance and year with its quota."""
     lines = ctx.data.lines
-    acquired = lines[lines["movement"].isin(ctx.params["movements"])]
+    # Only the columns read below (a copy of every column took 220 MB more).
+    acquired = lines.loc[lines["movement"].isin(ctx.params["movements"]).to_numpy(),
+                         ["line_id", "licence_no", "substance_code", "movement", "period",
+                          "quantity_kg"]]
     if acquired.empty:
         return []
     acquired = acquired.assign(year=acquired["period"].dt.year)
@@ -90,8 +93,9 @@ def _reformulated(ctx: Context, lines: pd.DataFrame, acquired: pd.DataFrame) -> 
     if not ctx.params["net_production"] or "production" not in ctx.params["movements"]:
         return pd.Series(dtype=float)
     produced = acquired[acquired["movement"] == "production"]
-    used = lines[(lines["movement"] == "consumption")
-                 & lines["licence_no"].isin(produced["licence_no"].unique())]
+    used = lines.loc[((lines["movement"] == "consumption")
+                      & lines["licence_no"].isin(produced["licence_no"].unique())).to_numpy(),
+                     ["licence_no", "substance_code", "period", "quantity_kg"]]
     used = used.assign(year=used["period"].dt.year).groupby(KEYS)["quantity_kg"].sum()
     produced = produced.groupby(KEYS)["quantity_kg"].sum()
     offset = produced.clip(upper=used.reindex(produced.index, fill_value=0.0))
@@ -100,10 +104,7 @@ def _reformulated(ctx: Context, lines: pd.DataFrame, acquired: pd.DataFrame) -> 
 
 def _months_declared(ctx: Context) -> pd.DataFrame:
     """Return, per operator and year, the last month it declared (any substance)."""
-    periods = pd.concat([
-        ctx.data.lines[["licence_no", "period"]],
-        ctx.data.declarations[["licence_no", "period"]],
-    ])
+    periods = ctx.declared_periods()
     periods = periods.assign(year=periods["period"].dt.year, months=periods["period"].dt.month)
     return periods.groupby(["licence_no", "year"], sort=False)["months"].max().reset_index()
 

@@ -11,12 +11,15 @@ from app.detection.base.rule_context import Context
 from app.detection.findings import Finding
 from lexicon.movements import MOVEMENTS, TRADED_INFLOWS, TRADED_OUTFLOWS
 
+COLUMNS = ["line_id", "licence_no", "substance_code", "movement", "date", "quantity_kg"]
+
 
 def evaluate(ctx: Context) -> list[Finding]:
     """Find movements whose quantity passes the threshold of their substance."""
     params = ctx.params
     lines = ctx.data.lines
-    rows = lines[lines["movement"].isin(params["movements"])]
+    # Only the columns the check reads (a copy of every column took 270 MB more).
+    rows = lines.loc[lines["movement"].isin(params["movements"]).to_numpy(), COLUMNS]
     limit = rows["substance_code"].map(params["thresholds"]).astype(float)
     if params["default_kg"] is not None:
         limit = limit.fillna(params["default_kg"])

@@ -56,6 +56,7 @@ def evaluate(
             continue
         result.findings.extend(found)
         result.per_rule[rule.id] = {"findings": len(found), "seconds": _since(started)}
+        give_back_freed_memory()
     return result
 
 

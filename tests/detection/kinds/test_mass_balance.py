@@ -80,3 +80,28 @@ def test_usual_losses_do_not_fire():
         lines += month(m, 0.0, 1000.0, 985.0, 0.0, loss=15.0)
 
     assert run("mass_balance", data(lines=lines), params={"check": "losses"}) == []
+
+
+def test_the_three_checks_in_one_run_find_what_each_finds_alone():
+    """They share one monthly table in a run; sharing it changes nothing they find."""
+    import dataclasses
+
+    from app.detection.rules import evaluate
+    from tests.detection.builders import ruleset
+
+    lines = (month(3, 500.0, 1000.0, 800.0, 300.0, loss=90.0)
+             + month(4, 200.0, 0.0, 100.0, 100.0))
+    detection = data(lines=lines)
+    checks = ("balance", "continuity", "losses")
+    alone = {check: run("mass_balance", detection, params={"check": check}) for check in checks}
+    rules = tuple(dataclasses.replace(ruleset("mass_balance", rule_id=f"stock-{check}",
+                                              params={"check": check}).rules[0])
+                  for check in checks)
+    together = evaluate(dataclasses.replace(ruleset("mass_balance"), rules=rules), detection)
+
+    assert not together.errors
+    for check in checks:
+        found = [f for f in together.findings if f.rule_id == f"stock-{check}"]
+        assert [(f.key[1:], f.observed, f.evidence) for f in found] == [
+            (f.key[1:], f.observed, f.evidence) for f in alone[check]]
+    assert all(alone[check] for check in checks)
