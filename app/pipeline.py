@@ -23,6 +23,7 @@ from app.baselines.service import store_baselines
 from app.detection.models import DetectionRun
 from app.extensions import Vigia
 from app.intake import service as intake_service
+from app.intake.reader_process import NextFile
 from app.intake.service import ImportOutcome
 from app.movements.storing import store_customs, store_declarations, store_export_notifications
 from app.registry.models import Licence, Operator
@@ -144,9 +145,14 @@ def read_context(services: Vigia, *, session: Session, feed: str) -> ReadContext
 
 def import_one(
     services: Vigia, *, feed: str, path: Path, submitted_by: str, as_of: date,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, next_file: NextFile | None = None,
+    upcoming: Path | None = None,
 ) -> ImportOutcome:
-    """Import one file in its own transaction (a failure stores nothing of that file)."""
+    """Import one file in its own transaction (a failure stores nothing of that file).
+
+    `next_file`, `upcoming`: the file of the same feed imported next, read ahead meanwhile
+    (`app.intake.reader_process.NextFile`).
+    """
     intake = services.settings.intake
     with services.db.session() as session:
         outcome = import_file(
@@ -154,6 +160,7 @@ def import_one(
             upload_folder=services.settings.upload_folder,
             context=read_context(services, session=session, feed=feed), as_of=as_of,
             progress=progress, limits=intake.limits, max_row_errors=intake.max_row_errors,
+            next_file=next_file, upcoming=upcoming,
         )
     logger.info("import %s", outcome.summary(), extra={
         "user": submitted_by, "feed": feed, "status": outcome.status,
@@ -168,13 +175,16 @@ def import_in_order(
 ) -> PipelineReport:
     """Import the files of several feeds, reference data first."""
     report = PipelineReport()
-    for feed in FEED_ORDER:
-        for path in files.get(feed, []):
-            outcome = import_one(services, feed=feed, path=path, submitted_by=submitted_by,
-                                 as_of=as_of)
-            report.outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+    with NextFile() as next_file:
+        for feed in FEED_ORDER:
+            paths = list(files.get(feed, []))
+            # each with the file after it (None last; an empty list gives nothing)
+            for path, upcoming in zip(paths, [*paths[1:], None], strict=False):
+                outcome = import_one(services, feed=feed, path=path, submitted_by=submitted_by,
+                                     as_of=as_of, next_file=next_file, upcoming=upcoming)
+                report.outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
     return report
 
 

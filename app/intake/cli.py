@@ -12,6 +12,7 @@ import click
 
 from app.errors import explain
 from app.extensions import vigia
+from app.intake.reader_process import NextFile
 from app.intake.service import ImportOutcome
 from app.pipeline import import_one
 from importers.text import printable_name as display_name
@@ -27,28 +28,30 @@ def run_imports(
     """Import each file in its own transaction; return False if any could not be read."""
     services = vigia()
     all_read = True
-    for path in files:
-        if not path.is_file():
-            click.secho(f"{display_name(str(path))}: no such file", fg="red", err=True)
-            all_read = False
-            continue
-        outcome = _import_one(services, feed=feed, path=path, submitted_by=submitted_by,
-                              as_of=as_of)
-        if outcome is None:
-            all_read = False
-            continue
-        print_outcome(outcome, max_errors=max_errors)
-        all_read &= outcome.status != "rejected"
+    with NextFile() as next_file:  # each file is read while the one before it is stored
+        for path, upcoming in zip(files, [*files[1:], None], strict=False):
+            if not path.is_file():
+                click.secho(f"{display_name(str(path))}: no such file", fg="red", err=True)
+                all_read = False
+                continue
+            outcome = _import_one(services, feed=feed, path=path, submitted_by=submitted_by,
+                                  as_of=as_of, next_file=next_file, upcoming=upcoming)
+            if outcome is None:
+                all_read = False
+                continue
+            print_outcome(outcome, max_errors=max_errors)
+            all_read &= outcome.status != "rejected"
     return all_read
 
 
-def _import_one(services, *, feed: str, path: Path, submitted_by: str,
-                as_of: date) -> ImportOutcome | None:
+def _import_one(services, *, feed: str, path: Path, submitted_by: str, as_of: date,
+                next_file: NextFile, upcoming: Path | None) -> ImportOutcome | None:
     """Import one file in one transaction; report unexpected failures without a traceback."""
     progress = progress_reporter(path)
     try:
         return import_one(services, feed=feed, path=path, submitted_by=submitted_by,
-                          as_of=as_of, progress=progress)
+                          as_of=as_of, progress=progress, next_file=next_file,
+                          upcoming=upcoming)
     except Exception as exc:  # one bad file must not stop the others; nothing was stored
         if explain(exc) is not None:
             raise  # the database or the disk: the next file would fail the same way

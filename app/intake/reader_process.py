@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import queue
+import signal
+import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from multiprocessing import forkserver
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from app.intake.originals import TooLarge, keep_original
 from app.intake.read_ahead import read_ahead
 from app.storage.distinct import by_code
 from importers import Chunk, Limits, ReadContext, iter_file
@@ -38,6 +43,9 @@ PROCESS_MIN_BYTES = 16 * 1024 * 1024  # a CSV of about 130,000 declaration lines
 WORKBOOK_CHUNK_ROWS = 25_000
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # XLSX/ODS (zip), XLS (OLE2)
 _PRELOAD = ["importers", "importers.words.shipped", "app.intake.reader_process"]
+READER_NAME = "vigia-intake-reader"
+NEXT_FILE_DEPTH = 4  # chunks of the next file that wait in memory for their turn
+_POLL = 0.1
 # Peak resident memory (MB) of the last reader process, as it reported it (benchmarks and
 # logs: the importing process's own peak no longer includes the reading).
 last_reader_peak_mb: float | None = None
@@ -81,7 +89,7 @@ def read_in_process(
     process = ctx.Process(
         target=_produce,
         args=(sending, feed, str(path), filename, context, chunk_rows, limits),
-        name="vigia-intake-reader", daemon=True,
+        name=READER_NAME, daemon=True,
     )
     try:
         process.start()
@@ -129,12 +137,191 @@ def _produce(sending, feed: str, path: str, filename: str, context: ReadContext,
             sending.send(("chunk", _pack(chunk)))
         sending.send(("end", peak_memory_mb()))
     except Exception as exc:  # handed to the consumer, raised there
-        try:
-            sending.send(("error", exc))
-        except Exception:  # an exception that does not pickle: its words still travel
-            sending.send(("error", RuntimeError(f"{filename}: {exc!r}")))
+        _send_error(sending, filename, exc)
     finally:
         sending.close()
+
+
+@dataclass(frozen=True)
+class ReadKey:
+    """What a file is read with: a file read ahead is used only if its turn has the same."""
+
+    feed: str
+    source: Path
+    filename: str
+    context: ReadContext
+    chunk_rows: int
+    limits: Limits
+    upload_folder: Path
+
+
+class FileAhead:
+    """A file kept and read in a reader process before its turn comes.
+
+    The process copies the file into the store of originals (as `keep_original` would here),
+    says its checksum, then sends its chunks; a thread of this process takes them off the
+    pipe into a queue of at most NEXT_FILE_DEPTH chunks, so the reading goes on while this
+    process is busy storing the file before. `close` stops the reader wherever it is (the
+    copy in progress is removed); a file whose turn never comes costs nothing else.
+    """
+
+    def __init__(self, key: ReadKey, *, categorical: bool):
+        self.key, self.categorical = key, categorical
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        self._receiving, sending = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_keep_and_produce, args=(sending, key),
+                                    name=READER_NAME, daemon=True)
+        try:
+            self._process.start()
+        finally:
+            sending.close()  # the child holds the only sending end: its exit ends the pipe
+        self._waiting: queue.Queue = queue.Queue(maxsize=NEXT_FILE_DEPTH)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._drain, name="intake-next-file",
+                                        daemon=True)
+        self._thread.start()
+
+    def kept(self) -> tuple[str, Path, int]:
+        """Return the checksum, stored path and size of the original (as `keep_original`)."""
+        kind, payload = self._next()
+        if kind == "kept":
+            return payload
+        if kind == "too_large":
+            raise TooLarge(payload)
+        self._raise(kind, payload)
+        raise AssertionError(kind)  # pragma: no cover - _raise always raises
+
+    def chunks(self) -> Iterator[Chunk]:
+        """Yield the file's chunks as `read_in_process` would."""
+        global last_reader_peak_mb
+        while True:
+            kind, payload = self._next()
+            if kind == "chunk":
+                yield _unpack(payload, categorical=self.categorical)
+            elif kind == "end":
+                last_reader_peak_mb = payload
+                log.info("%s: read ahead in a separate process (peak %.0f MB)",
+                         self.key.filename, payload)
+                return
+            else:
+                self._raise(kind, payload)
+
+    def close(self) -> None:
+        """Stop the reader if it is still at work and let go of everything it holds."""
+        self._stop.set()
+        if self._process.is_alive():
+            self._process.terminate()  # its SIGTERM handler removes a half-made copy
+        self._process.join()
+        self._thread.join()
+        self._receiving.close()
+
+    def _next(self) -> tuple[str, object]:
+        return self._waiting.get()
+
+    def _raise(self, kind: str, payload) -> None:
+        if kind == "error":
+            raise payload
+        raise ReaderStopped(
+            f"{self.key.filename}: the reader process stopped unexpectedly "
+            f"(exit code {self._process.exitcode}); nothing of the file was stored")
+
+    def _drain(self) -> None:
+        """Take the reader's messages off the pipe until its last one (or its end)."""
+        while True:
+            try:
+                message = self._receiving.recv()
+            except (EOFError, OSError):
+                self._process.join()
+                message = ("stopped", None)
+            while not self._stop.is_set():
+                try:
+                    self._waiting.put(message, timeout=_POLL)
+                    break
+                except queue.Full:
+                    continue
+            if self._stop.is_set() or message[0] not in ("kept", "chunk"):
+                return
+
+
+class NextFile:
+    """Read the next file of a list while this process stores the current one.
+
+    A command importing many files (`vigia import`, the demo) hands each turn the file that
+    comes after it: that file is kept and read in a reader process meanwhile, so reading and
+    storing overlap across files, not only within a large one. A file read ahead is used
+    only if its turn reads it the same way (`ReadKey`: the same feed, file, reading context
+    and limits); otherwise it is dropped and the file is read again at its turn.
+    """
+
+    def __init__(self) -> None:
+        self._pending: FileAhead | None = None
+        self.used = 0  # files whose turn took what was read ahead
+
+    def take(self, key: ReadKey) -> FileAhead | None:
+        """Return the file read ahead for this turn, if it was read the same way."""
+        pending, self._pending = self._pending, None
+        if pending is not None and pending.key == key:
+            self.used += 1
+            return pending
+        if pending is not None:
+            pending.close()
+        return None
+
+    def start(self, key: ReadKey, *, categorical: bool) -> None:
+        """Start keeping and reading a file that comes later."""
+        if self._pending is not None:
+            self._pending.close()
+            self._pending = None
+        if not key.source.is_file():
+            return  # its turn says so
+        try:
+            self._pending = FileAhead(key, categorical=categorical)
+        except (OSError, EOFError, RuntimeError) as exc:  # no process here (a locked-down host)
+            log.warning("%s: not read ahead (%s)", key.filename, exc)
+
+    def close(self) -> None:
+        """Stop reading a file whose turn will not come."""
+        if self._pending is not None:
+            self._pending.close()
+            self._pending = None
+
+    def __enter__(self) -> NextFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _keep_and_produce(sending, key: ReadKey) -> None:
+    """Run in a reader process: keep the original, say so, then send its chunks."""
+    signal.signal(signal.SIGTERM, _stop_on_term)
+    try:
+        sha, stored, size = keep_original(source=key.source, upload_folder=key.upload_folder,
+                                          max_bytes=key.limits.max_bytes)
+    except TooLarge as too_large:
+        sending.send(("too_large", too_large.args[0]))
+        sending.close()
+        return
+    except Exception as exc:  # the consumer raises it at the file's turn
+        _send_error(sending, key.filename, exc)
+        sending.close()
+        return
+    sending.send(("kept", (sha, stored, size)))
+    _produce(sending, key.feed, str(stored), key.filename, key.context, key.chunk_rows,
+             key.limits)
+
+
+def _stop_on_term(signum, frame) -> None:
+    """Leave through the normal exits (a copy in progress is removed) when told to stop."""
+    sys.exit(1)
+
+
+def _send_error(sending, filename: str, exc: Exception) -> None:
+    try:
+        sending.send(("error", exc))
+    except Exception:  # an exception that does not pickle: its words still travel
+        sending.send(("error", RuntimeError(f"{filename}: {exc!r}")))
 
 
 def peak_memory_mb() -> float:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -18,15 +15,22 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.intake.locks import hold_feed_lock
 from app.intake.models import ImportBatch
+from app.intake.originals import TooLarge, keep_original
 from app.intake.read_ahead import read_ahead
-from app.intake.reader_process import read_in_process, reading_plan, warm_up
+from app.intake.reader_process import (
+    FileAhead,
+    NextFile,
+    ReadKey,
+    read_in_process,
+    reading_plan,
+    warm_up,
+)
 from app.storage.bulk import bulk_insert
 from app.storage.results import Storer, StoreResult
 from importers import Chunk, FileRejected, Limits, ReadContext, RowError, iter_file
 from importers.formats import describe_size
 from importers.text import UNSAFE_IN_CELL, printable_name
 
-CHUNK = 1024 * 1024
 MAX_SUBMITTER_CHARS = 200  # import_batch.submitted_by
 MAX_ROW_ERRORS = 100_000  # rejected cells stored and listed per file; the rest are counted
 # Feeds whose storers only hand records on to the bulk writers (which take Categoricals).
@@ -66,46 +70,6 @@ class ImportOutcome:
         return f"; {self.message}" if self.message else ""
 
 
-class TooLarge(Exception):
-    """The file grew past the size limit while it was being copied."""
-
-
-def keep_original(*, source: Path, upload_folder: Path,
-                  max_bytes: int | None = None) -> tuple[str, Path, int]:
-    """Copy a received file into the store under its SHA-256; return hash, path and size.
-
-    A file longer than `max_bytes` is not kept (TooLarge): its size is checked before the
-    copy, and again as it is copied (a file still being written, a pipe).
-    """
-    upload_folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    if max_bytes is not None and source.stat().st_size > max_bytes:
-        raise TooLarge(source.stat().st_size)
-    fd, tmp_name = tempfile.mkstemp(dir=upload_folder, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            while block := src.read(CHUNK):
-                size += len(block)
-                if max_bytes is not None and size > max_bytes:
-                    raise TooLarge(size)
-                digest.update(block)
-                out.write(block)
-        sha = digest.hexdigest()
-        target = upload_folder / sha[:2] / sha
-        target.parent.mkdir(exist_ok=True)
-        if target.exists():
-            os.unlink(tmp_name)
-        else:
-            # Rename is atomic: a crash never leaves a half-written original under its hash.
-            os.replace(tmp_name, target)
-        return sha, target, size
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
-
-
 def stored_batch_for(*, session: Session, feed: str, sha256: str) -> ImportBatch | None:
     """Return the batch that already stored a file with this checksum, if any."""
     return session.scalars(
@@ -134,6 +98,8 @@ def import_file(
     submitted_at: datetime | None = None,
     limits: Limits | None = None,
     max_row_errors: int = MAX_ROW_ERRORS,
+    next_file: NextFile | None = None,
+    upcoming: Path | None = None,
 ) -> ImportOutcome:
     """Import one file as one batch, its records stored by `store`; the caller commits once.
 
@@ -146,18 +112,56 @@ def import_file(
     licence and period the later submission is current, whatever order they are stored in.
     A large file is read and validated in a separate process while this one stores it
     (`processes=False`: in a thread of this process, as small files always are).
+
+    `next_file`, `upcoming`: the file imported after this one (a command's list) is kept and
+    read in a reader process while this one is stored; this file's turn takes what
+    `next_file` read ahead for it, if it was read the same way.
     """
     submitted_at = _in_utc(submitted_at or utcnow())
     submitted_by = check_submitter(submitted_by)
     filename = printable_name(filename or source.name)
     limits = limits or Limits()
+    ahead = None
+    if next_file is not None:
+        ahead = next_file.take(ReadKey(feed, source, filename, context,
+                                       reading_plan(source, chunk_rows)[1], limits,
+                                       upload_folder))
+        if upcoming is not None and processes:
+            warm_up()
+            next_file.start(ReadKey(feed, upcoming, printable_name(upcoming.name), context,
+                                    reading_plan(upcoming, chunk_rows)[1]
+                                    if upcoming.is_file() else chunk_rows,
+                                    limits, upload_folder),
+                            categorical=feed in BULK_FEEDS)
+    try:
+        return _import_file(
+            session=session, feed=feed, store=store, source=source, submitted_by=submitted_by,
+            upload_folder=upload_folder, context=context, as_of=as_of, filename=filename,
+            progress=progress, chunk_rows=chunk_rows, processes=processes,
+            submitted_at=submitted_at, limits=limits, max_row_errors=max_row_errors,
+            ahead=ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _import_file(
+    *, session: Session, feed: str, store: Storer, source: Path, submitted_by: str,
+    upload_folder: Path, context: ReadContext, as_of: date, filename: str,
+    progress: Callable[[int], None] | None, chunk_rows: int, processes: bool,
+    submitted_at: datetime, limits: Limits, max_row_errors: int, ahead: FileAhead | None,
+) -> ImportOutcome:
+    """Import one file as one batch (`import_file`, its arguments checked)."""
     try:
         in_process, chunk_rows = reading_plan(source, chunk_rows)
         in_process = in_process and processes
-        if in_process:
-            warm_up()  # while the original is copied and hashed
-        sha, stored_path, size = keep_original(source=source, upload_folder=upload_folder,
-                                               max_bytes=limits.max_bytes)
+        if ahead is not None:
+            sha, stored_path, size = ahead.kept()
+        else:
+            if in_process:
+                warm_up()  # while the original is copied and hashed
+            sha, stored_path, size = keep_original(source=source, upload_folder=upload_folder,
+                                                   max_bytes=limits.max_bytes)
     except TooLarge as too_large:
         return ImportOutcome(
             feed=feed, filename=filename, status="rejected",
@@ -185,7 +189,9 @@ def import_file(
     tally = _ErrorTally(max_row_errors)
     savepoint = session.begin_nested()
     try:
-        if in_process:
+        if ahead is not None:
+            chunks = ahead.chunks()
+        elif in_process:
             chunks = read_in_process(feed, stored_path, filename=filename, context=context,
                                      chunk_rows=chunk_rows, categorical=feed in BULK_FEEDS,
                                      limits=limits)

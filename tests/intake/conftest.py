@@ -13,3 +13,12 @@ def registered(runner, tmp_path):
     path = write(tmp_path / "registry.csv", REGISTRY_HEADER, REGISTRY)
     result = runner.invoke(args=["import", "registry", str(path)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def context(app, db_session, registered):
+    """Return what a declarations reader knows of the small registry."""
+    from app.extensions import vigia
+    from app.pipeline import read_context
+
+    return read_context(vigia(app), session=db_session, feed="declarations")

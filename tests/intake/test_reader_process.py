@@ -42,14 +42,6 @@ def _rows(n: int) -> list[str]:
     return rows
 
 
-@pytest.fixture
-def context(app, db_session, registered):
-    from app.extensions import vigia
-    from app.pipeline import read_context
-
-    return read_context(vigia(app), session=db_session, feed="declarations")
-
-
 def _reader_processes() -> list:
     return [p for p in multiprocessing.active_children() if p.name == "vigia-intake-reader"]
 
