@@ -255,42 +255,68 @@ class NextFile:
     """
 
     def __init__(self) -> None:
-        self._pending: FileAhead | None = None
+        self._pending: _Starting | None = None
         self.used = 0  # files whose turn took what was read ahead
 
     def take(self, key: ReadKey) -> FileAhead | None:
         """Return the file read ahead for this turn, if it was read the same way."""
         pending, self._pending = self._pending, None
-        if pending is not None and pending.key == key:
+        if pending is None:
+            return None
+        ahead = pending.ready()
+        if ahead is not None and ahead.key == key:
             self.used += 1
-            return pending
-        if pending is not None:
-            pending.close()
+            return ahead
+        if ahead is not None:
+            ahead.close()
         return None
 
     def start(self, key: ReadKey, *, categorical: bool) -> None:
-        """Start keeping and reading a file that comes later."""
-        if self._pending is not None:
-            self._pending.close()
-            self._pending = None
-        if not key.source.is_file():
-            return  # its turn says so
-        try:
-            self._pending = FileAhead(key, categorical=categorical)
-        except (OSError, EOFError, RuntimeError) as exc:  # no process here (a locked-down host)
-            log.warning("%s: not read ahead (%s)", key.filename, exc)
+        """Start keeping and reading a file that comes later (returns at once)."""
+        self.close()
+        if key.source.is_file():  # otherwise its turn says so
+            self._pending = _Starting(key, categorical=categorical)
+
+    def ready(self) -> FileAhead | None:
+        """Wait until the next file's reader has started; return it (None: none started)."""
+        return self._pending.ready() if self._pending is not None else None
 
     def close(self) -> None:
         """Stop reading a file whose turn will not come."""
-        if self._pending is not None:
-            self._pending.close()
-            self._pending = None
+        pending, self._pending = self._pending, None
+        if pending is not None and (ahead := pending.ready()) is not None:
+            ahead.close()
 
     def __enter__(self) -> NextFile:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Starting:
+    """A reader process being started in a thread.
+
+    Starting one takes 0.1-0.2 s of waiting (the forkserver's child unpickles the reading
+    context before the last of it is written); this process stores meanwhile.
+    """
+
+    def __init__(self, key: ReadKey, *, categorical: bool):
+        self._ahead: FileAhead | None = None
+        self._thread = threading.Thread(target=self._start, args=(key, categorical),
+                                        name="intake-next-file-start", daemon=True)
+        self._thread.start()
+
+    def ready(self) -> FileAhead | None:
+        """Return the started reader (None if no process could start)."""
+        self._thread.join()
+        return self._ahead
+
+    def _start(self, key: ReadKey, categorical: bool) -> None:
+        try:
+            self._ahead = FileAhead(key, categorical=categorical)
+        except (OSError, EOFError, RuntimeError) as exc:  # no process here (a locked-down host)
+            log.warning("%s: not read ahead (%s)", key.filename, exc)
 
 
 def _keep_and_produce(sending, key: ReadKey) -> None:

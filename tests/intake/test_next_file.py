@@ -140,7 +140,7 @@ def test_a_missing_next_file_is_left_to_its_turn(db_session, context, tmp_path):
     with NextFile() as next_file:
         next_file.start(ReadKey("declarations", tmp_path / "gone.csv", "gone.csv", context, 500,
                                 Limits(), tmp_path / "up"), categorical=True)
-        assert _reader_processes() == []
+        assert next_file.ready() is None and _reader_processes() == []
         [outcome] = _import(db_session, context, [good], tmp_path, next_file=next_file)
     assert outcome.status == "stored" and next_file.used == 0
 
@@ -150,6 +150,7 @@ def test_a_file_whose_turn_never_comes_is_stopped(context, tmp_path):
     next_file = NextFile()
     next_file.start(ReadKey("declarations", path, path.name, context, 500, Limits(),
                             tmp_path / "up"), categorical=True)
+    assert next_file.ready() is not None  # its reader process started
     assert len(_reader_processes()) == 1
     next_file.close()  # the command stopped (an error, ^C) before the file's turn
     assert _reader_processes() == []
