@@ -60,14 +60,14 @@ def reconcile(a: pd.DataFrame, b: pd.DataFrame, *, group: list[str],
         return _finish(a), _finish(b)
     # Each group as one integer, the same on both sides: grouping and joining by it instead
     # of by the group's text columns.
-    group_a, group_b = _joint_codes([a[c] for c in group], [b[c] for c in group])
+    group_a, group_b = joint_codes([a[c] for c in group], [b[c] for c in group])
     _by_document(a, b, group_a, group_b)
     _by_window(a, b, group_a, group_b, window)
     _by_period(a, b, group_a, group_b)
     return _finish(a, window.tolerance_pct), _finish(b, window.tolerance_pct)
 
 
-def _joint_codes(columns_a: list, columns_b: list) -> tuple[np.ndarray, np.ndarray]:
+def joint_codes(columns_a: list, columns_b: list) -> tuple[np.ndarray, np.ndarray]:
     """Return one code per row for the tuple of its columns, equal tuples equal codes on both
     sides; -1 where a value is missing."""
     size = len(columns_a[0])
@@ -124,7 +124,7 @@ def _by_document(a: pd.DataFrame, b: pd.DataFrame, group_a: np.ndarray,
                  group_b: np.ndarray) -> None:
     """Match records that carry the same document number, within the document slack."""
     _compound_documents(a, b, group_a, group_b)
-    key_a, key_b = _joint_codes([group_a, a["doc_key"]], [group_b, b["doc_key"]])
+    key_a, key_b = joint_codes([group_a, a["doc_key"]], [group_b, b["doc_key"]])
     for frame, key, codes in ((a, key_a, group_a), (b, key_b, group_b)):
         key[(frame["doc_key"].to_numpy(dtype=object) == "") | (codes < 0)] = -1
     use_a, use_b = key_a >= 0, key_b >= 0

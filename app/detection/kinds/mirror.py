@@ -12,6 +12,7 @@ months the other side has declared, is the finding.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from app.detection.base.common import (
@@ -29,7 +30,7 @@ from app.detection.base.common import (
 from app.detection.base.kind import Kind, Param
 from app.detection.base.rule_context import Context
 from app.detection.findings import Finding
-from app.detection.matching import Window, reconcile
+from app.detection.matching import Window, joint_codes, reconcile
 from app.detection.parties import RETURN_DAYS
 
 PAIR = ["seller", "buyer", "substance_code"]
@@ -174,25 +175,67 @@ def _offset_returns(sales: pd.DataFrame, purchases: pd.DataFrame, days: int,
     if left.empty:
         return
     right = right[pd.MultiIndex.from_frame(right[keys]).isin(pd.MultiIndex.from_frame(left[keys]))]
-    limit = pd.Timedelta(days=days)
-    theirs_by_key = right.groupby(keys, sort=False)
-    for key, mine in left.groupby(keys, sort=False):
-        theirs = theirs_by_key.get_group(key)
-        for i in mine.sort_values("date").index:
-            for j in theirs.sort_values("date").index:
-                have, owe = sales.at[i, "unmatched_kg"], purchases.at[j, "unmatched_kg"]
+    limit = pd.Timedelta(days=days).value
+    # The walk reads and writes plain arrays, each side sorted once by pair and date (a
+    # cell of a frame per pair, and a sort per pair, took 196 s on a random 1,000,000-line
+    # file of 160,000 pairs); then the columns go back.
+    s_left, p_left = _column(sales, "unmatched_kg"), _column(purchases, "unmatched_kg")
+    s_qty, p_qty = _column(sales, "qty"), _column(purchases, "qty")
+    s_day, p_day = _nanoseconds(sales["date"]), _nanoseconds(purchases["date"])
+    s_nat, p_nat = sales["date"].isna().to_numpy(), purchases["date"].isna().to_numpy()
+    s_hit = np.zeros(len(sales), dtype=bool)
+    p_hit = np.zeros(len(purchases), dtype=bool)
+    code_l, code_r = joint_codes([left[k] for k in keys], [right[k] for k in keys])
+    rows_l = _by_pair_and_date(sales.index.get_indexer(left.index), code_l, s_day, s_nat)
+    rows_r = _by_pair_and_date(purchases.index.get_indexer(right.index), code_r, p_day, p_nat)
+    for pair, mine in rows_l.items():
+        theirs = rows_r.get(pair)
+        if theirs is None:
+            continue
+        for i in mine:
+            for j in theirs:
+                have, owe = s_left[i], p_left[j]
                 if have <= 0:
                     break
-                if owe <= 0 or abs(sales.at[i, "date"] - purchases.at[j, "date"]) > limit:
-                    continue
+                if owe <= 0 or (not s_nat[i] and not p_nat[j]
+                                and abs(s_day[i] - p_day[j]) > limit):
+                    continue  # (a missing date is never too far: pandas' NaT > limit is False)
                 take = min(have, owe)
-                slack = max(sales.at[i, "qty"], purchases.at[j, "qty"]) * tolerance_pct / 100
+                slack = max(s_qty[i], p_qty[j]) * tolerance_pct / 100
                 have, owe = have - take, owe - take
-                sales.at[i, "unmatched_kg"] = 0.0 if have <= slack else have
-                purchases.at[j, "unmatched_kg"] = 0.0 if owe <= slack else owe
-                for frame, at in ((sales, i), (purchases, j)):
-                    frame.at[at, "matched_kg"] = frame.at[at, "qty"] - frame.at[at, "unmatched_kg"]
-                    frame.at[at, "match_how"] = "return"
+                s_left[i] = 0.0 if have <= slack else have
+                p_left[j] = 0.0 if owe <= slack else owe
+                s_hit[i] = p_hit[j] = True
+    for frame, unmatched, qty, hit in ((sales, s_left, s_qty, s_hit),
+                                       (purchases, p_left, p_qty, p_hit)):
+        if hit.any():
+            frame["unmatched_kg"] = unmatched
+            rows = frame.index[hit]
+            frame.loc[rows, "matched_kg"] = qty[hit] - unmatched[hit]
+            frame.loc[rows, "match_how"] = "return"
+
+
+def _by_pair_and_date(rows: np.ndarray, pair: np.ndarray, day: np.ndarray,
+                      nat: np.ndarray) -> dict[int, list[int]]:
+    """Return the rows of each pair (code), by date, missing dates last, ties in row order."""
+    keep = pair >= 0
+    rows, pair = rows[keep], pair[keep]
+    when = np.where(nat[rows], np.iinfo(np.int64).max, day[rows])
+    order = np.lexsort((rows, when, pair))
+    rows, pair = rows[order], pair[order]
+    firsts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
+    bounds = [*firsts.tolist(), len(rows)]
+    return {int(pair[a]): rows[a:b].tolist() for a, b in zip(bounds, bounds[1:], strict=False)}
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Return a float copy of a column (written back by the caller)."""
+    return frame[name].to_numpy(dtype=float, copy=True)
+
+
+def _nanoseconds(dates: pd.Series) -> np.ndarray:
+    """Return dates as int64 nanoseconds (NaT: the smallest int64; see the NaT mask)."""
+    return pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]").astype(np.int64)
 
 
 def _side(ctx: Context, rows: pd.DataFrame, declared: str, other: str, lag: int) -> pd.DataFrame:

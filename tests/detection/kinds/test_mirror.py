@@ -193,3 +193,17 @@ def test_a_return_among_many_rounded_deliveries_is_judged_on_the_months_net_flow
     # A sale back the supplier never booked, with purchases that agree, stays reported.
     [finding] = run("mirror", detection(*lines[:12], returned(7889.0)))
     assert finding.licence_no == "LIC-002"
+
+
+def test_each_pairs_rows_are_walked_by_date_missing_dates_last_ties_in_row_order():
+    import numpy as np
+    import pandas as pd
+
+    from app.detection.kinds.mirror import _by_pair_and_date, _nanoseconds
+
+    dates = pd.Series(pd.to_datetime(["2025-03-05", None, "2025-03-01", "2025-03-05",
+                                      "2025-03-02", "2025-03-01"]))
+    pairs = np.array([7, 7, 7, 7, 3, -1])  # -1: a party or substance missing
+    walk = _by_pair_and_date(np.arange(6), pairs, _nanoseconds(dates),
+                             dates.isna().to_numpy())
+    assert walk == {7: [2, 0, 3, 1], 3: [4]}
