@@ -121,23 +121,21 @@ def import_file(
     submitted_by = check_submitter(submitted_by)
     filename = printable_name(filename or source.name)
     limits = limits or Limits()
+    in_process, plan_rows = reading_plan(source, chunk_rows)
     ahead = None
     if next_file is not None:
-        ahead = next_file.take(ReadKey(feed, source, filename, context,
-                                       reading_plan(source, chunk_rows)[1], limits,
+        ahead = next_file.take(ReadKey(feed, source, filename, context, plan_rows, limits,
                                        upload_folder))
-        if upcoming is not None and processes:
-            warm_up()
+        if upcoming is not None and processes and upcoming.is_file():
             next_file.start(ReadKey(feed, upcoming, printable_name(upcoming.name), context,
-                                    reading_plan(upcoming, chunk_rows)[1]
-                                    if upcoming.is_file() else chunk_rows,
-                                    limits, upload_folder),
+                                    reading_plan(upcoming, chunk_rows)[1], limits,
+                                    upload_folder),
                             categorical=feed in BULK_FEEDS)
     try:
         return _import_file(
             session=session, feed=feed, store=store, source=source, submitted_by=submitted_by,
             upload_folder=upload_folder, context=context, as_of=as_of, filename=filename,
-            progress=progress, chunk_rows=chunk_rows, processes=processes,
+            progress=progress, chunk_rows=plan_rows, in_process=in_process and processes,
             submitted_at=submitted_at, limits=limits, max_row_errors=max_row_errors,
             ahead=ahead)
     finally:
@@ -148,13 +146,12 @@ def import_file(
 def _import_file(
     *, session: Session, feed: str, store: Storer, source: Path, submitted_by: str,
     upload_folder: Path, context: ReadContext, as_of: date, filename: str,
-    progress: Callable[[int], None] | None, chunk_rows: int, processes: bool,
+    progress: Callable[[int], None] | None, chunk_rows: int, in_process: bool,
     submitted_at: datetime, limits: Limits, max_row_errors: int, ahead: FileAhead | None,
 ) -> ImportOutcome:
-    """Import one file as one batch (`import_file`, its arguments checked)."""
+    """Import one file as one batch (`import_file`, its arguments checked and its reading
+    planned: `in_process`, `chunk_rows` from `reading_plan`)."""
     try:
-        in_process, chunk_rows = reading_plan(source, chunk_rows)
-        in_process = in_process and processes
         if ahead is not None:
             sha, stored_path, size = ahead.kept()
         else:
