@@ -192,14 +192,24 @@ def _offset_returns(sales: pd.DataFrame, purchases: pd.DataFrame, days: int,
         theirs = rows_r.get(pair)
         if theirs is None:
             continue
-        for i in mine:
-            for j in theirs:
+        # Only the other direction's lines within `days` of a line (theirs are by date,
+        # undated last) and the undated ones are read: a scan of all of them for each line
+        # was quadratic in a pair's lines.
+        dated = int(np.count_nonzero(~p_nat[theirs]))
+        their_days = p_day[theirs[:dated]]
+        undated = theirs[dated:].tolist()
+        day = np.where(s_nat[mine], 0, s_day[mine])  # (an undated line reads them all)
+        low = np.searchsorted(their_days, day - limit, "left")
+        high = np.searchsorted(their_days, day + limit, "right")
+        every = theirs.tolist()
+        for i, lo, hi in zip(mine.tolist(), low.tolist(), high.tolist(), strict=True):
+            near = every if s_nat[i] else every[lo:hi] + undated
+            for j in near:
                 have, owe = s_left[i], p_left[j]
                 if have <= 0:
                     break
-                if owe <= 0 or (not s_nat[i] and not p_nat[j]
-                                and abs(s_day[i] - p_day[j]) > limit):
-                    continue  # (a missing date is never too far: pandas' NaT > limit is False)
+                if owe <= 0:
+                    continue
                 take = min(have, owe)
                 slack = max(s_qty[i], p_qty[j]) * tolerance_pct / 100
                 have, owe = have - take, owe - take
@@ -216,7 +226,7 @@ def _offset_returns(sales: pd.DataFrame, purchases: pd.DataFrame, days: int,
 
 
 def _by_pair_and_date(rows: np.ndarray, pair: np.ndarray, day: np.ndarray,
-                      nat: np.ndarray) -> dict[int, list[int]]:
+                      nat: np.ndarray) -> dict[int, np.ndarray]:
     """Return the rows of each pair (code), by date, missing dates last, ties in row order."""
     keep = pair >= 0
     rows, pair = rows[keep], pair[keep]
@@ -225,7 +235,7 @@ def _by_pair_and_date(rows: np.ndarray, pair: np.ndarray, day: np.ndarray,
     rows, pair = rows[order], pair[order]
     firsts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
     bounds = [*firsts.tolist(), len(rows)]
-    return {int(pair[a]): rows[a:b].tolist() for a, b in zip(bounds, bounds[1:], strict=False)}
+    return {int(pair[a]): rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False)}
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -309,9 +319,11 @@ def _findings(ctx: Context, sides: pd.DataFrame) -> list[Finding]:
     details: dict[tuple, list] = {}
     for row in flagged.sort_values("unmatched", ascending=False).itertuples(index=False):
         details.setdefault((row.party, row.substance_code, row.window), []).append(row)
-    context = rows.groupby(PARTY_KEYS, sort=False)
-    return [_finding(ctx, row, ids, details, context.get_group(
-        (row.party, row.substance_code, row.window))) for row in totals.itertuples()]
+    # What each finding says was ruled out, from its lines, worked out for all at once (a
+    # group of a frame per finding took 24 of 44 s over 13,000 findings).
+    facts = _exclusion_facts(rows).reindex(pd.MultiIndex.from_frame(totals[PARTY_KEYS]))
+    return [_finding(ctx, row, ids, details, fact)
+            for row, fact in zip(totals.itertuples(), facts.itertuples(), strict=True)]
 
 
 def _other_side(ctx: Context, sides: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
@@ -322,15 +334,16 @@ def _other_side(ctx: Context, sides: pd.DataFrame, flagged: pd.DataFrame) -> pd.
     wanted = wanted.assign(side=wanted["side"].map({"sold": "bought", "bought": "sold"}))
     other = sides.drop(columns="window").merge(wanted, on=["party", "counterpart", "side",
                                                            "substance_code"])
-    ends = other["window"].map(lambda w: pd.Timestamp(period_end(as_date(w),
-                                                                 ctx.params["period"])))
+    windows = pd.Index(other["window"].unique())
+    ends = pd.to_datetime([period_end(as_date(w), ctx.params["period"]) for w in windows])
+    ends = ends[windows.get_indexer(other["window"])].to_numpy()
     near = (other["date"] >= other["window"] - lag) & (other["date"] <= ends + lag)
     other = other[near]
     # Listed under the flagged party, after its own unconfirmed lines.
     return other.assign(party=other["counterpart"], unmatched_kg=0.0)
 
 
-def _finding(ctx: Context, row, ids, details, rows: pd.DataFrame) -> Finding:
+def _finding(ctx: Context, row, ids, details, facts) -> Finding:
     """Turn one operator's unconfirmed trades of a substance and period into a finding."""
     key = (row.party, row.substance_code, row.window)
     items = details[key]
@@ -365,19 +378,40 @@ def _finding(ctx: Context, row, ids, details, rows: pd.DataFrame) -> Finding:
                   "lag_days": lag},
         fields={"declared_as": declared_as, "counterparties": ", ".join(counterparts),
                 "lag_days": str(lag)},
-        excluded=_excluded(ctx, rows),
+        excluded=_excluded(ctx, facts),
     )
 
 
-def _excluded(ctx: Context, rows: pd.DataFrame) -> list[tuple[str, str]]:
+RESOLVED_HOW = ("tax_id", "name", "similar_name", "document")
+
+
+def _exclusion_facts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return, per party, substance and window, what its lines say about how they matched."""
+    how = rows["match_how"]
+    flags = pd.DataFrame({
+        **{key: rows[key] for key in PARTY_KEYS},
+        "widest_lag": rows["lag_days"], "by_window": how == "window",
+        "by_document": how == "document", "by_period": how == "period",
+        "by_product": how == "product", "by_unnamed": how == "unnamed",
+        "resolved": rows["how"].isin(RESOLVED_HOW),
+        **{f"resolved_{way}": rows["how"] == way for way in RESOLVED_HOW},
+    })
+    return flags.groupby(PARTY_KEYS, sort=False).agg(
+        widest_lag=("widest_lag", "max"), by_window=("by_window", "any"),
+        by_document=("by_document", "sum"), by_period=("by_period", "any"),
+        by_product=("by_product", "any"), by_unnamed=("by_unnamed", "any"),
+        resolved=("resolved", "sum"),
+        **{f"resolved_{way}": (f"resolved_{way}", "any") for way in RESOLVED_HOW})
+
+
+def _excluded(ctx: Context, facts) -> list[tuple[str, str]]:
     """Say which innocent explanations were ruled out before reporting the mismatch."""
     lag, pct = ctx.params["lag_days"], ctx.params["tolerance_pct"]
-    how = rows["match_how"]
     ruled_out = [
         ("timing_lag", f"The other side's lines dated up to {lag} days before or after each "
                        "line (invoice against receipt, month ends) were matched to it"
-         + (f"; the widest gap matched was {int(rows['lag_days'].max())} days."
-            if (how == "window").any() else ".")),
+         + (f"; the widest gap matched was {int(facts.widest_lag)} days."
+            if facts.by_window else ".")),
         ("tolerance", f"Differences up to {pct:g}% of a line (units, rounding, densities) "
                       "were forgiven."),
         ("declared_periods", "The other side had declared every month concerned; months it "
@@ -388,23 +422,23 @@ def _excluded(ctx: Context, rows: pd.DataFrame) -> list[tuple[str, str]]:
                     "and netted by a credit note by the other) were offset against the "
                     "delivery."),
     ]
-    by_document = int((how == "document").sum())
+    by_document = int(facts.by_document)
     if by_document:
         ruled_out.append(("documents", f"{by_document:,} lines were matched by invoice number "
                                        "whatever their dates within 45 days."))
-    resolved = rows["how"].isin(("tax_id", "name", "similar_name", "document"))
-    if resolved.any():
-        ways = ", ".join(sorted(set(rows.loc[resolved, "how"].str.replace("_", " "))))
-        ruled_out.append(("counterparty_resolved", f"{int(resolved.sum()):,} lines named the "
+    if facts.resolved:
+        ways = ", ".join(sorted(way.replace("_", " ") for way in RESOLVED_HOW
+                                if getattr(facts, f"resolved_{way}")))
+        ruled_out.append(("counterparty_resolved", f"{int(facts.resolved):,} lines named the "
                           f"other side without its licence number; it was identified by {ways}."))
-    if (how == "period").any():
+    if facts.by_period:
         ruled_out.append(("monthly_totals", "Lines left over were compared with the other "
                           "side's lines of the same month, for clerks who declare a month's "
                           "trade as one line."))
-    if (how == "product").any():
+    if facts.by_product:
         ruled_out.append(("concentration", "Lines left over were compared by the mass of the "
                           "product declared, for sides that wrote different concentrations."))
-    if (how == "unnamed").any():
+    if facts.by_unnamed:
         ruled_out.append(("unnamed_counterparty", "Lines the other side declared without "
                           "naming its counterparty were matched too."))
     return ruled_out

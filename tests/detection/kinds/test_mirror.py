@@ -2,6 +2,12 @@
 
 from datetime import date
 
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.detection.kinds import mirror
 from tests.detection.builders import data, licence, line, operator, run
 
 OPERATORS = [operator(), operator(licence_no="LIC-002", legal_name="Beta S.R.L.",
@@ -197,7 +203,6 @@ def test_a_return_among_many_rounded_deliveries_is_judged_on_the_months_net_flow
 
 def test_each_pairs_rows_are_walked_by_date_missing_dates_last_ties_in_row_order():
     import numpy as np
-    import pandas as pd
 
     from app.detection.kinds.mirror import _by_pair_and_date, _nanoseconds
 
@@ -206,4 +211,75 @@ def test_each_pairs_rows_are_walked_by_date_missing_dates_last_ties_in_row_order
     pairs = np.array([7, 7, 7, 7, 3, -1])  # -1: a party or substance missing
     walk = _by_pair_and_date(np.arange(6), pairs, _nanoseconds(dates),
                              dates.isna().to_numpy())
-    assert walk == {7: [2, 0, 3, 1], 3: [4]}
+    assert {pair: rows.tolist() for pair, rows in walk.items()} == {7: [2, 0, 3, 1], 3: [4]}
+
+
+# The offset of returns reads, for each line, only the other direction's lines within the
+# return window (and the undated ones). It must offset exactly what reading every line of
+# the pair did: the same lines, in the same order, by the same amounts.
+
+def _all_pairs_offset(sales, purchases, days, tolerance_pct):
+    """The walk as it was before the window: every line of a pair against every other."""
+    sales, purchases = sales.copy(), purchases.copy()
+    limit = pd.Timedelta(days=days)
+    hit_s, hit_p = set(), set()
+    for key in {tuple(k) for k in sales[["seller", "buyer", "substance_code"]].to_numpy()}:
+        seller, buyer, code = key
+        mine = sales[(sales["seller"] == seller) & (sales["buyer"] == buyer)
+                     & (sales["substance_code"] == code) & (sales["unmatched_kg"] > 0)]
+        theirs = purchases[(purchases["buyer"] == seller) & (purchases["seller"] == buyer)
+                           & (purchases["substance_code"] == code)
+                           & (purchases["unmatched_kg"] > 0)]
+        by_date = {"by": "date", "na_position": "last", "kind": "stable"}
+        for i in mine.sort_values(**by_date).index:
+            for j in theirs.sort_values(**by_date).index:
+                have, owe = sales.at[i, "unmatched_kg"], purchases.at[j, "unmatched_kg"]
+                if have <= 0:
+                    break
+                far = (pd.notna(sales.at[i, "date"]) and pd.notna(purchases.at[j, "date"])
+                       and abs(sales.at[i, "date"] - purchases.at[j, "date"]) > limit)
+                if owe <= 0 or far:
+                    continue
+                take = min(have, owe)
+                slack = max(sales.at[i, "qty"], purchases.at[j, "qty"]) * tolerance_pct / 100
+                have, owe = have - take, owe - take
+                sales.at[i, "unmatched_kg"] = 0.0 if have <= slack else have
+                purchases.at[j, "unmatched_kg"] = 0.0 if owe <= slack else owe
+                hit_s.add(i)
+                hit_p.add(j)
+    return sales["unmatched_kg"].tolist(), purchases["unmatched_kg"].tolist(), hit_s, hit_p
+
+
+_SIDE_LINE = st.tuples(st.sampled_from(["A", "B"]), st.sampled_from(["A", "B"]),
+                       st.sampled_from(["x", "x", "y"]),
+                       st.one_of(st.none(), st.integers(0, 200), st.integers(0, 200)),
+                       st.floats(1.0, 500.0), st.floats(0.0, 1.0))
+
+
+def _side_frame(rows):
+    return pd.DataFrame({
+        "seller": [r[0] for r in rows], "buyer": [r[1] for r in rows],
+        "substance_code": [r[2] for r in rows],
+        "date": pd.to_datetime([None if r[3] is None
+                                else pd.Timestamp("2025-01-01") + pd.Timedelta(days=r[3])
+                                for r in rows]),
+        "qty": [r[4] for r in rows],
+        "unmatched_kg": [round(r[4] * r[5], 3) for r in rows],
+        "matched_kg": [r[4] - round(r[4] * r[5], 3) for r in rows],
+        "match_how": [""] * len(rows),
+    })
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_SIDE_LINE, max_size=25), st.lists(_SIDE_LINE, max_size=25),
+       st.sampled_from([0.0, 2.0]))
+def test_offsetting_returns_within_the_window_is_the_all_pairs_walk(sold, bought, tolerance):
+    sales, purchases = _side_frame(sold), _side_frame(bought)
+    expected_s, expected_p, hit_s, hit_p = _all_pairs_offset(sales, purchases, 60, tolerance)
+
+    mirror._offset_returns(sales, purchases, 60, tolerance)
+
+    assert sales["unmatched_kg"].tolist() == pytest.approx(expected_s)
+    assert purchases["unmatched_kg"].tolist() == pytest.approx(expected_p)
+    assert set(sales.index[sales["match_how"] == "return"]) == hit_s
+    assert set(purchases.index[purchases["match_how"] == "return"]) == hit_p
