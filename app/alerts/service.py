@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Row, func, insert, select, text
+from sqlalchemy import Row, String, any_, bindparam, func, insert, select, text
 from sqlalchemy import update as update_statement
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.alerts.audit import append_event, chain_events
@@ -39,6 +40,7 @@ KEY_CHUNK = 500
 INSERT_CHUNK = 5000
 # From this many rows, bulk paths (COPY on PostgreSQL) beat an executemany.
 COPY_MIN_ROWS = 1000
+ANALYZE_MIN_ROWS = 10_000  # rows a run adds to a table before its statistics are refreshed
 # The JSON columns of alerts and findings, written as text on the bulk paths.
 JSON_COLUMNS = frozenset({"wording", "evidence", "trace", "measures"})
 
@@ -112,6 +114,7 @@ def record_findings(
     _update_alerts(session, list(updates.values()))
     _insert_events(session, events)
     _store_findings(session, drafts, ids, run=run)
+    _analyze_if_grown(session, new=len(new), findings=outcome.findings)
     for alert in [o for o in session.identity_map.values() if isinstance(o, Alert)]:
         session.expire(alert)  # bulk statements bypass the objects the session holds
     return outcome
@@ -142,8 +145,18 @@ STORED_COLUMNS = (Alert.id, Alert.key, Alert.status, Alert.observed, Alert.expec
 
 
 def _stored_alerts(session: Session, keys: list[str]) -> dict[str, Row]:
-    """Return what the alert step needs of the stored alerts of the given keys."""
+    """Return what the alert step needs of the stored alerts of the given keys.
+
+    On PostgreSQL in one statement, the keys as one array: the same statement run for
+    chunk after chunk is prepared by the driver after five, and the plan PostgreSQL then
+    keeps was made when the table was empty (before a first run's alerts): 0.7 s a chunk,
+    85 s for 59,000 alerts, where the one statement takes under a second.
+    """
     found: dict[str, Row] = {}
+    if session.connection().dialect.name == "postgresql":
+        wanted = bindparam("keys", keys, type_=postgresql.ARRAY(String))
+        rows = session.execute(select(*STORED_COLUMNS).where(Alert.key == any_(wanted)))
+        return {row.key: row for row in rows}
     for start in range(0, len(keys), KEY_CHUNK):
         chunk = keys[start:start + KEY_CHUNK]
         rows = session.execute(select(*STORED_COLUMNS).where(Alert.key.in_(chunk)))
@@ -160,6 +173,15 @@ def _insert_alerts(session: Session, drafts: list[AlertDraft], *, run: Detection
              "period_end": d.finding.window_end, "status": "open", "times_seen": 1,
              "first_raised_at": now, "last_seen_at": now, "last_run_id": run.id,
              **_figures(d)} for d in drafts]
+    if session.connection().dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+        # Ids drawn from the sequence first, then COPY: INSERT ... RETURNING of 59,000
+        # alerts with their JSON took 34 s there.
+        drawn = session.execute(text("SELECT nextval(pg_get_serial_sequence('alert', 'id')) "
+                                     "FROM generate_series(1, :n)"), {"n": len(rows)})
+        frame = pd.DataFrame(rows)
+        frame.insert(0, "id", [int(alert_id) for alert_id in drawn.scalars()])
+        bulk_insert(session, "alert", _as_json_text(frame))
+        return dict(zip(frame["key"], frame["id"].tolist(), strict=True))
     ids: dict[str, int] = {}
     for start in range(0, len(rows), INSERT_CHUNK):
         result = session.execute(insert(Alert).returning(Alert.id, Alert.key),
@@ -194,6 +216,21 @@ def _update_alerts(session: Session, rows: list[dict]) -> None:
         session.execute(text(f"UPDATE alert SET {assignments} FROM alert_update "
                              "WHERE alert.id = alert_update.id"))
         session.execute(text("DROP TABLE alert_update"))
+
+
+def _analyze_if_grown(session: Session, *, new: int, findings: int) -> None:
+    """Refresh PostgreSQL's statistics of the alert tables after a run that grew them a lot.
+
+    Autovacuum may be off, or not have come round yet: planned on the statistics of an
+    empty table, the next run's statements (and the officers' queue) read every row where
+    an index would do.
+    """
+    if session.connection().dialect.name != "postgresql":
+        return
+    grown = [table for table, rows in (("alert", new), ("alert_event", new),
+                                       ("finding", findings)) if rows >= ANALYZE_MIN_ROWS]
+    if grown:
+        session.execute(text(f"ANALYZE {', '.join(grown)}"))
 
 
 def _insert_events(session: Session, events: list[dict]) -> None:

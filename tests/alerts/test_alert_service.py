@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from app.alerts import service
 from app.alerts.keys import alert_key
 from app.alerts.models import Alert, AlertEvent, StoredFinding
 from app.alerts.planning import Policy
@@ -120,12 +121,25 @@ def test_corroborating_alerts_name_each_other_and_rank_higher(db_session):
     assert quota.score == 66
 
 
-def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session):
+def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session, monkeypatch):
+    monkeypatch.setattr(service, "ANALYZE_MIN_ROWS", 1000)
     many = [finding(licence_no=f"LIC-{i:04d}", observed=9000.0 + i) for i in range(1200)]
     watched = [finding(rule_id="watch", licence_no=f"LIC-{i:04d}") for i in range(10)]
     policies = {**POLICIES, "watch": Policy(mode="monitor")}
     first, outcome = _run(db_session, many + watched, policies)
     assert (outcome.raised, outcome.monitored) == (1200, 10)
+    fresh = db_session.scalars(select(Alert)).all()
+    assert {(a.status, a.times_seen, a.queue, a.last_run_id) for a in fresh} == {
+        ("open", 1, "diversion", first.id)}
+    assert all(a.first_raised_at is not None for a in fresh)
+    assert {(a.rule_id, a.period_start, a.expected) for a in fresh} == {
+        ("quota-annual", date(2025, 1, 1), 8000.0)}
+    assert all(a.evidence == {"declaration_line": [1, 2, 3]} and a.trace[:2] == [
+        "quota 8,000 kg", "acquired 12,400 kg"] for a in fresh)
+    if db_session.connection().dialect.name == "postgresql":  # statistics refreshed
+        counted = db_session.execute(text(
+            "SELECT reltuples FROM pg_class WHERE relname = 'alert'")).scalar()
+        assert counted >= 1200
     unlinked = db_session.scalars(select(StoredFinding).where(StoredFinding.rule_id == "watch"))
     assert [s.alert_id for s in unlinked] == [None] * 10
     grown = [finding(f, observed=f.observed + 5000.0) for f in many]
@@ -145,6 +159,16 @@ def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session):
     stored = stored.all()
     assert len(stored) == 1200 and all(s.alert_id is not None for s in stored)
     assert {s.window_start for s in stored} == {date(2025, 1, 1)}
+    # Each finding is linked to its own alert, and each alert's event to it.
+    by_id = {a.id: a for a in alerts}
+    assert all(by_id[s.alert_id].licence_no == s.licence_no for s in stored)
+    raised = db_session.scalars(select(AlertEvent).where(AlertEvent.action == "raised")).all()
+    assert all(by_id[e.alert_id].summary == e.comment for e in raised)
+    # An alert raised afterwards one by one takes the next free id.
+    third, outcome = _run(db_session, [finding(licence_no="LIC-9999")])
+    assert outcome.raised == 1
+    assert db_session.scalars(select(Alert.id).where(Alert.licence_no == "LIC-9999")).one() \
+        > max(by_id)
 
 
 def test_an_alert_goes_to_the_queue_its_rule_names(db_session):
