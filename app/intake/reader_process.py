@@ -106,7 +106,7 @@ def read_in_process(
         while True:
             try:
                 kind, payload = receiving.recv()
-            except EOFError:
+            except (EOFError, OSError):  # OSError: it died in the middle of a message
                 process.join()
                 raise ReaderStopped(
                     f"{filename}: the reader process stopped unexpectedly "
