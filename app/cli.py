@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from app.console import ensure_schema, fail
 
@@ -36,10 +36,19 @@ LAZY_COMMANDS = {
 }
 
 
+# Commands that neither serve pages nor build links to them: their application is built
+# without the pages and the API (`create_app(web=False)`), 2 s of every command's start.
+CONSOLE_COMMANDS = frozenset({"init", "status", "import", "detect", "rules", "alerts", "users",
+                              "audit"})
+_COMMAND = "vigia.command"  # where VigiaGroup notes the command run, in the context's meta
+
+
 def _create_app() -> Flask:
     from app import create_app
 
-    return create_app()
+    command = click.get_current_context(silent=True)
+    name = command.find_root().meta.get(_COMMAND) if command is not None else None
+    return create_app(web=name not in CONSOLE_COMMANDS)
 
 
 def lazy_command(name: str) -> click.Command:
@@ -64,6 +73,12 @@ class VigiaGroup(FlaskGroup):
     (`with_appcontext`), and the commands of LAZY_COMMANDS are imported only when run: help
     and the list of commands cost no application, pandas or scipy.
     """
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """Find the command to run; note its name (its application may leave out the pages)."""
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta[_COMMAND] = name
+        return name, command, rest
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Return a command, importing a lazy one's module only now."""
@@ -231,9 +246,11 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the web UI with a production WSGI server (waitress)."""
     from waitress import serve
 
+    from app import add_web_areas
     from app.logs import log_to_stdout
 
     app = current_app._get_current_object()
+    add_web_areas(app)
     ensure_schema(app)
     cookie_policy(app, host)
     log_to_stdout()
@@ -291,6 +308,9 @@ def demo_command(no_serve: bool, seed: int, operators: int, months: int, habits:
     if not no_serve:
         from waitress import serve
 
+        from app import add_web_areas
+
+        add_web_areas(app)
         cookie_policy(app, host)
         click.echo(f"Vigía is serving on http://{host}:{port}/  (Ctrl+C to stop)")
         serve(app, host=host, port=port, threads=8)
@@ -314,9 +334,28 @@ for _command in (init_command, import_group, serve_command, demo_command, status
     main.add_command(_command)
 
 
+class LazyAppGroup(AppGroup):
+    """An application's own commands (`flask --app wsgi ...`), LAZY_COMMANDS imported when run.
+
+    Importing them all to attach them cost every command's start 0.9 s (the rules' modules
+    and scipy), `vigia import` and `vigia status` included.
+    """
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Return a command, importing a lazy one's module only now."""
+        if name in LAZY_COMMANDS and name not in self.commands:
+            return lazy_command(name)
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Return the commands' names, the lazy ones without importing them."""
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+
 def register(app: Flask) -> None:
     """Attach Vigía's commands to an application's CLI (`flask --app wsgi ...`)."""
+    group = LazyAppGroup(app.cli.name)
+    group.commands.update(app.cli.commands)
+    app.cli = group
     for command in (init_command, import_group, serve_command, demo_command, status_command):
         app.cli.add_command(command)
-    for name in LAZY_COMMANDS:
-        app.cli.add_command(lazy_command(name))
