@@ -40,7 +40,10 @@ KEY_CHUNK = 500
 INSERT_CHUNK = 5000
 # From this many rows, bulk paths (COPY on PostgreSQL) beat an executemany.
 COPY_MIN_ROWS = 1000
-ANALYZE_MIN_ROWS = 10_000  # rows a run adds to a table before its statistics are refreshed
+# A run that adds this many rows to an alert table, and this share of what it held, refreshes
+# its statistics.
+ANALYZE_MIN_ROWS = 10_000
+ANALYZE_GROWTH = 0.2
 # The JSON columns of alerts and findings, written as text on the bulk paths.
 JSON_COLUMNS = frozenset({"wording", "evidence", "trace", "measures"})
 
@@ -227,8 +230,14 @@ def _analyze_if_grown(session: Session, *, new: int, findings: int) -> None:
     """
     if session.connection().dialect.name != "postgresql":
         return
-    grown = [table for table, rows in (("alert", new), ("alert_event", new),
-                                       ("finding", findings)) if rows >= ANALYZE_MIN_ROWS]
+    added = {"alert": new, "alert_event": new, "finding": findings}
+    known = dict(session.execute(text(
+        "SELECT name, (SELECT reltuples FROM pg_class WHERE oid = to_regclass(name)) "
+        "FROM unnest(CAST(:names AS text[])) AS name"), {"names": list(added)}).all())
+    # Like autovacuum's analyze threshold: rows added beyond a share of what the table held
+    # when last analysed (-1: never analysed).
+    grown = [table for table, rows in added.items() if rows >= ANALYZE_MIN_ROWS
+             and rows > ANALYZE_GROWTH * max(float(known.get(table) or 0), 0.0)]
     if grown:
         session.execute(text(f"ANALYZE {', '.join(grown)}"))
 

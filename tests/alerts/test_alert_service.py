@@ -178,3 +178,28 @@ def test_an_alert_goes_to_the_queue_its_rule_names(db_session):
     assert _alert(db_session).queue == "administrative"
     assert _run(db_session, [SURGE])[1].raised == 1
     assert _alert(db_session, SURGE).queue == "diversion"
+
+
+def test_statistics_are_refreshed_when_a_run_grew_a_table_by_a_share_of_it(db_session,
+                                                                            monkeypatch):
+    monkeypatch.setattr(service, "ANALYZE_MIN_ROWS", 1000)
+    monkeypatch.setattr(service, "ANALYZE_GROWTH", 0.5)
+    postgres = db_session.connection().dialect.name == "postgresql"
+
+    def counted() -> float | None:
+        if not postgres:
+            return None
+        return db_session.execute(text(
+            "SELECT reltuples FROM pg_class WHERE relname = 'alert'")).scalar()
+
+    def raise_many(start: int, count: int) -> None:
+        batch = [finding(licence_no=f"LIC-{i:05d}") for i in range(start, start + count)]
+        assert _run(db_session, batch)[1].raised == count
+
+    raise_many(0, 2000)  # a table never analysed
+    assert counted() in (None, 2000)
+    raise_many(2000, 1500)  # 1,500 more is 75 % of 2,000
+    assert counted() in (None, 3500)
+    raise_many(3500, 1200)  # 34 % of 3,500: left to autovacuum
+    assert counted() in (None, 3500)
+    assert len(db_session.scalars(select(Alert.id)).all()) == 4700
