@@ -153,6 +153,10 @@ def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session, monkey
     refreshed = db_session.scalars(select(AlertEvent).where(
         AlertEvent.alert_id == sample.id, AlertEvent.action == "refreshed")).one()
     assert refreshed.comment == "observed 9,007 kg → 14,007 kg"
+    # When it was seen, bound once for the whole refresh, reads back as the refresh's time.
+    db_session.expire_all()
+    assert {a.last_seen_at for a in db_session.scalars(select(Alert))} == {refreshed.at}
+    assert sample.last_seen_at > sample.first_raised_at
     actions = [e.action for e in db_session.scalars(select(AlertEvent))]
     assert (actions.count("raised"), actions.count("refreshed")) == (1200, 1200)
     stored = db_session.scalars(select(StoredFinding).where(StoredFinding.run_id == second.id))
