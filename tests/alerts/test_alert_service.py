@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select, text
 
 from app.alerts import service
+from app.alerts.audit import verify_chains
 from app.alerts.keys import alert_key
 from app.alerts.models import Alert, AlertEvent, StoredFinding
 from app.alerts.planning import Policy
@@ -157,6 +158,10 @@ def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session, monkey
     db_session.expire_all()
     assert {a.last_seen_at for a in db_session.scalars(select(Alert))} == {refreshed.at}
     assert sample.last_seen_at > sample.first_raised_at
+    # Events written in bulk read back with the times they were hashed with.
+    db_session.flush()
+    chains = verify_chains(session=db_session)
+    assert chains.ok and chains.events == 2400, chains.problems[:3]
     actions = [e.action for e in db_session.scalars(select(AlertEvent))]
     assert (actions.count("raised"), actions.count("refreshed")) == (1200, 1200)
     stored = db_session.scalars(select(StoredFinding).where(StoredFinding.run_id == second.id))
