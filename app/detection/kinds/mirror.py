@@ -101,6 +101,16 @@ def _best_reading(sales: pd.DataFrame, purchases: pd.DataFrame,
     pure_s, pure_p = reconcile(sales, purchases, group=PAIR, window=window)
     as_product = [side.assign(pure=side["qty"], ratio=side["product"].fillna(1.0))
                   for side in (sales, purchases)]
+    # Only pairs where a line declared a product heavier than its substance can read
+    # differently by product mass; elsewhere the second matching would repeat the first.
+    code_s, code_p = joint_codes([sales[k] for k in PAIR], [purchases[k] for k in PAIR])
+    mixed = np.union1d(code_s[(as_product[0]["ratio"] != 1.0).to_numpy()],
+                       code_p[(as_product[1]["ratio"] != 1.0).to_numpy()])
+    mixed = mixed[mixed >= 0]
+    if not len(mixed):
+        return pure_s, pure_p
+    as_product = [side[np.isin(code, mixed)]
+                  for side, code in zip(as_product, (code_s, code_p), strict=True)]
     prod_s, prod_p = reconcile(*[side.assign(qty=side["qty"] * side["ratio"])
                                  for side in as_product], group=PAIR, window=window)
     for side in (prod_s, prod_p):
