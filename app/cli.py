@@ -64,7 +64,17 @@ def short_help(text: str, limit: int) -> str:
     return click.Command(None, help=text).get_short_help_str(limit)
 
 
-class VigiaGroup(FlaskGroup):
+class LazyCommands:
+    """A command group whose LAZY_COMMANDS are imported when one is run, not when listed."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Return a command, importing a lazy one's module only now."""
+        if name in LAZY_COMMANDS:
+            return lazy_command(name)
+        return super().get_command(ctx, name)
+
+
+class VigiaGroup(LazyCommands, FlaskGroup):
     """The console command: an environmental failure ends it with one line and exit status 1.
 
     An unreachable database, a lock timeout or a full disk is said in one line naming what
@@ -79,12 +89,6 @@ class VigiaGroup(FlaskGroup):
         name, command, rest = super().resolve_command(ctx, args)
         ctx.meta[_COMMAND] = name
         return name, command, rest
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        """Return a command, importing a lazy one's module only now."""
-        if name in LAZY_COMMANDS:
-            return lazy_command(name)
-        return super().get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Return the commands' names without building the application."""
@@ -334,18 +338,12 @@ for _command in (init_command, import_group, serve_command, demo_command, status
     main.add_command(_command)
 
 
-class LazyAppGroup(AppGroup):
+class LazyAppGroup(LazyCommands, AppGroup):
     """An application's own commands (`flask --app wsgi ...`), LAZY_COMMANDS imported when run.
 
     Importing them all to attach them cost every command's start 0.9 s (the rules' modules
     and scipy), `vigia import` and `vigia status` included.
     """
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        """Return a command, importing a lazy one's module only now."""
-        if name in LAZY_COMMANDS and name not in self.commands:
-            return lazy_command(name)
-        return super().get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Return the commands' names, the lazy ones without importing them."""

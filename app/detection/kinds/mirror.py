@@ -207,11 +207,11 @@ def _offset_returns(sales: pd.DataFrame, purchases: pd.DataFrame, days: int,
         # was quadratic in a pair's lines.
         dated = int(np.count_nonzero(~p_nat[theirs]))
         their_days = p_day[theirs[:dated]]
-        undated = theirs[dated:].tolist()
+        every = theirs.tolist()
+        undated = every[dated:]
         day = np.where(s_nat[mine], 0, s_day[mine])  # (an undated line reads them all)
         low = np.searchsorted(their_days, day - limit, "left")
         high = np.searchsorted(their_days, day + limit, "right")
-        every = theirs.tolist()
         for i, lo, hi in zip(mine.tolist(), low.tolist(), high.tolist(), strict=True):
             near = every if s_nat[i] else every[lo:hi] + undated
             for j in near:
