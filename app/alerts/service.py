@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import DateTime, Row, String, any_, bindparam, func, insert, select, text
+from sqlalchemy import Row, String, any_, bindparam, func, insert, select, text
 from sqlalchemy import update as update_statement
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
@@ -183,7 +183,7 @@ def _insert_alerts(session: Session, drafts: list[AlertDraft], *, run: Detection
         # RETURNING of 59,000 alerts with their JSON took 34 s on PostgreSQL, 10 s on SQLite.
         frame = pd.DataFrame(rows)
         frame.insert(0, "id", _new_ids(session, len(rows)))
-        bulk_insert(session, "alert", _as_json_text(_stored_times(session, Alert, frame)))
+        bulk_insert(session, "alert", _as_json_text(frame))
         return dict(zip(frame["key"], frame["id"].tolist(), strict=True))
     ids: dict[str, int] = {}
     for start in range(0, len(rows), INSERT_CHUNK):
@@ -205,19 +205,6 @@ def _new_ids(session: Session, count: int) -> list[int]:
         return [int(alert_id) for alert_id in drawn.scalars()]
     last = session.execute(select(func.coalesce(func.max(Alert.id), 0))).scalar_one()
     return list(range(last + 1, last + 1 + count))
-
-
-def _stored_times(session: Session, model, frame: pd.DataFrame) -> pd.DataFrame:
-    """On SQLite, write a frame's date-time columns as SQLAlchemy stores them there (text)."""
-    dialect = session.connection().dialect
-    if dialect.name != "sqlite":
-        return frame
-    for column in model.__table__.columns:
-        if isinstance(column.type, DateTime) and column.name in frame:
-            store = column.type.dialect_impl(dialect).bind_processor(dialect)
-            frame[column.name] = [None if pd.isna(v) else store(v)
-                                  for v in frame[column.name].tolist()]
-    return frame
 
 
 def _update_alerts(session: Session, rows: list[dict]) -> None:
@@ -243,7 +230,7 @@ def _update_alerts(session: Session, rows: list[dict]) -> None:
         session.execute(text(f"CREATE TEMPORARY TABLE alert_update AS SELECT "
                              f"{', '.join(['id', *varying])} FROM alert WHERE 1 = 0"))
         bulk_insert(session, "alert_update",
-                    _as_json_text(_stored_times(session, Alert, frame[["id", *varying]].copy())))
+                    _as_json_text(frame[["id", *varying]].copy()))
         if postgres:  # without a key and statistics it joins the two by nested loops
             session.execute(text("ALTER TABLE alert_update ADD PRIMARY KEY (id)"))
             session.execute(text("ANALYZE alert_update"))
@@ -283,8 +270,7 @@ def _insert_events(session: Session, events: list[dict]) -> None:
         return
     chain_events(session, events)
     if len(events) >= COPY_MIN_ROWS:
-        bulk_insert(session, "alert_event",
-                    _stored_times(session, AlertEvent, pd.DataFrame(events)))
+        bulk_insert(session, "alert_event", pd.DataFrame(events))
     else:
         session.execute(insert(AlertEvent), events)
 

@@ -12,7 +12,6 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.movements.models import Declaration
 from app.registry.models import Operator
 from app.storage.bulk import BulkWriter, bulk_insert, to_json_column
 from app.storage.distinct import distinct_codes
@@ -60,10 +59,6 @@ def _add_declarations(
     counts: Counter[int], operator_ids: dict[str, int],
 ) -> None:
     """Insert the batch's declaration headers, each with its reserved id and line count."""
-    table = Declaration.__table__
-    dialect = session.connection().dialect
-    received = utcnow()
-    to_storage = table.c.received_at.type.dialect_impl(dialect).bind_processor(dialect)
     keys, ids = list(declared), list(declared.values())
     bulk_insert(session, "declaration", pd.DataFrame({
         "id": np.array(ids, dtype=np.int64),
@@ -74,7 +69,7 @@ def _add_declarations(
         "period": pd.Series([period for _, period in keys], dtype=object),
         "lines": np.array([counts[i] for i in ids], dtype=np.int64),
         "is_current": False,  # until _elect_current_declarations: one current per key
-        "received_at": to_storage(received) if to_storage else received,
+        "received_at": utcnow(),
     }))
 
 

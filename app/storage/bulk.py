@@ -16,6 +16,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 from psycopg.copy import QueuedLibpqWriter
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from app.db import Base, json_text
@@ -27,6 +28,10 @@ _COPY_SPECIAL = ("\\", "\t", "\n", "\r")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 COPY_ROWS = 20_000  # rows per write to the COPY stream
 SQLITE_CACHE_KIB = 256 * 1024  # page cache while bulk inserting (SQLite default: 2 MB)
+# SQLAlchemy's own conversion of a date-time for SQLite: text with six microsecond digits
+# and no offset ("2026-12-04 21:57:03.000000"). Rows written here and rows the ORM writes
+# must compare alike in SQL (an offset or a missing fraction sorts differently).
+_SQLITE_DATETIME = sqlite.DATETIME().bind_processor(sqlite.dialect())
 
 
 def to_json_column(values: pd.Series) -> pd.Series:
@@ -316,16 +321,16 @@ def _sqlite_column(column: pd.Series) -> list:
 
 def _sqlite_value(value):
     """Return a value as SQLAlchemy would have stored it in SQLite."""
-    if value is None:
+    if value is None or value is pd.NaT:  # NaT is a datetime too: checked first
         return None
     if isinstance(value, float):
         return None if math.isnan(value) else value
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return _SQLITE_DATETIME(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, np.generic):
         return value.item()
-    if value is pd.NaT or value is pd.NA:
+    if value is pd.NA:
         return None
     return value

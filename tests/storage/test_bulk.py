@@ -6,12 +6,12 @@ Each round trip runs through `bulk_insert` (COPY text on PostgreSQL) and through
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, select, text
 
 from app.intake.models import ImportBatch
 from app.storage.bulk import BulkWriter, bulk_insert, to_json_column
@@ -118,3 +118,30 @@ def test_missing_text_and_nan_are_null_and_empty_text_stays_empty(db_session, st
         (7, False, None, None, None, 2.5, None),
         (7, True, "LIC-3", "Y", None, None, "2024-02-29"),
     ], key=str)
+
+
+@STORERS
+def test_date_times_are_stored_as_the_orm_stores_them(db_session, store):
+    # SQLite keeps date-times as text: a bulk-written one must be the same text the ORM
+    # writes (six fraction digits, no offset), or equal times compare unequal in SQL and
+    # sort apart. PostgreSQL compares them as timestamps.
+    stamp_type = "TIMESTAMP WITH TIME ZONE" if db_session.bind.dialect.name == "postgresql" \
+        else "DATETIME"
+    db_session.execute(text(f"CREATE TEMPORARY TABLE time_probe (n INTEGER, at {stamp_type})"))
+    probe = Table("time_probe", MetaData(), Column("n", Integer),
+                  Column("at", DateTime(timezone=True)))
+    times = [datetime(2026, 12, 4, 21, 57, 3, tzinfo=timezone.utc),  # no fraction
+             datetime(2026, 1, 31, 0, 0, 0, 250_000, tzinfo=timezone.utc)]
+    db_session.execute(probe.insert(), [{"n": 0, "at": at} for at in times])
+    frame = pd.DataFrame({"n": pd.Series([1, 1, 1], dtype="int64"),
+                          "at": pd.Series([*times, pd.NaT], dtype="datetime64[ns, UTC]")})
+    assert store(db_session, "time_probe", frame) == 3
+    assert db_session.execute(text(
+        "SELECT count(*) FROM time_probe a JOIN time_probe b ON a.at = b.at "
+        "WHERE a.n = 0 AND b.n = 1")).scalar_one() == 2
+    later = db_session.execute(select(probe.c.at).where(probe.c.n == 1, probe.c.at >= times[0])
+                               ).scalars().all()
+    # (SQLite gives back naive date-times: it keeps no offset)
+    assert [at.replace(tzinfo=None) for at in later] == [times[0].replace(tzinfo=None)]
+    assert db_session.execute(text(
+        "SELECT count(*) FROM time_probe WHERE n = 1 AND at IS NULL")).scalar_one() == 1
