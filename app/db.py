@@ -76,6 +76,9 @@ DEFAULT_LOCK_TIMEOUT = 120.0
 # lock timeout). A transaction that began by reading and writes later cannot wait: if another
 # writer committed meanwhile, SQLite fails it at once ("database is locked").
 WRITES = "vigia_writes"
+# Key of a SQLite connection's info: the driver's count of changed rows when its
+# transaction began (`rows_changed_in_transaction`).
+_CHANGES_AT_BEGIN = "vigia_changes_at_begin"
 # Said when work has to wait for a lock (the console shows it): a wait is not a hang.
 waiting = logging.getLogger("app.waiting")
 
@@ -96,6 +99,10 @@ def _configure_sqlite(engine: Engine, lock_timeout: float) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # pragma: no cover - driver hook
+        _begin(connection)
+        connection.info[_CHANGES_AT_BEGIN] = connection.connection.driver_connection.total_changes
+
+    def _begin(connection) -> None:
         if not connection.get_execution_options().get(WRITES):
             connection.exec_driver_sql("BEGIN")
             return
@@ -109,6 +116,21 @@ def _configure_sqlite(engine: Engine, lock_timeout: float) -> None:
         finally:
             connection.exec_driver_sql(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def rows_changed_in_transaction(session: Session) -> int | None:
+    """Return how many rows the session's SQLite transaction has inserted, updated or deleted.
+
+    None where that is not known: PostgreSQL, or a connection this module did not set up.
+    (A second connection sees none of these rows until they are committed.)
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
+    began = connection.info.get(_CHANGES_AT_BEGIN)
+    if began is None:
+        return None
+    return connection.connection.driver_connection.total_changes - began
 
 
 def make_engine(url: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, **kwargs) -> Engine:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.db import rows_changed_in_transaction, utcnow
 from app.detection.findings import Finding
 from app.detection.loading import load_detection_data
 from app.detection.memory import give_back_freed_memory
@@ -79,6 +79,9 @@ def find(
     caller hands the findings to the alerts, then closes the run; the caller commits.
     """
     started = perf_counter()
+    # Written nothing yet (SQLite): once the run's row below holds the write lock, a reader
+    # process sees exactly what this transaction sees, and may share the reading.
+    untouched = rows_changed_in_transaction(session) == 0
     run = DetectionRun(as_of=as_of, since=since, status="running", started_at=utcnow())
     session.add(run)
     session.flush()
@@ -94,7 +97,8 @@ def find(
         ruleset = dataclasses.replace(ruleset, rules=tuple(r for r in ruleset.rules if only(r)))
     stages: dict[str, float] = {"load_rules": _lap(started)}
     data = load_detection_data(session=session, catalogue=catalogue, as_of=as_of,
-                               home_country=home_country, since=since)
+                               home_country=home_country, since=since,
+                               split_reads=untouched)
     stages["load_data"] = _lap(started) - sum(stages.values())
     result = evaluate(ruleset, data)
     # The frames are done with: freed before the alerts are written, not after (pandas'

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from app.detection import loading
+from app import create_app
+from app.detection import loading, service, sqlite_read
 from app.detection.data import COLUMNS, FRAMES
 from app.detection.loading import EXTRA_COLUMNS, history_start, load_detection_data
 from app.detection.rules import evaluate, load_rules
 from app.extensions import vigia
+from app.migrate import upgrade
 from app.movements.models import DeclarationLine
 from tests.detection.stored import (
     BASELINE_HEADER,
@@ -36,6 +38,12 @@ _line = declaration_row
 @pytest.fixture
 def stored(app, tmp_path):
     """Store a registry, declarations with an amendment, customs, baselines, notifications."""
+    store(app, _files(tmp_path))
+    return app
+
+
+def _files(tmp_path):
+    """Write a registry, declarations with an amendment, customs, baselines, notifications."""
     registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [
         ["LIC-001", "ACME S.A.", "20100000001", "distributor|importer", "acetic anhydride",
          8000, "2020-01-01", "2026-12-31", "active", "Lima", "4669 Wholesale"],
@@ -69,9 +77,8 @@ def stored(app, tmp_path):
         ["PEN-2025-001", "2025-03-01", "LIC-001", "Químicos del Valle", "CO",
          "acetic anhydride", 1000, "approved"],
     ])
-    store(app, {"registry": [registry], "declarations": [first, amendment], "customs": [customs],
-                "baselines": [baselines], "export_notifications": [notifications]})
-    return app
+    return {"registry": [registry], "declarations": [first, amendment], "customs": [customs],
+            "baselines": [baselines], "export_notifications": [notifications]}
 
 
 def _load(app, db_session, since=None):
@@ -211,3 +218,52 @@ def test_sqlite_reads_the_lines_in_id_order_without_sorting_them(stored, db_sess
     assert any(step.startswith("SCAN declaration_line") for step in lines_plan), lines_plan
     assert not any("TEMP B-TREE" in step for step in lines_plan), lines_plan
     assert data.lines["line_id"].is_monotonic_increasing
+
+
+def test_sqlite_shares_the_lines_with_a_reader_process_when_the_run_has_written_nothing(
+        tmp_path, monkeypatch):
+    """A run whose transaction has written nothing reads the lines in two processes.
+
+    The reader process sees only what is committed: a run in a transaction that has changed
+    lines reads them alone, and sees its changes.
+    """
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "t",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'own.sqlite3'}"}, web=False)
+    services = vigia(app)
+    upgrade(services.db.engine)
+    store(app, _files(tmp_path))
+    monkeypatch.setattr(loading, "SPLIT_MIN_ROWS", 1)
+    splits, runs = [], []
+    read_split, load = sqlite_read.read_split, service.load_detection_data
+    monkeypatch.setattr(sqlite_read, "read_split",
+                        lambda *a, **k: splits.append(a[2]) or read_split(*a, **k))
+
+    def loaded(**kwargs):
+        data = load(**kwargs)
+        runs.append((kwargs["split_reads"], sorted(data.lines["quantity_kg"])))
+        return data
+
+    monkeypatch.setattr(service, "load_detection_data", loaded)
+
+    def detect(session):
+        service.find(session=session, catalogue=services.catalogue, rules_dir=RULES,
+                     as_of=AS_OF, home_country="PE")
+
+    with services.db.session() as session:
+        detect(session)
+    assert runs == [(True, [50.0, 200.0, 300.0, 1500.0])]
+    assert len(splits) == 1
+    assert "declaration_line.id <= " in splits[0][0] and "declaration_line.id > " in splits[0][1]
+    with services.db.session() as session:
+        session.execute(update(DeclarationLine).values(quantity_kg=DeclarationLine.quantity_kg * 2))
+        detect(session)
+        session.rollback()
+    assert runs[1] == (False, [100.0, 400.0, 600.0, 3000.0]) and len(splits) == 1
+    with services.db.session() as session:  # the same frame either way
+        split = load(session=session, catalogue=services.catalogue, as_of=AS_OF,
+                     home_country="PE", split_reads=True)
+        assert len(splits) == 2
+        whole = _load(app, session)
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(getattr(split, name), getattr(whole, name),
+                                      check_exact=True)

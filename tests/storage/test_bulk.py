@@ -6,7 +6,7 @@ Each round trip runs through `bulk_insert` (COPY text on PostgreSQL) and through
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
@@ -130,8 +130,8 @@ def test_date_times_are_stored_as_the_orm_stores_them(db_session, store):
     db_session.execute(text(f"CREATE TEMPORARY TABLE time_probe (n INTEGER, at {stamp_type})"))
     probe = Table("time_probe", MetaData(), Column("n", Integer),
                   Column("at", DateTime(timezone=True)))
-    times = [datetime(2026, 12, 4, 21, 57, 3, tzinfo=timezone.utc),  # no fraction
-             datetime(2026, 1, 31, 0, 0, 0, 250_000, tzinfo=timezone.utc)]
+    times = [datetime(2026, 12, 4, 21, 57, 3, tzinfo=UTC),  # no fraction
+             datetime(2026, 1, 31, 0, 0, 0, 250_000, tzinfo=UTC)]
     db_session.execute(probe.insert(), [{"n": 0, "at": at} for at in times])
     frame = pd.DataFrame({"n": pd.Series([1, 1, 1], dtype="int64"),
                           "at": pd.Series([*times, pd.NaT], dtype="datetime64[ns, UTC]")})
