@@ -41,9 +41,14 @@ def json_text(value) -> str:
     NaN and infinities, which JSON cannot say (PostgreSQL's json refuses them), are null.
     """
     try:
-        return json.dumps(value, ensure_ascii=False, default=str, allow_nan=False)
+        return _JSON.encode(value)
     except ValueError:
-        return json.dumps(_finite(value), ensure_ascii=False, default=str, allow_nan=False)
+        return _JSON.encode(_finite(value))
+
+
+# One encoder for every value: `json.dumps` with these options builds a new one per call,
+# which was a third of the time of writing 480,000 JSON values in a detection run.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str, allow_nan=False)
 
 
 def _finite(value):

@@ -10,7 +10,7 @@ from app.alerts import service
 from app.alerts.audit import verify_chains
 from app.alerts.keys import alert_key
 from app.alerts.models import Alert, AlertEvent, StoredFinding
-from app.alerts.planning import Policy
+from app.alerts.planning import Policy, plan_alerts
 from app.alerts.service import dismiss_alert, record_findings
 from app.detection.models import DetectionRun
 from tests.alerts.findings import QUOTA, SURGE, finding
@@ -178,6 +178,32 @@ def test_large_runs_take_the_bulk_paths_and_keep_every_change(db_session, monkey
     assert outcome.raised == 1
     assert db_session.scalars(select(Alert.id).where(Alert.licence_no == "LIC-9999")).one() \
         > max(by_id)
+
+
+def test_a_refresh_writes_the_figures_that_changed_and_keeps_the_others(db_session):
+    # Some alerts grow, some do not, and the rule's queue changes: every stored figure is the
+    # new one, on the bulk path (temporary table) and by single statements.
+    for count in (1200, 3):
+        start = len(db_session.scalars(select(Alert.id)).all())
+        many = [finding(licence_no=f"LIC-{count}-{i:04d}", observed=9000.0 + i)
+                for i in range(count)]
+        _run(db_session, many)
+        changed = [finding(f, observed=f.observed + 5000.0, summary=f"grew {i}") if i % 2 else f
+                   for i, f in enumerate(many)]
+        elsewhere = {"quota-annual": Policy(mode="active", reopen_factor=1.5,
+                                            queue="administrative")}
+        second, outcome = _run(db_session, changed, elsewhere)
+        assert outcome.refreshed == count
+        db_session.expire_all()
+        alerts = {a.licence_no: a for a in db_session.scalars(select(Alert))}
+        assert len(alerts) == start + count
+        drafts = {d.finding.licence_no: d for d in plan_alerts(changed, elsewhere)}
+        for f in changed:
+            alert = alerts[f.licence_no]
+            assert (alert.observed, alert.summary, alert.queue, alert.last_run_id,
+                    alert.times_seen) == (f.observed, f.summary, "administrative", second.id, 2)
+            assert alert.score == drafts[f.licence_no].parts.total
+            assert alert.measures["findings"] == 1
 
 
 def test_an_alert_goes_to_the_queue_its_rule_names(db_session):
