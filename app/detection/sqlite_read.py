@@ -97,7 +97,10 @@ def read_split(raw: sqlite3.Connection, database: str, sqls: tuple[str, str],
     die, its half is read here: the run is slower, not wrong.
     """
     options = {"floats": frozenset(floats), "numbers": frozenset(numbers)}
-    ctx = multiprocessing.get_context("forkserver")
+    try:
+        ctx = multiprocessing.get_context("forkserver")
+    except ValueError as exc:  # a platform without a forkserver
+        return _read_both_here(raw, sqls, columns, options, exc)
     ctx.set_forkserver_preload([__name__])
     receiving, sending = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_read_in_reader, args=(sending, database, sqls[1], columns,
@@ -106,11 +109,9 @@ def read_split(raw: sqlite3.Connection, database: str, sqls: tuple[str, str],
     try:
         process.start()
     except (OSError, EOFError, RuntimeError) as exc:  # no process here (a locked-down host)
-        log.warning("no reader process for the declaration lines (%s): read in one", exc)
         receiving.close()
         sending.close()
-        return join(read_part(raw, sqls[0], columns, **options),
-                    read_part(raw, sqls[1], columns, **options))
+        return _read_both_here(raw, sqls, columns, options, exc)
     sending.close()  # the reader holds the only sending end: its exit ends the pipe
     try:
         mine = read_part(raw, sqls[0], columns, **options)
@@ -129,6 +130,13 @@ def read_split(raw: sqlite3.Connection, database: str, sqls: tuple[str, str],
                     "read here", payload)
         return join(mine, read_part(raw, sqls[1], columns, **options))
     return join(mine, _unpacked(payload))
+
+
+def _read_both_here(raw, sqls: tuple[str, str], columns: list[str], options: dict,
+                    why: Exception) -> Part:
+    log.warning("no reader process for the declaration lines (%s): read in one", why)
+    return join(read_part(raw, sqls[0], columns, **options),
+                read_part(raw, sqls[1], columns, **options))
 
 
 def join(first: Part, second: Part) -> Part:

@@ -75,3 +75,17 @@ def test_an_empty_half_joins(database):
 
 def test_a_database_in_memory_has_no_file():
     assert database_file(sqlite3.connect(":memory:")) == ""
+
+
+def test_without_a_reader_process_both_halves_are_read_here(database, monkeypatch, caplog):
+    path, raw = database
+
+    def refused(self):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(sqlite_read.multiprocessing.get_context("forkserver").Process, "start",
+                        refused)
+    with caplog.at_level(logging.WARNING, logger=sqlite_read.__name__):
+        split = read_split(raw, str(path), (LOWER, UPPER), COLUMNS, **OPTIONS)
+    _assert_same(split, read_part(raw, WHOLE, COLUMNS, **OPTIONS))
+    assert "no reader process" in caplog.text and "no processes here" in caplog.text
