@@ -229,8 +229,7 @@ def _update_alerts(session: Session, rows: list[dict]) -> None:
         varying = [c for c in columns if c != "id" and c not in alike]
         session.execute(text(f"CREATE TEMPORARY TABLE alert_update AS SELECT "
                              f"{', '.join(['id', *varying])} FROM alert WHERE 1 = 0"))
-        bulk_insert(session, "alert_update",
-                    _as_json_text(frame[["id", *varying]].copy()))
+        bulk_insert(session, "alert_update", _as_json_text(frame[["id", *varying]]))
         if postgres:  # without a key and statistics it joins the two by nested loops
             session.execute(text("ALTER TABLE alert_update ADD PRIMARY KEY (id)"))
             session.execute(text("ANALYZE alert_update"))

@@ -145,9 +145,7 @@ def join(first: Part, second: Part) -> Part:
     for mine, theirs, texts, other in zip(first.values, second.values, first.texts,
                                           second.texts, strict=True):
         if texts is not None:
-            code = texts.setdefault
-            mapping = np.array([*(code(v, len(texts)) for v in other), -1], dtype=np.int32)
-            theirs = mapping[theirs]  # -1 (NULL) takes the last entry, -1
+            theirs = _recoded(theirs, other, texts)
         part.values.append(np.concatenate([mine, theirs]))
         part.texts.append(texts)
     return part
@@ -182,10 +180,15 @@ def database_file(raw: sqlite3.Connection) -> str:
 def _coded(values: np.ndarray, seen: dict) -> np.ndarray:
     """Return a chunk of a text column as codes into `seen` (text -> code), -1 for NULL."""
     local, uniques = pd.factorize(values, use_na_sentinel=True)
+    return _recoded(local, uniques, seen)
+
+
+def _recoded(codes: np.ndarray, values, seen: dict) -> np.ndarray:
+    """Return codes into `values` as codes into `seen` (text -> code; new texts added)."""
     code = seen.setdefault
-    # The last entry serves the NULLs (factorize's -1).
-    mapping = np.array([*(code(v, len(seen)) for v in uniques), -1], dtype=np.int32)
-    return mapping[local]
+    # The last entry serves the NULLs (code -1).
+    mapping = np.array([*(code(v, len(seen)) for v in values), -1], dtype=np.int32)
+    return mapping[codes]
 
 
 def _read_in_reader(sending, database: str, sql: str, columns: list[str], options: dict) -> None:
